@@ -1,0 +1,160 @@
+# efimm - every entry point: build, image, run, test, bench.
+#
+#   make            build build/efimm.efi and stage it in esp/
+#   make image      build/efimm.img: GPT disk, one FAT32 ESP holding esp/
+#   make run        boot the image in QEMU/OVMF (MEM=, ARGS=, PAYLOAD=)
+#   make test       unit tests, fuzz smoke runs, QEMU boot tests
+#   make bench      benchmarks (host and QEMU -icount)
+#   make payload SRC=path/test.c OUT=path/test.elf
+#
+# `make run` and `make test` install missing Debian packages first
+# (tools/deps.sh).  Build outputs go to build/ (git-ignored).
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+BUILD := build
+
+# --- policies: one file each, chosen here --------------------------------
+EVICT ?= clock
+
+# --- target (UEFI application) -------------------------------------------
+EFI_INC := /usr/include/efi
+EFI_LIB := /usr/lib
+CC      := gcc
+LD      := ld
+OBJCOPY := objcopy
+
+WARN := -Wall -Wextra -Werror
+EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector \
+	-fno-stack-check -fpic -fshort-wchar -mno-red-zone \
+	-maccumulate-outgoing-args -mgeneral-regs-only -fno-strict-aliasing \
+	-DGNU_EFI_USE_MS_ABI -DEFIMM_TARGET -I$(EFI_INC) -I$(EFI_INC)/x86_64 -I.
+EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
+	-T efi/efimm.lds $(EFI_LIB)/crt0-efi-x86_64.o
+
+LIB_SRCS   := $(wildcard lib/*.c)
+EFI_SRCS   := $(wildcard efi/*.c)
+MM_SRCS    := $(filter-out mm/evict_%.c,$(wildcard mm/*.c)) \
+	$(wildcard mm/evict_$(EVICT).c)
+ARCH_SRCS  := $(wildcard arch/x86_64/*.c)
+ARCH_ASM   := $(wildcard arch/x86_64/*.S)
+TARGET_SRCS := $(LIB_SRCS) $(EFI_SRCS) $(MM_SRCS) $(ARCH_SRCS)
+TARGET_OBJS := $(patsubst %.c,$(BUILD)/efi-obj/%.o,$(TARGET_SRCS)) \
+	$(patsubst %.S,$(BUILD)/efi-obj/%.o,$(ARCH_ASM))
+
+$(BUILD)/efi-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/efi-obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/efimm.so: $(TARGET_OBJS) efi/efimm.lds
+	$(LD) $(EFI_LDFLAGS) $(TARGET_OBJS) -L$(EFI_LIB) -lefi -lgnuefi -o $@
+	tools/check-relocs.sh $@
+
+# Keep every .rela* section: gnu-efi's _relocate applies them at start-up.
+$(BUILD)/efimm.efi: $(BUILD)/efimm.so
+	$(OBJCOPY) -j .text -j .sdata -j .rodata -j .data -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
+		--target efi-app-x86_64 --subsystem=10 $< $@
+
+esp/EFI/BOOT/BOOTX64.EFI: $(BUILD)/efimm.efi
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+.PHONY: all
+all: esp/EFI/BOOT/BOOTX64.EFI
+
+# --- host build: unit tests of mm/, arch/, lib/ and the pure efi/ parts ----
+HOST_CC := gcc
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined -I. \
+	-DEFIMM_HOST
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+# efi/ files that never touch firmware and so run on the host:
+EFI_HOST_SRCS := $(filter $(EFI_SRCS),efi/cmdline.c efi/memmap_fmt.c \
+	efi/config.c efi/elf.c efi/menu_model.c)
+HOST_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c \
+	$(EFI_HOST_SRCS) $(MM_SRCS) $(filter-out %_hw.c,$(ARCH_SRCS)) \
+	$(wildcard tests/host/*.c)
+HOST_SRCS := $(filter $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
+HOST_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(HOST_SRCS))
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(wildcard tests/unit/*.c))
+
+$(BUILD)/host-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/unit_tests: $(HOST_OBJS) $(UNIT_OBJS)
+	$(HOST_CC) $(HOST_CFLAGS) $^ $(CHECK_LIBS) -o $@
+
+.PHONY: unit
+unit: $(BUILD)/unit_tests
+	CK_DEFAULT_TIMEOUT=60 $(BUILD)/unit_tests
+
+# --- fuzz targets (libFuzzer, clang from Debian) ---------------------------
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -DEFIMM_HOST -fsanitize=fuzzer,address,undefined
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_LIB_SRCS := $(filter-out tests/host/con_host.c tests/host/panic_host.c,$(HOST_SRCS)) tests/fuzz/fuzz_host.c
+FUZZ_RUNS ?= 20000
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(filter-out tests/fuzz/%,$(FUZZ_LIB_SRCS)) \
+		tests/fuzz/fuzz_host.c -o $@
+
+.PHONY: fuzz
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+		echo "fuzz: $$f ($(FUZZ_RUNS) runs)"; \
+		$$f -runs=$(FUZZ_RUNS) -seed=1 -max_len=8192 \
+			$$(ls -d tests/fuzz/corpus/$$(basename $$f) 2>/dev/null) \
+			>$(BUILD)/fuzz/$$(basename $$f).log 2>&1 || \
+			{ tail -40 $(BUILD)/fuzz/$$(basename $$f).log; exit 1; }; \
+	done
+
+# --- disk image, QEMU ------------------------------------------------------
+MEM ?= 512M
+ARGS ?=
+PAYLOAD ?=
+IMG_EXTRA ?=
+
+.PHONY: image
+image: all
+	tools/mkimage.sh $(BUILD)/efimm.img esp $(IMG_EXTRA)
+
+.PHONY: run
+run:
+	@tools/deps.sh run
+	@$(MAKE) --no-print-directory all
+	@tools/run.sh --mem "$(MEM)" --args "$(ARGS)" --payload "$(PAYLOAD)"
+
+# --- tests -------------------------------------------------------------------
+PYTEST_ARGS ?=
+
+.PHONY: test
+test:
+	@tools/deps.sh test
+	@$(MAKE) --no-print-directory all test-images
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz
+	python3 -m pytest -q tests/boot $(PYTEST_ARGS)
+
+.PHONY: test-images
+test-images: all
+
+.PHONY: bench
+bench:
+	@tools/deps.sh test
+	@$(MAKE) --no-print-directory all test-images
+	tools/bench.sh
+
+.PHONY: clean
+clean:
+	rm -rf $(BUILD) esp/EFI/BOOT/BOOTX64.EFI
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

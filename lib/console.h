@@ -1,0 +1,41 @@
+/*
+ * lib/console.h - the console every part of efimm prints through.
+ *
+ * One printf-style API before and after ExitBootServices: kprintf() ends
+ * in con_write(), and the backend behind it changes (EFI ConOut while boot
+ * services are up; COM1 and the framebuffer after).  Colours are logical;
+ * each backend renders them its own way (SetAttribute on the EFI console,
+ * never ANSI escapes there).  The host tests link a capturing backend.
+ */
+#ifndef LIB_CONSOLE_H
+#define LIB_CONSOLE_H
+
+#include <stddef.h>
+
+enum con_color {
+	CON_DEFAULT = 0,
+	CON_RED,
+	CON_GREEN,
+	CON_YELLOW,
+	CON_BLUE,
+	CON_MAGENTA,
+	CON_CYAN,
+	CON_GREY,
+	CON_WHITE,
+};
+
+struct con_backend {
+	const char *name;
+	void (*write)(const char *s, size_t len);
+	void (*color)(enum con_color c);
+};
+
+/* Writes len bytes ("\n" becomes CR LF where the backend needs it). */
+void con_write(const char *s, size_t len);
+/* Switches the colour of what follows until the next call. */
+void con_color(enum con_color c);
+/* Replaces the set of active backends (up to CON_MAX_BACKENDS). */
+#define CON_MAX_BACKENDS 3
+void con_set_backends(const struct con_backend *const *b, int n);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * mm/arch_hooks.h - everything mm/ needs from the CPU architecture.
+ *
+ * mm/ reaches the hardware only through these calls; arch/x86_64/
+ * implements them and never reads the frame database.  Each hook states
+ * its contract.  Unless a hook says otherwise it acts on the kernel
+ * address space (the one set of page tables efimm builds), it is called
+ * with interrupts off (efimm is single-CPU), and it flushes the TLB entry
+ * of every PTE it changes itself (invlpg), so callers never flush.
+ *
+ * Flags are the arch-neutral K_MEM_* flags of mm/kmem.h.
+ */
+#ifndef MM_ARCH_HOOKS_H
+#define MM_ARCH_HOOKS_H
+
+#include "../lib/types.h"
+
+/*
+ * Page-table pages come from mm (pinned frames of the frame database)
+ * through this allocator.  get() returns 0 and a zeroed, 4 KiB-aligned
+ * frame, or -ENOMEM.  put() gives back a frame get() returned.
+ */
+struct arch_pt_alloc {
+	int (*get)(void *ctx, paddr_t *frame);
+	void (*put)(void *ctx, paddr_t frame);
+	void *ctx;
+};
+
+/*
+ * Direct map: the CPU-visible pointer to physical memory at phys.
+ * efimm identity-maps RAM, so on the target this is (void *)phys; the
+ * host tests return a pointer into an arena that stands in for RAM.
+ */
+void *arch_phys_to_ptr(paddr_t phys);
+
+/* True if virt is canonical for 4-level paging (bits 63..47 equal). */
+bool arch_is_canonical(vaddr_t virt);
+
+/*
+ * Creates the (empty) kernel address space; table pages come from alloc,
+ * which must stay valid while the address space lives.  Replaces any
+ * previous one without freeing it.  Returns 0 or -ENOMEM.
+ */
+int arch_pt_init(const struct arch_pt_alloc *alloc);
+
+/* Physical address of the kernel address space's top-level table. */
+paddr_t arch_pt_root(void);
+
+/*
+ * Maps [virt, virt+size) to [phys, phys+size).  virt, phys and size are
+ * page-aligned and size > 0.  With K_MEM_MAP_LARGE in flags it uses 2 MiB
+ * and (when CPUID reports them) 1 GiB pages wherever alignment allows.
+ * Existing mappings in the range are replaced (large pages split as
+ * needed).  Returns 0; -EINVAL for a non-canonical or wrapping range or
+ * RW|EXEC; -ENOMEM when a table page cannot be had, in which case the
+ * range is left exactly as it was before the call.
+ */
+int arch_mem_map(vaddr_t virt, paddr_t phys, size_t size, uint32_t flags);
+
+/*
+ * Removes every mapping in [virt, virt+size) (page-aligned).  A large page
+ * partly inside is split first; table pages left empty are freed.
+ * Returns 0, -EINVAL (non-canonical) or -ENOMEM (a split needed a table
+ * page; nothing changed).  Unmapping holes is not an error.
+ */
+int arch_mem_unmap(vaddr_t virt, size_t size);
+
+/*
+ * Changes permissions/cache of the present pages in [virt, virt+size),
+ * splitting large pages at the edges.  Returns 0, -EINVAL, -ENOMEM (as
+ * arch_mem_unmap), or -EFAULT if part of the range is not mapped (in
+ * which case nothing changed).
+ */
+int arch_mem_protect(vaddr_t virt, size_t size, uint32_t flags);
+
+/*
+ * Translates virt.  Returns 0 and sets *phys (exact byte address) and
+ * *flags (K_MEM_PERM_* and K_MEM_CACHE_* of the leaf) if mapped;
+ * -EFAULT if not present; -EINVAL if non-canonical.  Outputs may be NULL.
+ */
+int arch_mem_translate(vaddr_t virt, paddr_t *phys, uint32_t *flags);
+
+/* Loads the kernel address space into CR3 (target only). */
+void arch_pt_activate(void);
+
+/*
+ * Demand paging (issue 5).  A data page is LOADED when its PTE is present;
+ * a non-present PTE may instead record a backing-store location (an
+ * opaque number < 2^40) - never confused with an unmapped entry.
+ */
+#define ARCH_DATA_PAGE_ACCESSED   (1u << 0)
+#define ARCH_DATA_PAGE_DIRTY      (1u << 1)
+#define ARCH_DATA_PAGE_LOADED     (1u << 2)
+#define ARCH_DATA_PAGE_NOT_MAPPED (1u << 3)
+
+/*
+ * Returns ARCH_DATA_PAGE_* for virt and, if loaded, its frame in *phys.
+ * With clear_accessed, clears the PTE's accessed bit (and flushes it).
+ */
+uint32_t arch_page_info_get(vaddr_t virt, paddr_t *phys, bool clear_accessed);
+
+enum arch_page_location {
+	ARCH_PAGE_LOCATION_PAGED_OUT,  /* *location = backing-store slot */
+	ARCH_PAGE_LOCATION_PAGED_IN,   /* *location = frame phys address */
+	ARCH_PAGE_LOCATION_BAD,        /* not mapped at all */
+};
+enum arch_page_location arch_page_location_get(vaddr_t virt, uint64_t *location);
+
+/*
+ * Creates a non-present 4 KiB PTE for virt that holds location and the
+ * permissions in flags, as if the page had been paged out: lazy memory
+ * whose first touch faults.  Returns 0, -EINVAL or -ENOMEM (no change).
+ */
+int arch_mem_map_nonresident(vaddr_t virt, uint64_t location, uint32_t flags);
+
+/* Makes virt's 4 KiB PTE non-present holding location, keeping its
+ * permissions for the later page-in.  Precondition: virt is mapped
+ * with a 4 KiB page. */
+void arch_mem_page_out(vaddr_t virt, uint64_t location);
+
+/* Makes virt's PTE present again, pointing at phys, with the
+ * permissions saved by arch_mem_page_out and A/D clear. */
+void arch_mem_page_in(vaddr_t virt, paddr_t phys);
+
+#endif

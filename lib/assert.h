@@ -16,6 +16,8 @@
 __attribute__((noreturn, format(printf, 1, 2)))
 void panic(const char *fmt, ...);
 
+/* gnu-efi's efidebug.h has an ASSERT of its own; efimm's replaces it. */
+#undef ASSERT
 #define ASSERT(cond, ...)                                                   \
 	do {                                                                \
 		if (__builtin_expect(!(cond), 0))                           \

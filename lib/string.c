@@ -1,38 +1,9 @@
 /*
  * lib/string.c - the C library's memory/string functions for the target
- * (not built for the host, which has its own).  Simple byte loops with
- * 8-byte fast paths for the two that matter (memset, memcpy).
+ * (not built for the host, which has its own).  memset and memcpy are
+ * not here: gnu-efi's libefi (init.o) defines them already.
  */
 #include "kstring.h"
-
-void *memset(void *dst, int c, size_t n)
-{
-	unsigned char *d = dst;
-	uint64_t pat = 0x0101010101010101ULL * (unsigned char)c;
-
-	while (n && ((uintptr_t)d & 7)) {
-		*d++ = (unsigned char)c;
-		n--;
-	}
-	for (; n >= 8; n -= 8, d += 8)
-		*(uint64_t *)d = pat;
-	while (n--)
-		*d++ = (unsigned char)c;
-	return dst;
-}
-
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
-{
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0)
-		for (; n >= 8; n -= 8, d += 8, s += 8)
-			*(uint64_t *)d = *(const uint64_t *)s;
-	while (n--)
-		*d++ = *s++;
-	return dst;
-}
 
 void *memmove(void *dst, const void *src, size_t n)
 {

@@ -1,0 +1,39 @@
+/*
+ * efi/efi.h - firmware glue shared by the efi/ files: gnu-efi headers,
+ * the image handle, and small helpers.  Only efi/ includes this.
+ */
+#ifndef EFI_EFI_H
+#define EFI_EFI_H
+
+#include <efi.h>
+#include <efilib.h>
+
+#include "../lib/types.h"
+
+extern EFI_HANDLE efi_image;
+
+/* "EFI_INVALID_PARAMETER" etc.; "EFI_STATUS(0x...)" for unknown codes
+ * (formatted into a static buffer). */
+const char *efi_status_name(EFI_STATUS s);
+
+/* The exit code efimm reports for s: 0 for success, else the low 8 bits
+ * of the status (EFI_LOAD_ERROR 1, EFI_INVALID_PARAMETER 2, ...). */
+int efi_status_exit_code(EFI_STATUS s);
+
+/* Installs ConOut as the console backend (lib/console.h). */
+void efi_con_init(void);
+
+/*
+ * Reads the file at path ('\' or '/' separators, relative to the root
+ * of the volume efimm was loaded from) into pool memory.  Returns
+ * EFI_SUCCESS with *buf and *size (free buf with FreePool), or EFI_NOT_FOUND,
+ * EFI_INVALID_PARAMETER (bad path), EFI_BAD_BUFFER_SIZE (over max),
+ * or the firmware's error.  Nothing is left allocated on failure.
+ */
+EFI_STATUS efi_file_read(const char *path, UINTN max, void **buf, UINTN *size);
+
+/* Converts an ESP path to the UCS-2 form ("\dir\file"); returns
+ * EFI_INVALID_PARAMETER for empty, non-ASCII or overlong paths. */
+EFI_STATUS efi_path_to_ucs2(const char *path, CHAR16 *out, UINTN outlen);
+
+#endif

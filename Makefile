@@ -134,6 +134,7 @@ run:
 	@tools/run.sh --mem "$(MEM)" --args "$(ARGS)" --payload "$(PAYLOAD)"
 
 # --- tests -------------------------------------------------------------------
+PYTHON := /usr/bin/python3
 PYTEST_ARGS ?=
 
 .PHONY: test
@@ -142,7 +143,7 @@ test:
 	@$(MAKE) --no-print-directory all test-images
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory fuzz
-	python3 -m pytest -q tests/boot $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -q tests/boot $(PYTEST_ARGS)
 
 .PHONY: test-images
 test-images: all

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """tools/efimm_qemu.py - build efimm disk images and boot them in QEMU.
 
 One place for the QEMU command line, used by `make run` (tools/run.sh)

@@ -1,0 +1,56 @@
+"""Fixtures for the QEMU boot tests.
+
+efimm_boot(config=None, args=None, files=None, drop=(), mem="512M",
+           timeout=90, keys=(), stop_on=None, extra=())
+    builds a disk image (esp/ + files + config; `args` makes a one-entry
+    config running ARGS then poweroff) and boots it in QEMU/OVMF.
+    Returns tools.efimm_qemu.Result (.text, .status, .timed_out).
+    The serial log of every boot is written to build/test-logs/ and
+    printed when a test fails, so a failure always shows what efimm said.
+"""
+import os
+import re
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import efimm_qemu  # noqa: E402
+
+LOG_DIR = os.path.join(ROOT, "build", "test-logs")
+
+
+@pytest.fixture
+def efimm_boot(request, tmp_path):
+    logs = []
+
+    def boot(config=None, args=None, files=None, drop=(), mem="512M",
+             timeout=90, keys=(), stop_on=None, extra=()):
+        if args is not None:
+            config = ("timeout 0\ndefault t\n"
+                      f'entry t "test" {args} ; poweroff\n')
+        img = efimm_qemu.build_image(str(tmp_path / f"disk{len(logs)}.img"),
+                                     files, config, drop=drop)
+        res = efimm_qemu.boot(img, mem=mem, timeout=timeout, keys=keys,
+                              stop_on=stop_on, extra=extra)
+        os.makedirs(LOG_DIR, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.name)
+        path = os.path.join(LOG_DIR, f"{name}-{len(logs)}.log")
+        with open(path, "w") as f:
+            f.write(res.text)
+        logs.append((path, res))
+        return res
+
+    yield boot
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        for path, res in logs:
+            print(f"\n===== serial log {path} ({res!r}) =====\n{res.text[-6000:]}")
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)

@@ -1,0 +1,94 @@
+"""Boot tests of the foundation: default boot, memmap, errors, the Shell."""
+import re
+
+HEADER = "Type       Start            End              # Pages          Attributes"
+ROW = re.compile(r"^(\S+)\s+([0-9A-F]{16})-([0-9A-F]{16}) ([0-9A-F]{16}) ([0-9A-F]{16})$", re.M)
+
+
+def rows(text):
+    return [(t, int(s, 16), int(e, 16), int(n, 16), int(a, 16))
+            for t, s, e, n, a in ROW.findall(text)]
+
+
+def test_default_boot_runs_config_and_powers_off(efimm_boot):
+    res = efimm_boot()
+    assert not res.timed_out
+    assert "efimm: booting entry 'demo'" in res.text
+    assert HEADER in res.text
+    assert res.status == 0
+
+
+def test_memmap_rows_are_consistent(efimm_boot):
+    res = efimm_boot(args="memmap", mem="512M")
+    assert res.status == 0
+    r = rows(res.text)
+    assert len(r) > 10
+    for t, start, end, pages, _ in r:
+        assert end == start + pages * 4096 - 1, (t, start, end, pages)
+    avail = sum(p for t, _, _, p, _ in r if t == "Available")
+    m = re.search(r"Available :\s+([\d,]+) Pages", res.text)
+    assert int(m.group(1).replace(",", "")) == avail
+    # 512 MiB of RAM: conventional + boot services + loader make most of it
+    ram = sum(p for t, _, _, p, _ in r
+              if t in ("Available", "BS_Code", "BS_Data", "LoaderCode", "LoaderData"))
+    assert 400 * 256 < ram <= 512 * 256
+
+
+def test_memmap_sorted_merges(efimm_boot):
+    res = efimm_boot(args="memmap --sorted")
+    assert res.status == 0
+    m = re.search(r"memmap: sorted (\d+) entries: merged (\d+) into neighbours, "
+                  r"dropped (\d+) zero-page, (\d+) overlapping", res.text)
+    assert m, "no sorted summary line"
+    total, merged, dropped, overlaps = map(int, m.groups())
+    r = rows(res.text)
+    assert len(r) == total - merged - dropped
+    starts = [s for _, s, _, _, _ in r]
+    assert starts == sorted(starts)
+    assert overlaps == 0
+    for a, b in zip(r, r[1:]):  # nothing left that could have merged
+        assert not (a[0] == b[0] and a[4] == b[4] and a[2] + 1 == b[1]), (a, b)
+
+
+def test_unknown_command_fails_with_usage(efimm_boot):
+    res = efimm_boot(args="frobnicate")
+    assert "efimm: unknown command 'frobnicate'" in res.text
+    assert "usage: efimm COMMAND" in res.text
+    assert res.status == 2     # EFI_INVALID_PARAMETER
+    assert "efimm: powering off, status 2 (EFI_INVALID_PARAMETER)" in res.text
+
+
+def test_unknown_option_fails(efimm_boot):
+    res = efimm_boot(args="memmap --bogus")
+    assert "efimm: memmap: unknown option '--bogus'" in res.text
+    assert res.status == 2
+    assert HEADER not in res.text
+
+
+def test_broken_config_is_reported(efimm_boot):
+    res = efimm_boot(config="timeout 0\nbogus line\n", stop_on=b"efimm: exit status")
+    assert "efimm: \\efimm\\efimm.conf: line 2: unknown keyword 'bogus'" in res.text
+    assert "efimm: exit status 1 (EFI_LOAD_ERROR)" in res.text
+
+
+STARTUP = ("@echo -off\r\n"
+           "fs0:\r\n"
+           "\\efimm.efi memmap --sorted\r\n"
+           "echo \"lasterror=%lasterror%\"\r\n"
+           "\\efimm.efi \"no such\" command\r\n"
+           "echo \"lasterror=%lasterror%\"\r\n"
+           "reset -s\r\n")
+
+
+def test_shell_passes_arguments_and_sees_status(efimm_boot):
+    """No BOOTX64.EFI: OVMF falls back to its built-in UEFI Shell, which
+    runs startup.nsh from the ESP."""
+    import os
+    efi = os.path.join(os.path.dirname(__file__), "..", "..", "build", "efimm.efi")
+    res = efimm_boot(files={"efimm.efi": efi, "startup.nsh": STARTUP.encode()},
+                     drop=["EFI/BOOT/BOOTX64.EFI"], timeout=150)
+    assert not res.timed_out, "the Shell never powered off"
+    assert "memmap: sorted" in res.text
+    assert "lasterror=0x0" in res.text
+    assert "efimm: unknown command 'no such'" in res.text
+    assert "lasterror=0x8000000000000002" in res.text

@@ -64,8 +64,16 @@ esp/EFI/BOOT/BOOTX64.EFI: $(BUILD)/efimm.efi
 	@mkdir -p $(dir $@)
 	cp $< $@
 
+# --- payload SDK and the in-tree payloads (staged in esp/efimm/payloads) ---
+include payload/sdk/sdk.mk
+ESP_PAYLOADS := $(patsubst $(PAYLOAD_BUILD)/%.elf,esp/efimm/payloads/%.elf,$(PAYLOAD_ELFS))
+
+esp/efimm/payloads/%.elf: $(PAYLOAD_BUILD)/%.elf
+	@mkdir -p $(dir $@)
+	cp $< $@
+
 .PHONY: all
-all: esp/EFI/BOOT/BOOTX64.EFI
+all: esp/EFI/BOOT/BOOTX64.EFI $(ESP_PAYLOADS)
 
 # --- host build: unit tests of mm/, arch/, lib/ and the pure efi/ parts ----
 HOST_CC := gcc
@@ -110,11 +118,13 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS)
 .PHONY: fuzz
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
-		echo "fuzz: $$f ($(FUZZ_RUNS) runs)"; \
-		$$f -runs=$(FUZZ_RUNS) -seed=1 -max_len=8192 \
-			$$(ls -d tests/fuzz/corpus/$$(basename $$f) 2>/dev/null) \
-			>$(BUILD)/fuzz/$$(basename $$f).log 2>&1 || \
-			{ tail -40 $(BUILD)/fuzz/$$(basename $$f).log; exit 1; }; \
+		n=$$(basename $$f); rm -rf $(BUILD)/fuzz/$$n.work; \
+		mkdir -p $(BUILD)/fuzz/$$n.work; \
+		echo "fuzz: $$n ($(FUZZ_RUNS) runs)"; \
+		$$f -runs=$(FUZZ_RUNS) -seed=1 -max_len=8192 $(BUILD)/fuzz/$$n.work \
+			$$(ls -d tests/fuzz/corpus/$$n 2>/dev/null) \
+			>$(BUILD)/fuzz/$$n.log 2>&1 || \
+			{ tail -40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
 	done
 
 # --- disk image, QEMU ------------------------------------------------------

@@ -1,0 +1,117 @@
+/*
+ * payload/sdk/efimm.h - the payload SDK: everything a program run by
+ * efimm's `run` command may use.  There is no C library; this is it.
+ *
+ * A payload defines
+ *         int main(int argc, char **argv);
+ * argv[0] is the payload's path as given to `run`, argv[argc] is NULL.
+ * Returning from main is efimm_exit(return value).
+ *
+ * Memory calls keep the names of the seed API (Zephyr's k_mem_*) and
+ * efimm's flag and errno values; a call that fails returns a negative
+ * errno (ENOMEM, EINVAL, ...) unless it says otherwise.  A call whose
+ * service the running efimm does not offer yet returns -ENOSYS.
+ *
+ * Build: `make payload SRC=path/test.c OUT=path/test.elf` (payload/sdk/sdk.mk).
+ */
+#ifndef EFIMM_H
+#define EFIMM_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "efimm_abi.h"
+
+/* --- errno values (same as efimm's lib/errno.h, i.e. Linux's) --------- */
+#define EPERM    1
+#define ENOENT   2
+#define EIO      5
+#define E2BIG    7
+#define ENOEXEC  8
+#define EAGAIN  11
+#define ENOMEM  12
+#define EFAULT  14
+#define EBUSY   16
+#define EEXIST  17
+#define EINVAL  22
+#define ENOSPC  28
+#define ERANGE  34
+#define ENOSYS  38
+#define ENOTSUP 95
+
+/* --- k_mem flags (same values as efimm's mm/kmem.h) -------------------- */
+#define K_MEM_CACHE_WB          0u
+#define K_MEM_CACHE_WT          1u
+#define K_MEM_CACHE_NONE        2u
+#define K_MEM_CACHE_MASK        7u
+#define K_MEM_PERM_RW           (1u << 3)   /* without it: read-only */
+#define K_MEM_PERM_EXEC         (1u << 4)   /* without it: no-execute */
+#define K_MEM_PERM_USER         (1u << 5)
+#define K_MEM_MAP_UNINIT        (1u << 16)  /* don't zero the memory */
+#define K_MEM_MAP_LOCK          (1u << 17)  /* pin the frames */
+
+#define PAGE_SIZE               4096ul
+
+int main(int argc, char **argv);
+
+/* --- process ------------------------------------------------------------ */
+
+/* Ends the payload; efimm reports status (0 = success). */
+__attribute__((noreturn)) void efimm_exit(int status);
+/* The boot block efimm passed to _start. */
+const struct efimm_boot *efimm_boot(void);
+
+/* --- console ------------------------------------------------------------ */
+
+/* Writes len bytes to efimm's console; returns len or a negative errno. */
+long efimm_write(const char *s, size_t len);
+/* printf subset: %d %i %u %x %X %o %p %s %c %% with l, ll, z, '-', '0',
+ * width and precision.  Returns the number of bytes printed. */
+__attribute__((format(printf, 1, 2))) int printk(const char *fmt, ...);
+int vprintk(const char *fmt, va_list ap);
+/* snprintf: NUL-terminates when size > 0; returns the untruncated length. */
+__attribute__((format(printf, 3, 4)))
+int snprintk(char *buf, size_t size, const char *fmt, ...);
+
+/* --- strings (gcc may call the mem* ones by itself) --------------------- */
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+/* Parses an optionally '-'-signed decimal; 0 and *out, or -EINVAL. */
+int efimm_parse_int(const char *s, long *out);
+
+/* --- memory ------------------------------------------------------------- */
+
+/* Anonymous memory (size a non-zero multiple of PAGE_SIZE) with a guard
+ * page on each side; zeroed unless K_MEM_MAP_UNINIT.  Returns the address
+ * or NULL (the seed's API); efimm_mem_map() gives the errno instead. */
+void *k_mem_map(size_t size, uint32_t flags);
+int efimm_mem_map(size_t size, uint32_t flags, void **addr);
+/* Unmaps exactly what k_mem_map returned: 0 or -EINVAL. */
+int k_mem_unmap(void *addr, size_t size);
+/* Bytes of free RAM. */
+size_t k_mem_free_get(void);
+/* 0 with *phys and *flags (K_MEM_PERM_*, K_MEM_CACHE_*) if addr is
+ * mapped, -EFAULT if not, -EINVAL if non-canonical; outputs may be NULL. */
+int k_mem_translate(const void *addr, uint64_t *phys, uint32_t *flags);
+
+/* Demand paging: -ENOSYS until efimm offers it. */
+int k_mem_page_out(void *addr, size_t size);
+int k_mem_page_in(void *addr, size_t size);
+int k_mem_pin(void *addr, size_t size);
+int k_mem_unpin(void *addr, size_t size);
+int k_mem_page_frame_evict(uint64_t phys);
+int k_mem_num_pagefaults_get(uint64_t *count);
+int k_mem_paging_stats_get(void *stats, size_t size);
+
+/* Hides p's value from the optimiser, so a deliberate access through it
+ * (a fault test) is really emitted. */
+#define EFIMM_LAUNDER(p) __asm__ volatile("" : "+r"(p))
+
+#endif

@@ -105,7 +105,7 @@ unit: $(BUILD)/unit_tests
 # --- fuzz targets (libFuzzer, clang from Debian) ---------------------------
 FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -DEFIMM_HOST -fsanitize=fuzzer,address,undefined
-FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_SRCS := $(filter-out tests/fuzz/fuzz_host.c,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_LIB_SRCS := $(filter-out tests/host/con_host.c tests/host/panic_host.c,$(HOST_SRCS)) tests/fuzz/fuzz_host.c
 FUZZ_RUNS ?= 20000
@@ -157,12 +157,25 @@ test:
 
 .PHONY: test-images
 test-images: all
+include tests/efi-apps/apps.mk
+
+# --- benchmarks ----------------------------------------------------------------
+# Host benchmarks link the host sources without sanitizers.
+BENCH_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c $(MM_SRCS) \
+	arch/x86_64/hooks.c arch/x86_64/pt.c tests/host/con_host.c \
+	tests/host/panic_host.c tests/host/physmem_host.c tests/host/cpu_host.c
+
+$(BUILD)/bench/%: tests/bench/%.c $(BENCH_SRCS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -std=gnu11 -O2 $(WARN) -I. -DEFIMM_HOST $(BENCH_SRCS) $< -o $@
+
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/bench_*.c))
 
 .PHONY: bench
 bench:
 	@tools/deps.sh test
-	@$(MAKE) --no-print-directory all test-images
-	tools/bench.sh
+	@$(MAKE) --no-print-directory all test-images $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
 
 .PHONY: clean
 clean:

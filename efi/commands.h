@@ -37,6 +37,11 @@ EFI_STATUS cmd_seq_status(void);
 
 /* The commands, one per file. */
 EFI_STATUS cmd_memmap(int argc, char **argv);
+EFI_STATUS cmd_ptdump(int argc, char **argv);
+EFI_STATUS cmd_frames(int argc, char **argv);
+EFI_STATUS cmd_run(int argc, char **argv);
+EFI_STATUS cmd_fault(int argc, char **argv);
+EFI_STATUS cmd_chainload(int argc, char **argv);
 EFI_STATUS cmd_poweroff(int argc, char **argv);
 EFI_STATUS cmd_reset(int argc, char **argv);
 

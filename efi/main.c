@@ -7,6 +7,7 @@
  */
 #include "boot.h"
 #include "commands.h"
+#include "mmboot.h"
 
 #include "../lib/kstring.h"
 #include "../lib/printf.h"
@@ -60,6 +61,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	EFI_STATUS s;
 
 	InitializeLib(image, systab);
+	/* Pool memory efimm allocates is its own (LoaderData): after
+	 * ExitBootServices boot-services data becomes free RAM, and a buffer
+	 * still in use (a payload file, a memory map) must not be handed out. */
+	PoolAllocationType = EfiLoaderData;
 	efi_image = image;
 	efi_con_init();
 	/* The firmware's 5-minute watchdog would reset long runs. */
@@ -68,6 +73,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		s = cmd_run_line(line);
 	else
 		s = boot_from_config();
+	mmboot_preview_release();
 	if (EFI_ERROR(s))
 		kprintf("efimm: exit status %d (%s)\n", efi_status_exit_code(s),
 			efi_status_name(s));

@@ -1,0 +1,41 @@
+/*
+ * arch/x86_64/cpu.h - the few privileged CPU operations the page-table
+ * code needs.  arch/x86_64/cpu_hw.c implements them on the target (inline
+ * asm); tests/host/cpu_host.c implements them on the host, where invlpg
+ * is recorded and the CPUID answers can be set by tests.
+ */
+#ifndef ARCH_X86_64_CPU_H
+#define ARCH_X86_64_CPU_H
+
+#include "../../lib/types.h"
+
+/* Invalidates the TLB entries of the page holding va and (SDM 4.10.4.1)
+ * every paging-structure-cache entry of the current PCID. */
+void cpu_invlpg(vaddr_t va);
+
+/* CR3 as a raw value (root table address | PCD/PWT/PCID bits). */
+uint64_t cpu_read_cr3(void);
+/* Loads CR3, which also flushes every non-global TLB entry. */
+void cpu_write_cr3(uint64_t cr3);
+
+/* CPUID 0x80000001 EDX bit 26: 1 GiB pages. */
+bool cpu_has_1g_pages(void);
+/* CPUID 0x80000001 EDX bit 20: execute-disable. */
+bool cpu_has_nx(void);
+/* Sets EFER.NXE if the CPU has NX, so PTE_XD is legal (without NXE, XD is
+ * a reserved bit and faults).  Returns true if XD may be used. */
+bool cpu_enable_nx(void);
+
+/* IA32_PAT MSR (0x277): eight 8-bit memory types, indexed by PAT:PCD:PWT. */
+uint64_t cpu_read_pat(void);
+
+#ifdef EFIMM_HOST
+/* Host controls (tests/host/cpu_host.c). */
+void cpu_host_set_1g(bool on);
+void cpu_host_set_nx(bool on);
+/* Every cpu_invlpg since the last reset, in call order. */
+const vaddr_t *cpu_host_invlpg_log(size_t *n);
+void cpu_host_invlpg_reset(void);
+#endif
+
+#endif

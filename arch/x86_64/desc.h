@@ -1,0 +1,94 @@
+/*
+ * arch/x86_64/desc.h - efimm's descriptor tables: the GDT with its TSS
+ * (gdt.c) and the IDT (idt.c).  Building them is plain memory writes,
+ * tested on the host; loading them (lgdt, ltr, lidt, segment reloads)
+ * is cpu_setup_hw.c's arch_cpu_takeover().
+ *
+ * GDT layout (selectors):
+ *   0x00 null
+ *   0x08 kernel code, 64-bit      GDT_KCODE
+ *   0x10 kernel data              GDT_KDATA
+ *   0x18 user data  (RPL 3: 0x1b) GDT_UDATA - before user code, the order
+ *   0x20 user code  (RPL 3: 0x23) GDT_UCODE   SYSRET expects (ring 3 later)
+ *   0x28 TSS, 16 bytes (2 slots)  GDT_TSS
+ *
+ * IST stacks (TSS.IST1..4): #DF, NMI, #MC and #PF each run on their own
+ * statically allocated 16 KiB stack, so a kernel stack overflow (a #PF
+ * with a dead RSP) or a fault in the middle of another exception still
+ * lands on good memory.  Each stack sits right above its own 4 KiB guard
+ * page inside the image (struct ist_area): the guard is registered with
+ * trap_register_guard() but only guards once efimm's own page tables
+ * leave it unmapped (the lead's kernel address space must skip
+ * gdt_ist_stack(i)->guard); under the firmware's tables it is plain RAM.
+ * A second #PF while the #PF handler runs restarts at the top of the same
+ * IST stack, overwriting the first frame: harmless, as trap_dispatch
+ * never returns to it.
+ */
+#ifndef ARCH_X86_64_DESC_H
+#define ARCH_X86_64_DESC_H
+
+#include "../../lib/types.h"
+
+#define GDT_KCODE  0x08
+#define GDT_KDATA  0x10
+#define GDT_UDATA  0x18
+#define GDT_UCODE  0x20
+#define GDT_TSS    0x28
+#define GDT_ENTRIES 7
+
+#define IST_DF   1
+#define IST_NMI  2
+#define IST_MC   3
+#define IST_PF   4
+#define IST_COUNT 4
+#define IST_STACK_SIZE KiB(16)
+
+/* The 64-bit TSS (SDM vol. 3, 8.7); only rsp[] and ist[] are used. */
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+/* Operand of lgdt/lidt. */
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+struct ist_stack {
+	const char *name;      /* "the #DF IST stack" */
+	uint64_t guard;        /* its guard page (4 KiB, below bottom) */
+	uint64_t bottom, top;  /* [bottom, top); top is 16-byte aligned */
+};
+
+/*
+ * Fills the GDT and the TSS (IST pointers at the top of each stack) and
+ * registers each IST guard page with trap_register_guard().  Call once,
+ * before lgdt.  Returns the lgdt operand.
+ */
+struct desc_ptr gdt_init(void);
+
+/* The GDT and TSS gdt_init() built (for the tests and ptdump users). */
+const uint64_t *gdt_table(void);
+const struct tss64 *gdt_tss(void);
+
+/* IST stack ist (1..IST_COUNT). */
+const struct ist_stack *gdt_ist_stack(int ist);
+
+/*
+ * Fills all 256 IDT gates: a 64-bit interrupt gate (IF cleared on entry),
+ * DPL 0, selector GDT_KCODE, pointing at stub_base + v * stub_stride
+ * (isr.S's stubs are equally spaced), #DF/NMI/#MC/#PF on their IST.
+ * Returns the lidt operand.
+ */
+struct desc_ptr idt_init(uint64_t stub_base, uint64_t stub_stride);
+
+/* Gate v as two 64-bit words (low, high) - for the tests. */
+void idt_gate(unsigned int v, uint64_t *lo, uint64_t *hi);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * arch/x86_64/gdt.c - efimm's GDT, its TSS and the IST stacks (desc.h).
+ */
+#include "../../lib/assert.h"
+#include "desc.h"
+#include "trap.h"
+
+/* Segment descriptor bits (SDM vol. 3, 3.4.5). */
+#define SEG_ACCESSED  (1ULL << 40)
+#define SEG_RW        (1ULL << 41)      /* data: writable, code: readable */
+#define SEG_CODE      (1ULL << 43)
+#define SEG_S         (1ULL << 44)      /* code/data, not system */
+#define SEG_DPL3      (3ULL << 45)
+#define SEG_P         (1ULL << 47)
+#define SEG_L         (1ULL << 53)      /* 64-bit code */
+#define SEG_G         (1ULL << 55)
+#define SEG_LIMIT_MAX (0xFFFFULL | (0xFULL << 48))
+#define SEG_TSS_AVAIL (9ULL << 40)      /* 64-bit TSS, available */
+
+#define SEG_DATA  (SEG_P | SEG_S | SEG_RW | SEG_ACCESSED | SEG_G | SEG_LIMIT_MAX)
+#define SEG_CODE64 (SEG_DATA | SEG_CODE | SEG_L)
+
+/* A guard page then the stack; page-aligned so the guard can be unmapped. */
+struct ist_area {
+	uint8_t guard[PAGE_SIZE];
+	uint8_t stack[IST_STACK_SIZE];
+} __attribute__((aligned(4096)));
+
+static struct ist_area ist_areas[IST_COUNT];
+static struct ist_stack ist_info[IST_COUNT];
+static const char *const ist_names[IST_COUNT] = {
+	[IST_DF - 1] = "the #DF IST stack", [IST_NMI - 1] = "the NMI IST stack",
+	[IST_MC - 1] = "the #MC IST stack", [IST_PF - 1] = "the #PF IST stack",
+};
+
+static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
+static struct tss64 tss __attribute__((aligned(16)));
+
+/* The two slots of a 64-bit TSS descriptor for a base and a limit. */
+static void gdt_set_tss(int slot, uint64_t base, uint32_t limit)
+{
+	gdt[slot] = (limit & 0xFFFFULL) | ((base & 0xFFFFFFULL) << 16) |
+		    SEG_TSS_AVAIL | SEG_P |
+		    ((uint64_t)((limit >> 16) & 0xF) << 48) |
+		    ((base >> 24) & 0xFF) << 56;
+	gdt[slot + 1] = base >> 32;
+}
+
+/* Points TSS.ISTn at the top of stack n and registers its guard. */
+static void gdt_setup_ist(int n)
+{
+	struct ist_area *a = &ist_areas[n - 1];
+	struct ist_stack *s = &ist_info[n - 1];
+
+	s->name = ist_names[n - 1];
+	s->guard = (uint64_t)(uintptr_t)a->guard;
+	s->bottom = (uint64_t)(uintptr_t)a->stack;
+	s->top = s->bottom + IST_STACK_SIZE;
+	tss.ist[n - 1] = s->top;
+	if (trap_register_guard(s->guard, s->name))
+		panic("arch: no room to register the guard of %s", s->name);
+}
+
+struct desc_ptr gdt_init(void)
+{
+	gdt[0] = 0;
+	gdt[GDT_KCODE / 8] = SEG_CODE64;
+	gdt[GDT_KDATA / 8] = SEG_DATA;
+	gdt[GDT_UDATA / 8] = SEG_DATA | SEG_DPL3;
+	gdt[GDT_UCODE / 8] = SEG_CODE64 | SEG_DPL3;
+	/* No I/O bitmap: a base at or past the limit means none. */
+	tss.iomap_base = sizeof(tss);
+	for (int n = 1; n <= IST_COUNT; n++)
+		gdt_setup_ist(n);
+	gdt_set_tss(GDT_TSS / 8, (uint64_t)(uintptr_t)&tss, sizeof(tss) - 1);
+	return (struct desc_ptr){ .limit = sizeof(gdt) - 1,
+				  .base = (uint64_t)(uintptr_t)gdt };
+}
+
+const uint64_t *gdt_table(void)
+{
+	return gdt;
+}
+
+const struct tss64 *gdt_tss(void)
+{
+	return &tss;
+}
+
+const struct ist_stack *gdt_ist_stack(int ist)
+{
+	ASSERT(ist >= 1 && ist <= IST_COUNT, "arch: no IST stack %d", ist);
+	return &ist_info[ist - 1];
+}

@@ -1,0 +1,209 @@
+/*
+ * arch/x86_64/hooks.c - mm/arch_hooks.h on x86_64: the hooks act on the
+ * one kernel struct pt, translating K_MEM_* flags to PTE bits.
+ *
+ * Cache modes use PWT/PCD only (PAT index 0..3), whose memory types are
+ * the same in the power-on IA32_PAT and in every PAT efimm or the
+ * firmware programs: WB = 0, WT = PWT, K_MEM_CACHE_NONE = PCD|PWT (UC).
+ * Without NX (CPUID), XD is never set and every page reads back EXEC.
+ */
+#include "../../lib/assert.h"
+#include "../../lib/errno.h"
+#include "../../mm/arch_hooks.h"
+#include "../../mm/kmem.h"
+#include "cpu.h"
+#include "pt.h"
+
+static struct pt kernel_pt;
+static bool kernel_pt_live;
+
+static struct pt *kpt(void)
+{
+	ASSERT(kernel_pt_live, "arch: arch_pt_init() not called");
+	return &kernel_pt;
+}
+
+/* K_MEM_* -> leaf attributes (4 KiB layout).  0 or -EINVAL. */
+static int hooks_prot(uint32_t flags, uint64_t *prot)
+{
+	static const uint64_t cache[] = {
+		[K_MEM_CACHE_WB] = 0,
+		[K_MEM_CACHE_WT] = PTE_PWT,
+		[K_MEM_CACHE_NONE] = PTE_PCD | PTE_PWT,
+	};
+	uint32_t mode = flags & K_MEM_CACHE_MASK;
+
+	if ((flags & K_MEM_PERM_RW) && (flags & K_MEM_PERM_EXEC))
+		return -EINVAL;
+	if (mode >= ARRAY_SIZE(cache))
+		return -EINVAL;
+	*prot = cache[mode] | ((flags & K_MEM_PERM_RW) ? PTE_RW : 0) |
+		((flags & K_MEM_PERM_USER) ? PTE_US : 0) |
+		((flags & K_MEM_PERM_EXEC) ? 0 : PTE_XD);
+	return 0;
+}
+
+/* Leaf attributes -> K_MEM_*.  UC- (PCD alone) reads back as NONE. */
+static uint32_t hooks_flags(uint64_t prot)
+{
+	static const uint32_t cache[] = {
+		K_MEM_CACHE_WB, K_MEM_CACHE_WT, K_MEM_CACHE_NONE,
+		K_MEM_CACHE_NONE,
+	};
+
+	return cache[pte_pat_index(prot) & 3] |
+	       ((prot & PTE_RW) ? K_MEM_PERM_RW : 0) |
+	       ((prot & PTE_US) ? K_MEM_PERM_USER : 0) |
+	       ((prot & PTE_XD) ? 0 : K_MEM_PERM_EXEC);
+}
+
+bool arch_is_canonical(vaddr_t virt)
+{
+	return pte_va_canonical(virt);
+}
+
+int arch_pt_init(const struct arch_pt_alloc *alloc)
+{
+	int ret = pt_init(&kernel_pt, alloc, cpu_has_1g_pages(),
+			  cpu_enable_nx());
+
+	kernel_pt_live = ret == 0;
+	return ret;
+}
+
+paddr_t arch_pt_root(void)
+{
+	return kpt()->root;
+}
+
+int arch_mem_map(vaddr_t virt, paddr_t phys, size_t size, uint32_t flags)
+{
+	uint64_t prot;
+	int ret = hooks_prot(flags, &prot);
+
+	if (ret)
+		return ret;
+	return pt_map(kpt(), virt, phys, size, prot,
+		      (flags & K_MEM_MAP_LARGE) != 0);
+}
+
+int arch_mem_unmap(vaddr_t virt, size_t size)
+{
+	return pt_unmap(kpt(), virt, size);
+}
+
+int arch_mem_protect(vaddr_t virt, size_t size, uint32_t flags)
+{
+	uint64_t prot;
+	int ret = hooks_prot(flags, &prot);
+
+	return ret ? ret : pt_protect(kpt(), virt, size, prot);
+}
+
+int arch_mem_translate(vaddr_t virt, paddr_t *phys, uint32_t *flags)
+{
+	uint64_t prot;
+	int ret = pt_translate(kpt(), virt, phys, &prot, NULL);
+
+	if (ret == 0 && flags)
+		*flags = hooks_flags(prot);
+	return ret;
+}
+
+/* Loads the kernel tables; the CR3 write flushes all non-global entries. */
+void arch_pt_activate(void)
+{
+	cpu_write_cr3(paddr_raw(kpt()->root));
+}
+
+/* virt's last entry in the kernel tables and its level. */
+static uint64_t *hooks_pte(vaddr_t virt, int *level)
+{
+	ASSERT(pte_va_canonical(virt), "arch: 0x%lx is not canonical", virt);
+	return pt_find(kpt()->root, virt, level);
+}
+
+uint32_t arch_page_info_get(vaddr_t virt, paddr_t *phys, bool clear_accessed)
+{
+	uint64_t *slot, e;
+	uint32_t ret;
+	int level;
+
+	if (!pte_va_canonical(virt))
+		return ARCH_DATA_PAGE_NOT_MAPPED;
+	slot = hooks_pte(virt, &level);
+	e = *slot;
+	if (!pt_is_used_leaf(level, e))
+		return ARCH_DATA_PAGE_NOT_MAPPED;
+	if (!(e & PTE_P))
+		return 0;
+	ret = ARCH_DATA_PAGE_LOADED | ((e & PTE_A) ? ARCH_DATA_PAGE_ACCESSED : 0) |
+	      ((e & PTE_D) ? ARCH_DATA_PAGE_DIRTY : 0);
+	if (phys)
+		*phys = PADDR(pt_leaf_addr(level, e) +
+			      ALIGN_DOWN(virt & (pt_span(level) - 1), PAGE_SIZE));
+	if (clear_accessed && (e & PTE_A))
+		pt_pte_set(slot, virt, e & ~PTE_A);
+	return ret;
+}
+
+enum arch_page_location arch_page_location_get(vaddr_t virt, uint64_t *location)
+{
+	uint64_t e;
+	int level;
+
+	if (!pte_va_canonical(virt))
+		return ARCH_PAGE_LOCATION_BAD;
+	e = *hooks_pte(virt, &level);
+	if (pt_is_leaf(level, e)) {
+		*location = pt_leaf_addr(level, e) +
+			    ALIGN_DOWN(virt & (pt_span(level) - 1), PAGE_SIZE);
+		return ARCH_PAGE_LOCATION_PAGED_IN;
+	}
+	if (level == PT_LEVEL_PT && pte_is_paged_out(e)) {
+		*location = pte_paged_out_location(e);
+		return ARCH_PAGE_LOCATION_PAGED_OUT;
+	}
+	return ARCH_PAGE_LOCATION_BAD;
+}
+
+int arch_mem_map_nonresident(vaddr_t virt, uint64_t location, uint32_t flags)
+{
+	uint64_t prot;
+	int ret = hooks_prot(flags, &prot);
+
+	if (ret)
+		return ret;
+	if (location > PTE_LOC_MAX)
+		return -EINVAL;
+	return pt_map_nonresident(kpt(), virt, pte_paged_out(location, prot));
+}
+
+void arch_mem_page_out(vaddr_t virt, uint64_t location)
+{
+	uint64_t *slot, e;
+	int level;
+
+	ASSERT(location <= PTE_LOC_MAX, "arch: location 0x%llx too large",
+	       (unsigned long long)location);
+	slot = hooks_pte(virt, &level);
+	e = *slot;
+	ASSERT(level == PT_LEVEL_PT && (e & PTE_P),
+	       "arch: 0x%lx is not mapped with a 4 KiB page", virt);
+	pt_pte_set(slot, virt, pte_paged_out(location, e & PTE_PROT_MASK));
+}
+
+void arch_mem_page_in(vaddr_t virt, paddr_t phys)
+{
+	uint64_t *slot, e;
+	int level;
+
+	ASSERT(IS_ALIGNED(paddr_raw(phys), PAGE_SIZE) &&
+	       paddr_raw(phys) < PTE_PHYS_LIMIT,
+	       "arch: bad frame 0x%llx", (unsigned long long)paddr_raw(phys));
+	slot = hooks_pte(virt, &level);
+	e = *slot;
+	ASSERT(level == PT_LEVEL_PT && pte_is_paged_out(e),
+	       "arch: 0x%lx is not paged out", virt);
+	pt_pte_set(slot, virt, PTE_P | paddr_raw(phys) | (e & PTE_SAVED_MASK));
+}

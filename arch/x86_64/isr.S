@@ -1,0 +1,62 @@
+/*
+ * arch/x86_64/isr.S - entry stubs for all 256 vectors.
+ *
+ * One macro makes every stub, ISR_STUB_SIZE bytes apart from isr_stubs,
+ * so idt_init() computes their addresses (no table of pointers, hence no
+ * relocations).  A stub normalises the frame - it pushes a 0 error code
+ * for the vectors where the CPU pushes none - then the vector, and jumps
+ * to isr_common, which saves the general registers, CR2 (first, before
+ * anything can fault again) and CR3: a struct trap_frame (trap.h), whose
+ * address goes to trap_dispatch().  trap_dispatch never returns; there is
+ * no iretq path because every vector is fatal in efimm.
+ */
+#include "isr.h"
+
+	.text
+	.globl isr_stubs
+	.balign 16
+isr_stubs:
+	.set vec, 0
+	.rept 256
+1:
+	/* Vectors with a CPU-pushed error code: #DF #TS #NP #SS #GP #PF #AC
+	 * #CP #VC #SX (SDM vol. 3, table 6-1). */
+	.if !(vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || \
+	      vec == 21 || vec == 29 || vec == 30)
+	pushq $0
+	.endif
+	pushq $vec
+	jmp isr_common
+	/* Pads to the next stub; fails to assemble if the stub is too big. */
+	.org 1b + ISR_STUB_SIZE, 0xcc
+	.set vec, vec + 1
+	.endr
+
+	.balign 16
+isr_common:
+	cld
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %cr2, %rax
+	pushq %rax
+	movq %cr3, %rax
+	pushq %rax
+	movq %rsp, %rdi
+	andq $-16, %rsp		/* the C ABI's alignment at a call */
+	call trap_dispatch
+	ud2
+
+	.section .note.GNU-stack, "", @progbits

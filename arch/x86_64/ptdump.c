@@ -1,0 +1,284 @@
+/*
+ * arch/x86_64/ptdump.c - page-table dumps (see ptdump.h).  pt_visit()
+ * walks; the callbacks here only classify and print.
+ */
+#include "../../lib/console.h"
+#include "../../lib/printf.h"
+#include "pt.h"
+#include "ptdump.h"
+
+/* Attributes that split a run: what a line shows. */
+#define PTDUMP_RUN_BITS (PTE_RW | PTE_US | PTE_XD | PTE_PWT | PTE_PCD | PTE_PAT)
+
+enum ptdump_kind { PTDUMP_HOLE, PTDUMP_MAPPED, PTDUMP_SWAPPED };
+
+struct ptdump_run {
+	enum ptdump_kind kind;
+	vaddr_t start, last;
+	uint64_t attrs;   /* effective, 4 KiB layout, PTDUMP_RUN_BITS */
+	int level;
+};
+
+struct ptdump_state {
+	const struct ptdump_opts *o;  /* NULL: count W+X only */
+	size_t next_marker;
+	struct ptdump_run run;
+	uint64_t wx;
+};
+
+/* ---- ranges view -------------------------------------------------------- */
+
+/* "12K", "2M", "1G": the largest unit that divides size exactly. */
+static void ptdump_size(char *buf, size_t len, uint64_t size)
+{
+	static const char units[] = "KMGTP";
+	int u = 0;
+
+	size >>= 10;
+	while (u < 4 && size >= 1024 && (size & 1023) == 0) {
+		size >>= 10;
+		u++;
+	}
+	ksnprintf(buf, len, "%llu%c", (unsigned long long)size, units[u]);
+}
+
+/* Memory type of a PAT index, by name; raw bits if the PAT is unknown. */
+static void ptdump_cache(char *buf, size_t len, const struct ptdump_opts *o,
+			 uint64_t prot)
+{
+	static const char *const types[8] = {
+		"UC", "WC", "?2", "?3", "WT", "WP", "WB", "UC-",
+	};
+	unsigned int idx = pte_pat_index(prot);
+
+	if (o->pat_known) {
+		ksnprintf(buf, len, "%s", types[(o->pat >> (idx * 8)) & 7]);
+		return;
+	}
+	if (idx == 0) {
+		ksnprintf(buf, len, "-");
+		return;
+	}
+	ksnprintf(buf, len, "%s%s%s%s%s", (idx & 4) ? "PAT" : "",
+		  (idx & 4) && (idx & 3) ? "+" : "", (idx & 2) ? "PCD" : "",
+		  (idx & 2) && (idx & 1) ? "+" : "", (idx & 1) ? "PWT" : "");
+}
+
+static void ptdump_print_run(const struct ptdump_opts *o,
+			     const struct ptdump_run *r)
+{
+	char size[24], cache[24];
+
+	ptdump_size(size, sizeof(size), r->last - r->start + 1);
+	kprintf("%016lx-%016lx  %5s  ", r->start, r->last, size);
+	if (r->kind == PTDUMP_SWAPPED) {
+		kprintf("swapped\n");
+		return;
+	}
+	ptdump_cache(cache, sizeof(cache), o, r->attrs);
+	kprintf("%s  %-2s  %s  %-3s  %s\n", (r->attrs & PTE_RW) ? "RW" : "RO",
+		(r->attrs & PTE_XD) ? "NX" : "X", (r->attrs & PTE_US) ? "U" : "S",
+		cache, pt_levels[r->level].page_size);
+}
+
+static void ptdump_flush(struct ptdump_state *s)
+{
+	if (s->o && s->run.kind != PTDUMP_HOLE)
+		ptdump_print_run(s->o, &s->run);
+	s->run.kind = PTDUMP_HOLE;
+}
+
+/* Prints the markers at or below va, closing the run before them. */
+static void ptdump_markers(struct ptdump_state *s, vaddr_t va, bool all)
+{
+	const struct ptdump_opts *o = s->o;
+
+	while (o && s->next_marker < o->nmarkers &&
+	       (all || o->markers[s->next_marker].start <= va)) {
+		ptdump_flush(s);
+		kprintf("---[ %s ]---\n", o->markers[s->next_marker].name);
+		s->next_marker++;
+	}
+}
+
+/* Classifies an entry: its run kind and the attributes shown. */
+static enum ptdump_kind ptdump_classify(int level, uint64_t e, uint64_t eff,
+					uint64_t *attrs)
+{
+	*attrs = 0;
+	if (pt_is_leaf(level, e)) {
+		*attrs = pt_leaf_prot(level, eff) & PTDUMP_RUN_BITS;
+		return PTDUMP_MAPPED;
+	}
+	if (level == PT_LEVEL_PT && pte_is_paged_out(e))
+		return PTDUMP_SWAPPED;
+	return PTDUMP_HOLE;
+}
+
+static void ptdump_entry(void *ctx, int level, vaddr_t va, uint64_t e,
+			 uint64_t eff)
+{
+	struct ptdump_state *s = ctx;
+	struct ptdump_run *r = &s->run;
+	uint64_t attrs;
+	enum ptdump_kind kind = ptdump_classify(level, e, eff, &attrs);
+	vaddr_t last = va + (pt_span(level) - 1);
+
+	if (kind == PTDUMP_MAPPED && (attrs & PTE_RW) && !(attrs & PTE_XD))
+		s->wx += pt_span(level) / PAGE_SIZE;
+	ptdump_markers(s, va, false);
+	if (r->kind != PTDUMP_HOLE && r->kind == kind && r->attrs == attrs &&
+	    r->level == level && r->last + 1 == va) {
+		r->last = last;
+		return;
+	}
+	ptdump_flush(s);
+	*r = (struct ptdump_run){ kind, va, last, attrs, level };
+}
+
+uint64_t ptdump_ranges(paddr_t root, const struct ptdump_opts *o)
+{
+	struct ptdump_state s = { .o = o };
+	struct pt_visitor v = { .entry = ptdump_entry, .ctx = &s };
+
+	kprintf("%s\n", o->header);
+	pt_visit(root, &v);
+	ptdump_flush(&s);
+	ptdump_markers(&s, 0, true);
+	kprintf("W+X audit: %llu W+X pages %s\n", (unsigned long long)s.wx,
+		s.wx ? "(FAIL)" : "(PASS)");
+	return s.wx;
+}
+
+uint64_t ptdump_wx_count(paddr_t root)
+{
+	struct ptdump_state s = { .o = NULL };
+	struct pt_visitor v = { .entry = ptdump_entry, .ctx = &s };
+
+	pt_visit(root, &v);
+	return s.wx;
+}
+
+/* ---- grid view ---------------------------------------------------------- */
+
+/* The seed's letter for an entry: permission class, uppercase if user. */
+static char ptdump_code(int level, uint64_t e)
+{
+	char c;
+
+	if (level == PT_LEVEL_PT && pte_is_paged_out(e))
+		c = 's';
+	else if (!(e & PTE_P))
+		return '.';
+	else if (e & PTE_RW)
+		c = (e & PTE_XD) ? 'w' : 'a';
+	else
+		c = (e & PTE_XD) ? 'r' : 'x';
+	return (e & PTE_US) ? (char)(c - 'a' + 'A') : c;
+}
+
+static enum con_color ptdump_color(int level, uint64_t e, vaddr_t va)
+{
+	if (pt_is_leaf(level, e))
+		return pt_leaf_addr(level, e) == va ? CON_YELLOW : CON_GREEN;
+	if (pt_is_table(level, e))
+		return CON_MAGENTA;
+	if (level == PT_LEVEL_PT && pte_is_paged_out(e))
+		return CON_RED;
+	return CON_GREY;
+}
+
+static void ptdump_grid_table(void *ctx, int level, paddr_t table,
+			      vaddr_t base)
+{
+	const uint64_t *t = arch_phys_to_ptr(table);
+	enum con_color cur = CON_DEFAULT;
+	char row[65];
+
+	(void)ctx;
+	kprintf("%s at 0x%016llx: ", pt_levels[level].name,
+		(unsigned long long)paddr_raw(table));
+	if (level == PT_LEVEL_PML4)
+		kprintf("entire address space\n");
+	else
+		kprintf("for 0x%016lx - 0x%016lx\n", base,
+			base + (pt_span(level) * PT_ENTRIES - 1));
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+		vaddr_t va = pte_va_canonicalize(base + i * pt_span(level));
+		enum con_color c = ptdump_color(level, t[i], va);
+
+		if (c != cur) {
+			con_color(c);
+			cur = c;
+		}
+		row[0] = ptdump_code(level, t[i]);
+		con_write(row, 1);
+		if (i % 64 == 63)
+			con_write("\n", 1);
+	}
+	con_color(CON_DEFAULT);
+}
+
+void ptdump_grid(paddr_t root)
+{
+	struct pt_visitor v = { .table = ptdump_grid_table };
+
+	pt_visit(root, &v);
+}
+
+/* ---- single address ----------------------------------------------------- */
+
+/* Names of the bits set in e (level), space-separated. */
+static void ptdump_flags(char *buf, size_t len, int level, uint64_t e)
+{
+	bool large = level != PT_LEVEL_PT;
+	uint64_t pat = large ? PTE_PAT_LARGE : PTE_PAT;
+	const struct { uint64_t bit; const char *name; } bits[] = {
+		{ PTE_P, "P" }, { PTE_RW, "RW" }, { PTE_US, "US" },
+		{ PTE_PWT, "PWT" }, { PTE_PCD, "PCD" }, { PTE_A, "A" },
+		{ PTE_D, "D" }, { large ? PTE_PS : 0, "PS" }, { PTE_G, "G" },
+		{ pt_is_used_leaf(level, e) ? pat : 0, "PAT" }, { PTE_XD, "XD" },
+	};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(bits) && n < len; i++)
+		if (e & bits[i].bit)
+			n += ksnprintf(buf + n, len - n, "%s%s", n ? " " : "",
+				       bits[i].name);
+}
+
+void ptdump_walk(paddr_t root, vaddr_t va)
+{
+	const uint64_t *table = arch_phys_to_ptr(root);
+	char flags[64];
+
+	if (!pte_va_canonical(va)) {
+		kprintf("ptdump: 0x%016lx is not canonical\n", va);
+		return;
+	}
+	for (int l = PT_LEVEL_PML4; l < PT_LEVELS; l++) {
+		uint64_t e = table[pt_index(l, va)];
+		const char *name = pt_levels[l].name;
+
+		ptdump_flags(flags, sizeof(flags), l, e);
+		if (l == PT_LEVEL_PT && pte_is_paged_out(e)) {
+			kprintf("%sE: paged out to slot %llu: %s\n", name,
+				(unsigned long long)pte_paged_out_location(e),
+				flags);
+			return;
+		}
+		if (!(e & PTE_P)) {
+			kprintf("%sE: not present\n", name);
+			return;
+		}
+		kprintf("%sE: 0x%016lx -> 0x%016llx: %s\n", name,
+			(vaddr_t)ALIGN_DOWN(va, pt_span(l)),
+			(unsigned long long)(pt_is_leaf(l, e) ?
+				pt_leaf_addr(l, e) : e & pt_levels[l].table_mask),
+			flags);
+		if (pt_is_leaf(l, e))
+			return;
+		table = pt_table_ptr(l, e);
+	}
+}

@@ -1,0 +1,255 @@
+/*
+ * arch/x86_64/trap.c - the fatal report and the path to power-off for
+ * every vector (trap.h).  Pure C: the registers arrive in the frame isr.S
+ * saved, so the host tests run all of this except trap_halt().
+ */
+#include "../../lib/errno.h"
+#include "../../lib/printf.h"
+#include "../../mm/arch_hooks.h"
+#include "ptdump.h"
+#include "pte.h"
+#include "trap.h"
+
+/* Error-code bits of #PF (SDM vol. 3, 4.7). */
+#define PF_ERR_P     (1u << 0)
+#define PF_ERR_W     (1u << 1)
+#define PF_ERR_U     (1u << 2)
+#define PF_ERR_RSVD  (1u << 3)
+#define PF_ERR_I     (1u << 4)
+#define PF_ERR_PK    (1u << 5)
+#define PF_ERR_SS    (1u << 6)
+
+/* Selector error code of #TS/#NP/#SS/#GP (SDM vol. 3, 6.13). */
+#define SEL_ERR_EXT  (1u << 0)
+#define SEL_ERR_IDT  (1u << 1)
+#define SEL_ERR_TI   (1u << 2)
+
+struct trap_guard {
+	uint64_t va;
+	const char *name;
+};
+
+static trap_walk_fn walker;
+static trap_classify_fn classifier;
+static trap_exit_fn exit_hook;
+static trap_poweroff_fn poweroff;
+static struct trap_guard guards[TRAP_MAX_GUARDS];
+static int nguards;
+/* Faults being handled; > 0 means the report itself faulted. */
+static volatile int depth;
+
+static const char *const exc_names[32] = {
+	"#DE divide error", "#DB debug", "NMI non-maskable interrupt",
+	"#BP breakpoint", "#OF overflow", "#BR bound range exceeded",
+	"#UD invalid opcode", "#NM device not available", "#DF double fault",
+	"coprocessor segment overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack-segment fault",
+	"#GP general protection", "#PF page fault", "reserved",
+	"#MF x87 floating-point error", "#AC alignment check",
+	"#MC machine check", "#XM SIMD floating-point",
+	"#VE virtualization exception", "#CP control protection",
+	"reserved", "reserved", "reserved", "reserved", "reserved", "reserved",
+	"#HV hypervisor injection", "#VC VMM communication",
+	"#SX security exception", "reserved",
+};
+
+const char *trap_vector_name(unsigned int vector)
+{
+	if (vector < ARRAY_SIZE(exc_names))
+		return exc_names[vector];
+	return "unexpected interrupt";
+}
+
+bool trap_has_error_code(unsigned int vector)
+{
+	switch (vector) {
+	case 8: case 10: case 11: case 12: case 13: case 14:
+	case 17: case 21: case 29: case 30:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The walk of va under the tables of a raw CR3 (PCID/flag bits off). */
+static void default_walker(uint64_t cr3, uint64_t va)
+{
+	ptdump_walk(PADDR(cr3 & PTE_ADDR_MASK), va);
+}
+
+static void report_pf_error(uint64_t e)
+{
+	kprintf("efimm: error code 0x%llx: %s, %s, %s%s%s%s%s\n",
+		(unsigned long long)e,
+		(e & PF_ERR_P) ? "protection violation (present)" : "not-present",
+		(e & PF_ERR_W) ? "write" : "read",
+		(e & PF_ERR_U) ? "user" : "supervisor",
+		(e & PF_ERR_I) ? ", instruction fetch" : "",
+		(e & PF_ERR_RSVD) ? ", reserved bit set" : "",
+		(e & PF_ERR_PK) ? ", protection key" : "",
+		(e & PF_ERR_SS) ? ", shadow stack" : "");
+}
+
+/* #TS/#NP/#SS/#GP/#AC-style codes: a selector or IDT index, or 0. */
+static void report_sel_error(uint64_t e)
+{
+	const char *table = (e & SEL_ERR_IDT) ? "IDT" :
+			    (e & SEL_ERR_TI) ? "LDT" : "GDT";
+
+	if (e == 0) {
+		kprintf("efimm: error code 0x0\n");
+		return;
+	}
+	kprintf("efimm: error code 0x%llx: %s index %llu%s\n",
+		(unsigned long long)e, table,
+		(unsigned long long)((e & 0xFFFF) >> 3),
+		(e & SEL_ERR_EXT) ? ", external event" : "");
+}
+
+static void report_error(const struct trap_frame *f)
+{
+	if (!trap_has_error_code(f->vector))
+		kprintf("efimm: no error code\n");
+	else if (f->vector == TRAP_PF)
+		report_pf_error(f->error);
+	else if (f->vector >= 10 && f->vector <= 13)
+		report_sel_error(f->error);
+	else
+		kprintf("efimm: error code 0x%llx\n",
+			(unsigned long long)f->error);
+}
+
+static void report_regs(const struct trap_frame *f)
+{
+	kprintf("efimm: RIP 0x%016lx RSP 0x%016lx CR2 0x%016lx CR3 0x%016lx\n",
+		f->rip, f->rsp, f->cr2, f->cr3);
+	kprintf("efimm: RAX 0x%016lx RBX 0x%016lx RCX 0x%016lx RDX 0x%016lx\n",
+		f->rax, f->rbx, f->rcx, f->rdx);
+	kprintf("efimm: RSI 0x%016lx RDI 0x%016lx RBP 0x%016lx R8  0x%016lx\n",
+		f->rsi, f->rdi, f->rbp, f->r8);
+	kprintf("efimm: R9  0x%016lx R10 0x%016lx R11 0x%016lx R12 0x%016lx\n",
+		f->r9, f->r10, f->r11, f->r12);
+	kprintf("efimm: R13 0x%016lx R14 0x%016lx R15 0x%016lx\n",
+		f->r13, f->r14, f->r15);
+	kprintf("efimm: RFLAGS 0x%016lx CS 0x%04lx SS 0x%04lx\n",
+		f->rflags, f->cs, f->ss);
+}
+
+/* Plain-words verdicts on CR2: page 0, a stack guard, mm's opinion. */
+static void report_cr2(uint64_t cr2)
+{
+	uint64_t page = ALIGN_DOWN(cr2, PAGE_SIZE);
+	const char *verdict;
+
+	if (page == 0)
+		kprintf("efimm: CR2 is in page 0 (NULL pointer dereference)\n");
+	for (int i = 0; i < nguards; i++)
+		if (guards[i].va == page)
+			kprintf("efimm: CR2 is in the stack guard page below %s\n",
+				guards[i].name);
+	verdict = classifier ? classifier(cr2) : NULL;
+	if (verdict)
+		kprintf("efimm: CR2 0x%016lx: %s\n", cr2, verdict);
+}
+
+/*
+ * Page walk: of CR2 for #PF (the address that failed), of RIP for every
+ * other vector (CR2 is stale then; the code page is what matters).
+ */
+static void report_walk(const struct trap_frame *f)
+{
+	bool pf = f->vector == TRAP_PF;
+	uint64_t va = pf ? f->cr2 : f->rip;
+
+	kprintf("efimm: page walk of %s 0x%016lx under CR3 0x%016lx:\n",
+		pf ? "CR2" : "RIP", va, f->cr3);
+	(walker ? walker : default_walker)(f->cr3, va);
+	if (pf)
+		report_cr2(f->cr2);
+}
+
+void trap_report(const struct trap_frame *f)
+{
+	kprintf("efimm: FATAL: %s (vector %lu)\n",
+		trap_vector_name(f->vector), f->vector);
+	report_error(f);
+	report_regs(f);
+	report_walk(f);
+}
+
+static int default_exit(const struct trap_frame *f, const char **name)
+{
+	UNUSED(f);
+	*name = "EFIMM_FATAL_EXCEPTION";
+	return TRAP_EXIT_INTERNAL;
+}
+
+/* The status line tools read as efimm's exit status, then the hook. */
+static void power_off(int status, const char *name)
+{
+	kprintf("efimm: powering off, status %d (%s)\n", status, name);
+	if (poweroff)
+		poweroff(status);
+	kprintf("efimm: power-off failed; halting\n");
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	int level = depth++;
+	const char *name;
+	int status;
+
+	if (level == 0) {
+		trap_report(f);
+		status = (exit_hook ? exit_hook : default_exit)(f, &name);
+		power_off(status, name);
+	} else if (level == 1) {
+		kprintf("efimm: FATAL: fault while reporting a fault: %s "
+			"(vector %lu) at RIP 0x%016lx, CR2 0x%016lx\n",
+			trap_vector_name(f->vector), f->vector, f->rip, f->cr2);
+		power_off(TRAP_EXIT_INTERNAL, "EFIMM_FATAL_EXCEPTION");
+	}
+	trap_halt();
+}
+
+void trap_set_walker(trap_walk_fn fn)
+{
+	walker = fn;
+}
+
+void trap_set_classifier(trap_classify_fn fn)
+{
+	classifier = fn;
+}
+
+void trap_set_exit(trap_exit_fn fn)
+{
+	exit_hook = fn;
+}
+
+void trap_set_poweroff(trap_poweroff_fn fn)
+{
+	poweroff = fn;
+}
+
+int trap_register_guard(uint64_t guard_va, const char *name)
+{
+	if (nguards == TRAP_MAX_GUARDS)
+		return -ENOSPC;
+	guards[nguards].va = ALIGN_DOWN(guard_va, PAGE_SIZE);
+	guards[nguards].name = name;
+	nguards++;
+	return 0;
+}
+
+#ifdef EFIMM_HOST
+void trap_host_reset(void)
+{
+	walker = NULL;
+	classifier = NULL;
+	exit_hook = NULL;
+	poweroff = NULL;
+	nguards = 0;
+	depth = 0;
+}
+#endif

@@ -1,0 +1,105 @@
+/*
+ * arch/x86_64/trap.h - what happens when the CPU raises any of the 256
+ * vectors after arch_cpu_takeover(): every one is fatal.  The entry stubs
+ * (isr.S) save a struct trap_frame and call trap_dispatch(), which prints
+ * the fatal report and powers the machine off.
+ *
+ * The report (trap_report) is pure formatting over a saved frame, so the
+ * host tests feed it frames.  The parts that belong to other subsystems
+ * come in through hooks, each optional:
+ *   walker      prints the page walk of an address (default: ptdump_walk
+ *               of CR3's root - arch/x86_64/ptdump.c);
+ *   classifier  mm's one-line verdict on CR2 ("paged out", "unmapped"...);
+ *   exit        the exit status for a frame (default 255, see below);
+ *   poweroff    turns the machine off (efi/: RT->ResetSystem).
+ *
+ * Never a reset loop: a fault while reporting prints one short line and
+ * powers off directly; a fault after that, or a power-off that returns,
+ * ends in trap_halt() (cli; hlt forever).
+ */
+#ifndef ARCH_X86_64_TRAP_H
+#define ARCH_X86_64_TRAP_H
+
+#include "../../lib/types.h"
+
+/*
+ * The frame isr.S builds, lowest address first: CR3 and CR2 as they were
+ * on entry (CR2 read before anything else can fault), the general
+ * registers, the vector and error code (0 for vectors without one), then
+ * what the CPU pushed.  isr.S depends on this exact layout.
+ */
+struct trap_frame {
+	uint64_t cr3, cr2;
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+#define TRAP_VECTORS       256
+#define TRAP_EXIT_INTERNAL 255      /* exit status of a fault in efimm */
+#define TRAP_MAX_GUARDS    16
+
+/* Vector numbers the rest of arch/ needs by name. */
+#define TRAP_NMI  2
+#define TRAP_DF   8
+#define TRAP_PF   14
+#define TRAP_MC   18
+
+/* "#PF page fault", "NMI non-maskable interrupt", ... for 0..31 (reserved
+ * ones say "reserved"); "unexpected interrupt" for 32..255, which the
+ * report's "(vector N)" completes. */
+const char *trap_vector_name(unsigned int vector);
+
+/* True for the exceptions whose frame holds a CPU-pushed error code. */
+bool trap_has_error_code(unsigned int vector);
+
+/*
+ * Prints the fatal report of f: "efimm: FATAL: NAME (vector N)", the
+ * decoded error code, RIP/RSP/CR2/CR3, every register, the page walk
+ * (of CR2 for #PF, of RIP otherwise), and what CR2 hits (page 0, a
+ * registered stack guard page, the classifier's verdict).  Does not
+ * power off.
+ */
+void trap_report(const struct trap_frame *f);
+
+/*
+ * Called by isr.S with interrupts off, on the faulting stack or the
+ * vector's IST stack.  Reports, prints "efimm: powering off, status N
+ * (NAME)" and calls the poweroff hook; never returns.
+ */
+__attribute__((noreturn)) void trap_dispatch(struct trap_frame *f);
+
+/* Stops the CPU for good: cli; hlt in a loop (trap_hw.c; abort() on the
+ * host, tests/host/trap_host.c). */
+__attribute__((noreturn)) void trap_halt(void);
+
+/* Prints the walk of va under the tables at cr3 (raw CR3 value). */
+typedef void (*trap_walk_fn)(uint64_t cr3, uint64_t va);
+/* Returns a short verdict on cr2 ("paged out", ...) or NULL for none. */
+typedef const char *(*trap_classify_fn)(uint64_t cr2);
+/* Returns the exit status for f and sets *name to its name. */
+typedef int (*trap_exit_fn)(const struct trap_frame *f, const char **name);
+/* Powers off reporting status; returns only if that failed. */
+typedef void (*trap_poweroff_fn)(int status);
+
+/* Each setter replaces the hook; NULL restores the default. */
+void trap_set_walker(trap_walk_fn fn);
+void trap_set_classifier(trap_classify_fn fn);
+void trap_set_exit(trap_exit_fn fn);
+void trap_set_poweroff(trap_poweroff_fn fn);
+
+/*
+ * Registers the page at guard_va (page-aligned; unmapped by whoever
+ * built the tables) as the guard below the stack called name, so a CR2
+ * in it is reported as a stack overflow.  name must stay valid.
+ * Returns 0, or -ENOSPC after TRAP_MAX_GUARDS guards.
+ */
+int trap_register_guard(uint64_t guard_va, const char *name);
+
+#ifdef EFIMM_HOST
+/* Forgets hooks, guards and the recursion depth (host tests only). */
+void trap_host_reset(void);
+#endif
+
+#endif

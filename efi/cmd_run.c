@@ -1,0 +1,211 @@
+/*
+ * efi/cmd_run.c - `run PATH [ARGS...]`: load an ELF payload from the ESP,
+ * leave boot services, take the machine over with efimm's own page
+ * tables and exception handlers, and jump to the payload.
+ *
+ * Everything that can fail for a reason the user can fix (a missing or
+ * malformed file) is checked while boot services still run, so the
+ * caller gets an EFI status back.  After ExitBootServices there is no
+ * caller any more: the run ends in payload_exit() or the fatal report,
+ * both of which power the machine off with a status.
+ */
+#include "commands.h"
+#include "elf.h"
+#include "exitbs.h"
+#include "mmboot.h"
+#include "payload_api.h"
+
+#include "../arch/x86_64/enter.h"
+#include "../arch/x86_64/trap.h"
+#include "../lib/assert.h"
+#include "../lib/errno.h"
+#include "../lib/kstring.h"
+#include "../lib/printf.h"
+#include "../mm/arch_hooks.h"
+#include "../mm/kmem.h"
+#include "../mm/payload.h"
+#include "../mm/vm.h"
+
+#define RUN_MAX_FILE      (64ULL << 20)
+#define RUN_STACK_PAGES   16            /* efimm's own stack after EBS */
+#define PAYLOAD_STACK     (256ULL << 10)
+#define PAYLOAD_STACK_TOP ELF_WINDOW_HI
+#define ARGS_MAX          4096          /* bytes of argv strings */
+
+struct run_req {
+	const char *path;
+	int argc;
+	char *const *argv;              /* argv[0] = path */
+	void *file;
+	UINTN file_size;
+	struct elf_image img;
+	struct mmboot_layout layout;
+	struct exitbs_map map;
+};
+
+static struct run_req req;
+static struct mem_range final_ranges[MMBOOT_MAX_RANGES];
+
+/* Reads and checks the payload; prints one line on failure. */
+static EFI_STATUS load_file(struct run_req *rq)
+{
+	struct elf_limits lim;
+	char why[160];
+	EFI_STATUS s = efi_file_read(rq->path, RUN_MAX_FILE, &rq->file, &rq->file_size);
+
+	if (EFI_ERROR(s)) {
+		kprintf("efimm: %s: cannot read: %s\n", rq->path,
+			s == EFI_NOT_FOUND ? "no such file" : efi_status_name(s));
+		return s;
+	}
+	elf_limits_default(&lim);
+	if (elf_check(rq->file, rq->file_size, &lim, &rq->img, why, sizeof(why))) {
+		kprintf("efimm: %s: %s\n", rq->path, why);
+		FreePool(rq->file);
+		return EFI_LOAD_ERROR;
+	}
+	return EFI_SUCCESS;
+}
+
+static size_t args_bytes(int argc, char *const *argv)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	return n;
+}
+
+static uint32_t seg_flags(uint32_t elf_flags)
+{
+	return ((elf_flags & ELF_SEG_W) ? K_MEM_PERM_RW : 0) |
+	       ((elf_flags & ELF_SEG_X) ? K_MEM_PERM_EXEC : 0);
+}
+
+/* Maps every PT_LOAD segment; panics on failure (no caller left). */
+static void map_segments(const struct run_req *rq)
+{
+	for (uint32_t i = 0; i < rq->img.nseg; i++) {
+		const struct elf_segment *e = &rq->img.seg[i];
+		struct payload_seg s = {
+			.va = e->vaddr, .memsz = e->memsz, .filesz = e->filesz,
+			.data = (const uint8_t *)rq->file + e->offset,
+			.flags = seg_flags(e->flags),
+		};
+
+		if (payload_map_segment(&s))
+			panic("efi: out of memory mapping segment %u of %s", i, rq->path);
+	}
+}
+
+/*
+ * Copies argv and the boot block onto the payload stack (now mapped and
+ * reachable through efimm's page tables).  Returns the payload's RSP.
+ */
+static uint64_t push_args(const struct run_req *rq, struct efimm_boot **bootp)
+{
+	uint64_t sp = PAYLOAD_STACK_TOP;
+	char **argv;
+	struct efimm_boot *boot;
+
+	sp -= ALIGN_UP(args_bytes(rq->argc, rq->argv), 16);
+	argv = (char **)(sp - ALIGN_UP((rq->argc + 1) * sizeof(char *), 16));
+	for (int i = 0; i < rq->argc; i++) {
+		size_t n = strlen(rq->argv[i]) + 1;
+
+		memcpy((char *)sp, rq->argv[i], n);
+		argv[i] = (char *)sp;
+		sp += n;
+	}
+	argv[rq->argc] = NULL;
+	boot = (struct efimm_boot *)((uint64_t)argv - ALIGN_UP(sizeof(*boot), 16));
+	*boot = (struct efimm_boot){ .magic = EFIMM_BOOT_MAGIC,
+				     .version = EFIMM_ABI_VERSION, .argc = rq->argc,
+				     .argv = argv, .api = payload_api() };
+	*bootp = boot;
+	return (uint64_t)boot;
+}
+
+/* Exit status of a fault: 128 + vector for a payload's, 255 for efimm's. */
+static int fault_exit(const struct trap_frame *f, const char **name)
+{
+	if (f->rip >= VM_PAYLOAD_BASE && f->rip < VM_PAYLOAD_END) {
+		*name = "payload fault";
+		return 128 + (int)f->vector;
+	}
+	*name = "efimm fault";
+	return TRAP_EXIT_INTERNAL;
+}
+
+/* Builds efimm's memory core from the final map and loads its tables. */
+static void take_memory(struct run_req *rq)
+{
+	int n = memmap_sanitize(rq->map.buf, rq->map.size, rq->map.desc_size, NULL,
+				final_ranges, MMBOOT_MAX_RANGES, NULL);
+
+	if (n < 0)
+		panic("efi: final memory map unusable: %s", errno_name(n));
+	if (mmboot_build(final_ranges, (size_t)n, &rq->layout))
+		panic("efi: cannot build efimm's address space");
+	arch_pt_activate();
+	kprintf("efimm: page tables loaded (root 0x%lx), %lu KiB free\n",
+		(unsigned long)paddr_raw(arch_pt_root()),
+		(unsigned long)(k_mem_free_get() >> 10));
+}
+
+/* Runs on efimm's own stack after ExitBootServices; never returns. */
+static void run_after_ebs(void *arg)
+{
+	struct run_req *rq = arg;
+	struct efimm_boot *boot;
+	vaddr_t guard;
+	uint64_t sp;
+
+	take_memory(rq);
+	trap_set_exit(fault_exit);
+	map_segments(rq);
+	if (payload_map_stack(PAYLOAD_STACK_TOP, PAYLOAD_STACK, &guard))
+		panic("efi: cannot map the payload stack");
+	trap_register_guard(guard, "the payload stack");
+	sp = push_args(rq, &boot);
+	kprintf("efimm: entering %s at 0x%lx\n", rq->path, (unsigned long)rq->img.entry);
+	arch_enter_payload(rq->img.entry, boot, sp);
+}
+
+static EFI_STATUS alloc_stack(void **top)
+{
+	EFI_PHYSICAL_ADDRESS a;
+	EFI_STATUS s = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
+					 EfiLoaderData, RUN_STACK_PAGES, &a);
+
+	*top = (void *)(uintptr_t)(a + RUN_STACK_PAGES * PAGE_SIZE);
+	return s;
+}
+
+EFI_STATUS cmd_run(int argc, char **argv)
+{
+	struct run_req *rq = &req;
+	void *stack_top;
+	EFI_STATUS s;
+
+	if (argc < 2)
+		return cmd_bad_arg("run", "", "PATH of an ELF payload is required");
+	if (args_bytes(argc - 1, argv + 1) > ARGS_MAX)
+		return cmd_bad_arg("run", argv[1], "arguments longer than 4096 bytes");
+	*rq = (struct run_req){ .path = argv[1], .argc = argc - 1, .argv = argv + 1 };
+	s = load_file(rq);
+	if (EFI_ERROR(s))
+		return s;
+	s = alloc_stack(&stack_top);
+	if (EFI_ERROR(s)) {
+		kprintf("efimm: run: no memory for efimm's stack: %s\n", efi_status_name(s));
+		FreePool(rq->file);
+		return s;
+	}
+	mmboot_preview_release();
+	mmboot_layout_get(&rq->layout);
+	s = efi_take_over(&rq->map);
+	if (EFI_ERROR(s))
+		efi_poweroff(efi_status_exit_code(s), efi_status_name(s));
+	arch_call_on_stack(run_after_ebs, rq, stack_top);
+}

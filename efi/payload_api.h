@@ -1,0 +1,23 @@
+/*
+ * efi/payload_api.h - the service table efimm hands a payload
+ * (payload/sdk/efimm_abi.h), and how a payload run ends.
+ */
+#ifndef EFI_PAYLOAD_API_H
+#define EFI_PAYLOAD_API_H
+
+#include "../payload/sdk/efimm_abi.h"
+
+/* The table; every mandatory slot is filled. */
+const struct efimm_api *payload_api(void);
+
+/*
+ * Ends the run: prints exactly "efimm: payload exited with status N",
+ * then the "efimm: powering off, status N" line, and shuts the machine
+ * down through the firmware's ResetSystem.  Never returns.
+ */
+__attribute__((noreturn)) void payload_exit(int status);
+
+/* Powers off with status (0..255) after printing the status line. */
+__attribute__((noreturn)) void efi_poweroff(int status, const char *name);
+
+#endif

@@ -1,0 +1,174 @@
+/*
+ * mm/kmem.c - k_mem_map, k_mem_unmap, z_phys_map, z_phys_unmap (API and
+ * contracts in mm/kmem.h).
+ *
+ * Every mapping owns a virtual region of the k_mem_map area (mm/vm.h)
+ * one page larger on each side: the guard pages are never mapped, so an
+ * overrun in either direction faults.  Anonymous memory takes all its
+ * frames at once (no demand paging yet); each frame is MAPPED in the
+ * frame database with its VA recorded so eviction can find it later.
+ * The arch hooks flush the TLB themselves; nothing here flushes.
+ */
+#include "../lib/assert.h"
+#include "../lib/errno.h"
+#include "../lib/kstring.h"
+#include "arch_hooks.h"
+#include "kmem.h"
+#include "mm.h"
+#include "pfdb.h"
+
+/* Flags that reach the page tables. */
+#define KMEM_ARCH_FLAGS  (K_MEM_CACHE_MASK | K_MEM_PERM_RW | \
+			  K_MEM_PERM_EXEC | K_MEM_PERM_USER)
+#define KMEM_MAP_FLAGS   (KMEM_ARCH_FLAGS | K_MEM_MAP_UNINIT | K_MEM_MAP_LOCK)
+
+static bool kmem_flags_ok(uint32_t flags, uint32_t allowed)
+{
+	uint32_t wx = K_MEM_PERM_RW | K_MEM_PERM_EXEC;
+
+	return (flags & ~allowed) == 0 && (flags & wx) != wx;
+}
+
+/*
+ * Gives back the frame mapped at va (a 4 KiB page of a k_mem_map region)
+ * and removes the mapping.  A page that is not there, or not a frame of
+ * the database, means the region bookkeeping is corrupt: panic.
+ */
+static void kmem_unmap_page(vaddr_t va)
+{
+	struct page_frame *pf;
+	paddr_t phys;
+
+	if (arch_mem_translate(va, &phys, NULL) != 0)
+		panic("mm: k_mem region page %llx not mapped",
+		      (unsigned long long)va);
+	pf = pfdb_from_phys(phys);
+	if (!pf || !(pfdb_flags(pf) & PFDB_MAPPED) || pfdb_va(pf) != va)
+		panic("mm: page %llx maps a frame it does not own",
+		      (unsigned long long)va);
+	if (arch_mem_unmap(va, PAGE_SIZE) != 0)
+		panic("mm: cannot unmap %llx", (unsigned long long)va);
+	pfdb_set_unmapped(pf);
+	pfdb_free(pf);
+}
+
+/*
+ * Backs va with a fresh frame (zeroed unless K_MEM_MAP_UNINIT).  Returns
+ * 0, or -ENOMEM with no frame taken and nothing mapped.
+ */
+static int kmem_map_page(vaddr_t va, uint32_t flags)
+{
+	struct page_frame *pf = pfdb_alloc();
+	paddr_t phys;
+	int err;
+
+	if (!pf)
+		return -ENOMEM;
+	phys = pfdb_to_phys(pf);
+	if (!(flags & K_MEM_MAP_UNINIT))
+		memset(arch_phys_to_ptr(phys), 0, PAGE_SIZE);
+	err = arch_mem_map(va, phys, PAGE_SIZE, flags & KMEM_ARCH_FLAGS);
+	if (err) {
+		pfdb_free(pf);
+		return err;
+	}
+	pfdb_set_mapped(pf, va);
+	if (flags & K_MEM_MAP_LOCK)
+		pfdb_pin(pf);
+	return 0;
+}
+
+void *k_mem_map(size_t size, uint32_t flags)
+{
+	struct vm_space *vs = mm_vm();
+	vaddr_t region, va;
+	size_t done;
+
+	if (size == 0 || !IS_ALIGNED(size, PAGE_SIZE) ||
+	    !kmem_flags_ok(flags, KMEM_MAP_FLAGS) ||
+	    size / PAGE_SIZE > pfdb_free_count() ||
+	    size > VM_KMEM_END - VM_KMEM_BASE)
+		return NULL;
+	if (vm_alloc(vs, size + 2 * PAGE_SIZE, VM_ANON, &region) != 0)
+		return NULL;
+	va = region + PAGE_SIZE;
+	for (done = 0; done < size; done += PAGE_SIZE) {
+		if (kmem_map_page(va + done, flags) != 0)
+			break;
+	}
+	if (done == size)
+		return (void *)va;
+	while (done > 0) {
+		done -= PAGE_SIZE;
+		kmem_unmap_page(va + done);
+	}
+	if (vm_free(vs, region, size + 2 * PAGE_SIZE, VM_ANON) != 0)
+		panic("mm: lost k_mem_map region %llx", (unsigned long long)region);
+	return NULL;
+}
+
+int k_mem_unmap(void *addr, size_t size)
+{
+	vaddr_t va = (vaddr_t)addr;
+
+	if (size == 0 || !IS_ALIGNED(va, PAGE_SIZE) ||
+	    !IS_ALIGNED(size, PAGE_SIZE) || va < VM_KMEM_BASE + PAGE_SIZE ||
+	    size > VM_KMEM_END - va)
+		return -EINVAL;
+	/* Releasing the range first is safe: nothing else runs until the
+	 * pages below are gone (single CPU, no preemption in mm). */
+	if (vm_free(mm_vm(), va - PAGE_SIZE, size + 2 * PAGE_SIZE, VM_ANON) != 0)
+		return -EINVAL;
+	for (size_t off = 0; off < size; off += PAGE_SIZE)
+		kmem_unmap_page(va + off);
+	return 0;
+}
+
+int z_phys_map(uint8_t **virt_ptr, paddr_t phys, size_t size, uint32_t flags)
+{
+	uint64_t off = paddr_raw(phys) & (PAGE_SIZE - 1);
+	uint64_t base = paddr_raw(phys) - off;
+	uint64_t len;
+	vaddr_t region;
+	int err;
+
+	if (size == 0 || !kmem_flags_ok(flags, KMEM_ARCH_FLAGS) ||
+	    size > VM_KMEM_END - VM_KMEM_BASE ||
+	    paddr_raw(phys) + size < paddr_raw(phys) ||
+	    paddr_raw(phys) + size > ~0ULL - PAGE_SIZE)
+		return -EINVAL;
+	len = ALIGN_UP(off + size, PAGE_SIZE);
+	err = vm_alloc(mm_vm(), len + 2 * PAGE_SIZE, VM_PHYS, &region);
+	if (err)
+		return err;
+	err = arch_mem_map(region + PAGE_SIZE, PADDR(base), len, flags);
+	if (err) {
+		if (vm_free(mm_vm(), region, len + 2 * PAGE_SIZE, VM_PHYS) != 0)
+			panic("mm: lost z_phys_map region");
+		return err;
+	}
+	*virt_ptr = (uint8_t *)(region + PAGE_SIZE + off);
+	return 0;
+}
+
+int z_phys_unmap(uint8_t *virt, size_t size)
+{
+	vaddr_t v = (vaddr_t)virt;
+	uint64_t off = v & (PAGE_SIZE - 1);
+	uint64_t len;
+
+	if (size == 0 || v < VM_KMEM_BASE + PAGE_SIZE || size > VM_KMEM_END - v)
+		return -EINVAL;
+	len = ALIGN_UP(off + size, PAGE_SIZE);
+	if (vm_free(mm_vm(), v - off - PAGE_SIZE, len + 2 * PAGE_SIZE, VM_PHYS) != 0)
+		return -EINVAL;
+	if (arch_mem_unmap(v - off, len) != 0)
+		panic("mm: cannot unmap z_phys_map range %llx",
+		      (unsigned long long)(v - off));
+	return 0;
+}
+
+size_t k_mem_free_get(void)
+{
+	return pfdb_free_count() * PAGE_SIZE;
+}

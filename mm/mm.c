@@ -1,0 +1,73 @@
+/*
+ * mm/mm.c - memory-core bring-up and the page-table page allocator.
+ */
+#include "../lib/assert.h"
+#include "../lib/errno.h"
+#include "../lib/kstring.h"
+#include "mm.h"
+#include "pfdb.h"
+
+static struct vm_space mm_kmem_space;
+static size_t mm_table_pages;
+
+/*
+ * arch_pt_alloc.get: a zeroed frame, pinned so eviction never takes it.
+ * Returns 0 or -ENOMEM (no free frame).
+ */
+static int mm_pt_get(void *ctx, paddr_t *frame)
+{
+	struct page_frame *pf = pfdb_alloc();
+
+	UNUSED(ctx);
+	if (!pf)
+		return -ENOMEM;
+	pfdb_pin(pf);
+	*frame = pfdb_to_phys(pf);
+	memset(arch_phys_to_ptr(*frame), 0, PAGE_SIZE);
+	mm_table_pages++;
+	return 0;
+}
+
+/* arch_pt_alloc.put: the frame must be one mm_pt_get handed out. */
+static void mm_pt_put(void *ctx, paddr_t frame)
+{
+	struct page_frame *pf = pfdb_from_phys(frame);
+
+	UNUSED(ctx);
+	ASSERT(pf && pfdb_flags(pf) == PFDB_PINNED,
+	       "mm: table page %llx was not allocated",
+	       (unsigned long long)paddr_raw(frame));
+	pfdb_unpin(pf);
+	pfdb_free(pf);
+	mm_table_pages--;
+}
+
+static const struct arch_pt_alloc mm_pt_allocator = {
+	.get = mm_pt_get, .put = mm_pt_put, .ctx = NULL,
+};
+
+const struct arch_pt_alloc *mm_pt_alloc(void)
+{
+	return &mm_pt_allocator;
+}
+
+size_t mm_pt_pages(void)
+{
+	return mm_table_pages;
+}
+
+struct vm_space *mm_vm(void)
+{
+	return &mm_kmem_space;
+}
+
+int mm_init(const struct mem_range *r, size_t n)
+{
+	int err = pfdb_init(r, n);
+
+	if (err)
+		return err;
+	mm_table_pages = 0;
+	vm_init(&mm_kmem_space, VM_KMEM_BASE, VM_KMEM_END);
+	return arch_pt_init(&mm_pt_allocator);
+}

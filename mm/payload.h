@@ -1,0 +1,48 @@
+/*
+ * mm/payload.h - mapping an ELF payload's image and stack into the
+ * payload window (mm/vm.h: [VM_PAYLOAD_BASE, VM_PAYLOAD_END)).
+ *
+ * The loader (efi/cmd_run.c) has already validated the file (efi/elf.c)
+ * and describes each PT_LOAD segment here in arch-neutral terms.  Every
+ * page gets a fresh frame of the database, zeroed, with the file bytes
+ * copied in (so .bss and the tail of the last page are zero), mapped
+ * with the segment's own permissions (W^X: the checker refused RW+X).
+ * Frames are pinned: payload images are not paged (yet).
+ */
+#ifndef MM_PAYLOAD_H
+#define MM_PAYLOAD_H
+
+#include "../lib/types.h"
+
+struct payload_seg {
+	vaddr_t va;             /* p_vaddr (any alignment) */
+	uint64_t memsz;
+	const void *data;       /* file bytes, filesz of them */
+	uint64_t filesz;
+	uint32_t flags;         /* K_MEM_PERM_RW / K_MEM_PERM_EXEC */
+};
+
+/*
+ * Maps one segment.  Precondition: [va, va+memsz) lies in the payload
+ * window and no other segment shares its pages (the ELF checker's
+ * guarantees).  Returns 0, or -ENOMEM with nothing of this segment left
+ * mapped and no frame taken.
+ */
+int payload_map_segment(const struct payload_seg *s);
+
+/*
+ * Maps a stack of size bytes (page multiple) ending at top (page
+ * aligned), RW+NX, and leaves the page below it unmapped as its guard.
+ * Returns 0 and *guard (the guard page's address), or -ENOMEM / -EINVAL
+ * (range outside the payload window, or the guard page is mapped) with
+ * nothing left mapped.
+ */
+int payload_map_stack(vaddr_t top, uint64_t size, vaddr_t *guard);
+
+/*
+ * Unmaps [start, end) of the payload window and frees its frames (for
+ * the rollback of a failed load; pages not mapped are skipped).
+ */
+void payload_unmap(vaddr_t start, vaddr_t end);
+
+#endif

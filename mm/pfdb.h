@@ -1,0 +1,118 @@
+/*
+ * mm/pfdb.h - the page-frame database: one 8-byte entry per 4 KiB frame
+ * of RAM (the seed's struct z_page_frame, packed).
+ *
+ * Entry layout (struct page_frame.bits):
+ *
+ *   63          48 47                                12 11      6 5      0
+ *  +--------------+------------------------------------+---------+--------+
+ *  | segment      | MAPPED: virtual address bits 47..12 |  zero   | flags  |
+ *  | index (16)   | FREE:   next free frame index + 1   |         | (6)    |
+ *  |              |         (0 = end of the free list)  |         |        |
+ *  +--------------+------------------------------------+---------+--------+
+ *
+ * A frame is never FREE and MAPPED at once, so the VA and the free-list
+ * link share bits 47..12.  The segment index makes frame->phys O(1):
+ * phys = seg.start + (index - seg.first) * 4 KiB.  Limits: 65535 segments,
+ * 2^36 frames (256 TiB of RAM), virtual addresses below 2^48.
+ *
+ * No memory is spent on holes.  RAM is described by segments (maximal
+ * runs of physically contiguous RAM ranges, 24 bytes each); entries of
+ * all segments are packed in one array.  phys->frame uses a directory
+ * with one 2-byte entry per GiB of physical address space up to the
+ * highest RAM address (the first segment that ends above that GiB), then
+ * scans forward over the segments that start inside that GiB - usually
+ * one or two; the scan is bounded by the segments per GiB.  The whole
+ * database (entries, segments, directory) is stolen from the top of the
+ * largest FREE range of the map; those frames become PINNED.
+ *
+ * Flags and what the `frames` dump shows, by precedence:
+ *   R RESERVED (firmware/ACPI/runtime RAM)  B BUSY (page-in/out under way)
+ *   P PINNED (never evicted: efimm, tables) . FREE (on the free list)
+ *   M MAPPED (at the recorded VA)           ? none: allocated, not yet used
+ * BACKED: the page has a copy in the backing store (demand paging).
+ *
+ * Single CPU, interrupts off: no locking.
+ */
+#ifndef MM_PFDB_H
+#define MM_PFDB_H
+
+#include "../lib/types.h"
+#include "memmap.h"
+
+#define PFDB_FREE       (1u << 0)
+#define PFDB_RESERVED   (1u << 1)
+#define PFDB_PINNED     (1u << 2)
+#define PFDB_MAPPED     (1u << 3)
+#define PFDB_BUSY       (1u << 4)
+#define PFDB_BACKED     (1u << 5)
+#define PFDB_FLAGS_MASK 0x3fu
+
+struct page_frame {
+	uint64_t bits;
+};
+
+struct pfdb_counts {
+	size_t total, free, mapped, pinned, busy, reserved, other;
+};
+
+/*
+ * Builds the database from a sanitised map (memmap_sanitize output).
+ * RAM ranges (memmap_type_is_ram) get entries: FREE ranges go on the free
+ * list, EFIMM ones are PINNED, RESERVED ones RESERVED.  Replaces any
+ * previous database.  Returns 0; -ENOMEM if no FREE range can hold the
+ * database; -E2BIG if the map has more segments or frames than the
+ * layout allows.
+ */
+int pfdb_init(const struct mem_range *r, size_t n);
+
+/* Frame of phys (any byte inside it), or NULL if phys is not RAM. O(1). */
+struct page_frame *pfdb_from_phys(paddr_t phys);
+/* Physical address of pf.  O(1). */
+paddr_t pfdb_to_phys(const struct page_frame *pf);
+
+/* Takes a frame off the free list; it comes back with no flags (the
+ * caller pins or maps it).  Returns NULL when no frame is free.  O(1). */
+struct page_frame *pfdb_alloc(void);
+/* Puts pf (flags PINNED at most; not mapped, not busy) back.  O(1). */
+void pfdb_free(struct page_frame *pf);
+
+/* Pin/unpin a frame that is not FREE or RESERVED. */
+void pfdb_pin(struct page_frame *pf);
+void pfdb_unpin(struct page_frame *pf);
+/* Records that pf is mapped at va (page-aligned, below 2^48) / not. */
+void pfdb_set_mapped(struct page_frame *pf, vaddr_t va);
+void pfdb_set_unmapped(struct page_frame *pf);
+/* Sets/clears BUSY or BACKED (the demand-paging flags). */
+void pfdb_set_flags(struct page_frame *pf, uint32_t flags);
+void pfdb_clear_flags(struct page_frame *pf, uint32_t flags);
+
+static inline uint32_t pfdb_flags(const struct page_frame *pf)
+{
+	return (uint32_t)(pf->bits & PFDB_FLAGS_MASK);
+}
+/* VA of a MAPPED frame. */
+vaddr_t pfdb_va(const struct page_frame *pf);
+
+/* Free frames (O(1)), all frames, and bytes the database itself uses. */
+size_t pfdb_free_count(void);
+size_t pfdb_frame_count(void);
+size_t pfdb_overhead_bytes(void);
+/* Counts frames by the dump's precedence (R > B > P > . > M). O(frames). */
+void pfdb_counts(struct pfdb_counts *c);
+
+/* Calls fn for every frame, in physical order. */
+typedef void (*pfdb_foreach_fn)(struct page_frame *pf, paddr_t phys, void *ctx);
+void pfdb_foreach(pfdb_foreach_fn fn, void *ctx);
+
+/*
+ * The `frames` dump: a legend line, then per segment a header
+ * "Physical memory from 0x... to 0x..." and rows of 64 frames, one
+ * coloured character each (see above).  A run of rows identical to the
+ * row before is printed once as "  ... N identical rows" (like hexdump's
+ * "*"), so a 6 GiB machine prints a few dozen lines, not 24000.  Ends
+ * with the count of frames in each state.
+ */
+void pfdb_dump(void);
+
+#endif

@@ -1,0 +1,87 @@
+"""Boot tests of `chainload PATH [ARGS...]`: arguments and status end to
+end through tests/efi-apps/argecho.efi, and the files it must refuse.
+
+The EFI test images come from `make test-images` (tests/efi-apps/apps.mk).
+"""
+import os
+import struct
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+APPS = os.path.join(ROOT, "build", "tests")
+ARGECHO = os.path.join(APPS, "argecho.efi")
+ESP_ARGECHO = "efimm/tests/argecho.efi"
+
+
+def app(name):
+    path = os.path.join(APPS, name)
+    if not os.path.exists(path):
+        pytest.fail(f"{path} missing: run `make test-images`")
+    return path
+
+
+def aarch64_pe():
+    """A minimal PE32+ header for Machine 0xAA64 (arm64): MZ, e_lfanew,
+    PE signature, COFF header, optional header magic 0x20B."""
+    mz = bytearray(0x80)
+    mz[0:2] = b"MZ"
+    struct.pack_into("<I", mz, 0x3C, 0x80)
+    coff = b"PE\0\0" + struct.pack("<HHIIIHH", 0xAA64, 0, 0, 0, 0, 240, 0x22)
+    opt = bytearray(240)
+    struct.pack_into("<H", opt, 0, 0x20B)
+    struct.pack_into("<H", opt, 68, 10)
+    return bytes(mz) + coff + bytes(opt)
+
+
+def test_argecho_gets_arguments_device_and_returns_status(efimm_boot):
+    res = efimm_boot(files={ESP_ARGECHO: app("argecho.efi")},
+                     args=f'chainload {ESP_ARGECHO} one "two words" status=0 ; '
+                          f'chainload /{ESP_ARGECHO} x status=2')
+    t = res.text
+    assert not res.timed_out
+    # first run: Shell-style LoadOptions, base name first, blanks quoted
+    first, second = t.split("efimm: chainloaded image exited with status EFI_SUCCESS\n")
+    assert "argecho: argc=4\n" in first
+    assert "argecho: argv[0]=argecho.efi\n" in first
+    assert "argecho: argv[1]=one\n" in first
+    assert "argecho: argv[2]=two words\n" in first
+    assert "argecho: argv[3]=status=0\n" in first
+    # the child was given a device and its file path on it
+    assert "argecho: device-fs=yes" in first
+    assert "argecho: image=\\efimm\\tests\\argecho.efi\n" in first
+    # efimm went on after the child returned; status 2 is EFIERR(2)
+    assert "argecho: argc=3\n" in second
+    assert "efimm: chainloaded image exited with status EFI_INVALID_PARAMETER" in second
+    assert "efimm: powering off, status 2 (EFI_INVALID_PARAMETER)" in second
+    assert res.status == 2
+
+
+REFUSED = [
+    pytest.param(None, "efimm: chainload: efimm/tests/nope.efi: not found", 14,
+                 id="missing"),
+    pytest.param("notpe.efi",
+                 "efimm: chainload: efimm/tests/notpe.efi: not a PE image", 1,
+                 id="elf"),
+    pytest.param("argecho-ia32.efi",
+                 "efimm: chainload: efimm/tests/argecho-ia32.efi: "
+                 "PE image for machine 0x14C, not x86_64", 3, id="ia32"),
+    pytest.param("aa64.efi",
+                 "efimm: chainload: efimm/tests/aa64.efi: "
+                 "PE image for machine 0xAA64, not x86_64", 3, id="aarch64"),
+]
+
+
+@pytest.mark.parametrize("data,line,status", REFUSED)
+def test_refused_images(efimm_boot, data, line, status):
+    if data is None:
+        path, files = "efimm/tests/nope.efi", {}
+    elif data == "aa64.efi":
+        path, files = "efimm/tests/aa64.efi", {"efimm/tests/aa64.efi": aarch64_pe()}
+    else:
+        path, files = f"efimm/tests/{data}", {f"efimm/tests/{data}": app(data)}
+    res = efimm_boot(files=files, args=f"chainload {path} arg")
+    assert line + "\n" in res.text
+    assert "chainloaded image exited" not in res.text
+    assert "argecho:" not in res.text
+    assert res.status == status

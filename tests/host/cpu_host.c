@@ -1,0 +1,79 @@
+/*
+ * tests/host/cpu_host.c - host version of arch/x86_64/cpu_hw.c.
+ *
+ * cpu_invlpg appends to a log that tests read to check that every changed
+ * entry was flushed; the CPUID answers are variables tests set; CR3 is a
+ * variable.  arch_phys_to_ptr is in physmem_host.c.
+ */
+#include <stdlib.h>
+
+#include "../../arch/x86_64/cpu.h"
+
+static bool host_1g = true;
+static bool host_nx = true;
+static uint64_t host_cr3;
+static vaddr_t *inv_log;
+static size_t inv_len, inv_cap;
+
+void cpu_invlpg(vaddr_t va)
+{
+	if (inv_len == inv_cap) {
+		inv_cap = inv_cap ? inv_cap * 2 : 1024;
+		inv_log = realloc(inv_log, inv_cap * sizeof(*inv_log));
+		if (!inv_log)
+			abort();
+	}
+	inv_log[inv_len++] = va;
+}
+
+uint64_t cpu_read_cr3(void)
+{
+	return host_cr3;
+}
+
+void cpu_write_cr3(uint64_t cr3)
+{
+	host_cr3 = cr3;
+}
+
+bool cpu_has_1g_pages(void)
+{
+	return host_1g;
+}
+
+bool cpu_has_nx(void)
+{
+	return host_nx;
+}
+
+bool cpu_enable_nx(void)
+{
+	return host_nx;
+}
+
+/* The architectural power-on value: WB WT UC- UC WB WT UC- UC. */
+uint64_t cpu_read_pat(void)
+{
+	return 0x0007040600070406ULL;
+}
+
+void cpu_host_set_1g(bool on)
+{
+	host_1g = on;
+}
+
+void cpu_host_set_nx(bool on)
+{
+	host_nx = on;
+}
+
+const vaddr_t *cpu_host_invlpg_log(size_t *n)
+{
+	*n = inv_len;
+	return inv_log;
+}
+
+void cpu_host_invlpg_reset(void)
+{
+	inv_len = 0;
+}

@@ -1,0 +1,375 @@
+/*
+ * tests/unit/test_trap.c - the fatal report (arch/x86_64/trap.c) fed
+ * saved frames, with the real page walker (ptdump_walk) over tables
+ * built by pt.c in the host arena; the dispatch path's power-off and
+ * recursion guard; the GDT/TSS/IDT encodings (gdt.c, idt.c).
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../arch/x86_64/desc.h"
+#include "../../arch/x86_64/pt.h"
+#include "../../arch/x86_64/pte.h"
+#include "../../arch/x86_64/trap.h"
+#include "../../lib/errno.h"
+#include "../host/physmem_host.h"
+#include "pt_testlib.h"
+#include "unit.h"
+
+#define FRAMES_BASE GiB(1)
+
+static struct tframes tf;
+static struct pt pt;
+static jmp_buf off_jmp;
+static int off_status;
+static int off_calls;
+
+static void setup(void)
+{
+	host_physmem_reset();
+	trap_host_reset();
+	con_capture_reset();
+	tframes_init(&tf, FRAMES_BASE, 64);
+	ck_assert_int_eq(pt_init(&pt, &tf.alloc, true, true), 0);
+	/* One page at 0x1000: the walk of page 0 reaches a PTE. */
+	ck_assert_int_eq(pt_map(&pt, 0x1000, PADDR(MiB(8)), PAGE_SIZE,
+				PTE_RW | PTE_XD, false), 0);
+	off_calls = 0;
+}
+
+static void teardown(void)
+{
+	tframes_fini(&tf);
+}
+
+/* A frame whose every register has its own value. */
+static struct trap_frame frame(uint64_t vector, uint64_t error, uint64_t cr2)
+{
+	return (struct trap_frame){
+		.cr3 = paddr_raw(pt.root) | 0x18, .cr2 = cr2,
+		.rax = 0xa0, .rbx = 0xb0, .rcx = 0xc0, .rdx = 0xd0,
+		.rsi = 0x51, .rdi = 0xd1, .rbp = 0xbb, .r8 = 0x8, .r9 = 0x9,
+		.r10 = 0x10, .r11 = 0x11, .r12 = 0x12, .r13 = 0x13,
+		.r14 = 0x14, .r15 = 0x15, .vector = vector, .error = error,
+		.rip = 0xffffffff80001234ULL, .cs = 0x08, .rflags = 0x10046,
+		.rsp = 0x7ff0, .ss = 0x10,
+	};
+}
+
+static bool has_line(const char *line)
+{
+	const char *out = con_capture();
+	size_t n = strlen(line);
+
+	for (const char *p = strstr(out, line); p; p = strstr(p + 1, line))
+		if ((p == out || p[-1] == '\n') && p[n] == '\n')
+			return true;
+	return false;
+}
+
+#define ASSERT_LINE(l) ck_assert_msg(has_line(l), "missing line '%s' in:\n%s", \
+				     l, con_capture())
+
+START_TEST(test_report_pf_every_line)
+{
+	struct trap_frame f = frame(14, 0x0, 0x10);
+	char walk[128];
+
+	trap_report(&f);
+	ASSERT_LINE("efimm: FATAL: #PF page fault (vector 14)");
+	ASSERT_LINE("efimm: error code 0x0: not-present, read, supervisor");
+	ASSERT_LINE("efimm: RIP 0xffffffff80001234 RSP 0x0000000000007ff0 "
+		    "CR2 0x0000000000000010 CR3 0x0000000040000018");
+	ASSERT_LINE("efimm: RAX 0x00000000000000a0 RBX 0x00000000000000b0 "
+		    "RCX 0x00000000000000c0 RDX 0x00000000000000d0");
+	ASSERT_LINE("efimm: RSI 0x0000000000000051 RDI 0x00000000000000d1 "
+		    "RBP 0x00000000000000bb R8  0x0000000000000008");
+	ASSERT_LINE("efimm: R9  0x0000000000000009 R10 0x0000000000000010 "
+		    "R11 0x0000000000000011 R12 0x0000000000000012");
+	ASSERT_LINE("efimm: R13 0x0000000000000013 R14 0x0000000000000014 "
+		    "R15 0x0000000000000015");
+	ASSERT_LINE("efimm: RFLAGS 0x0000000000010046 CS 0x0008 SS 0x0010");
+	ASSERT_LINE("efimm: page walk of CR2 0x0000000000000010 under CR3 "
+		    "0x0000000040000018:");
+	/* The walk ran on CR3's root with the flag bits masked off. */
+	snprintf(walk, sizeof(walk), "PML4E: 0x0000000000000000 -> 0x%016llx: ",
+		 (unsigned long long)(((uint64_t *)arch_phys_to_ptr(pt.root))[0] &
+				      PTE_ADDR_MASK));
+	ck_assert_ptr_nonnull(strstr(con_capture(), walk));
+	ASSERT_LINE("PTE: not present");
+	ASSERT_LINE("efimm: CR2 is in page 0 (NULL pointer dereference)");
+}
+END_TEST
+
+START_TEST(test_report_pf_error_bits)
+{
+	struct trap_frame f = frame(14, 0x1f, 0x1008);
+
+	trap_report(&f);
+	ASSERT_LINE("efimm: error code 0x1f: protection violation (present), "
+		    "write, user, instruction fetch, reserved bit set");
+	ck_assert_ptr_null(strstr(con_capture(), "page 0"));
+	ck_assert_ptr_nonnull(strstr(con_capture(), "PTE: 0x0000000000001000 -> "
+				     "0x0000000000800000: "));
+}
+END_TEST
+
+START_TEST(test_report_gp_selector_and_rip_walk)
+{
+	struct trap_frame f = frame(13, 0x2a, 0);
+	struct trap_frame g = frame(13, 0, 0);
+
+	trap_report(&f);
+	ASSERT_LINE("efimm: FATAL: #GP general protection (vector 13)");
+	ASSERT_LINE("efimm: error code 0x2a: IDT index 5");
+	/* Not a #PF: the walk is of RIP, and CR2 is not judged. */
+	ASSERT_LINE("efimm: page walk of RIP 0xffffffff80001234 under CR3 "
+		    "0x0000000040000018:");
+	ASSERT_LINE("PML4E: not present");
+	ck_assert_ptr_null(strstr(con_capture(), "page 0"));
+	con_capture_reset();
+	trap_report(&g);
+	ASSERT_LINE("efimm: error code 0x0");
+}
+END_TEST
+
+START_TEST(test_report_names)
+{
+	struct trap_frame f = frame(200, 0, 0);
+
+	ck_assert_str_eq(trap_vector_name(0), "#DE divide error");
+	ck_assert_str_eq(trap_vector_name(8), "#DF double fault");
+	ck_assert_str_eq(trap_vector_name(18), "#MC machine check");
+	ck_assert_str_eq(trap_vector_name(31), "reserved");
+	ck_assert(trap_has_error_code(8) && trap_has_error_code(14) &&
+		  trap_has_error_code(17) && !trap_has_error_code(6) &&
+		  !trap_has_error_code(200));
+	trap_report(&f);
+	ASSERT_LINE("efimm: FATAL: unexpected interrupt (vector 200)");
+	ASSERT_LINE("efimm: no error code");
+}
+END_TEST
+
+static const char *classify(uint64_t cr2)
+{
+	return cr2 == 0x7ff8 ? "paged out to slot 3" : NULL;
+}
+
+START_TEST(test_report_guard_and_classifier)
+{
+	struct trap_frame f = frame(14, 0x2, 0x7ff8);
+
+	ck_assert_int_eq(trap_register_guard(0x3000, "the other stack"), 0);
+	ck_assert_int_eq(trap_register_guard(0x7000, "the test stack"), 0);
+	trap_set_classifier(classify);
+	trap_report(&f);
+	ASSERT_LINE("efimm: CR2 is in the stack guard page below the test stack");
+	ASSERT_LINE("efimm: CR2 0x0000000000007ff8: paged out to slot 3");
+	ck_assert_ptr_null(strstr(con_capture(), "the other stack"));
+}
+END_TEST
+
+START_TEST(test_guard_registry_full)
+{
+	for (int i = 0; i < TRAP_MAX_GUARDS; i++)
+		ck_assert_int_eq(trap_register_guard((uint64_t)i << 12, "s"), 0);
+	ck_assert_int_eq(trap_register_guard(MiB(1), "s"), -ENOSPC);
+}
+END_TEST
+
+static void record_off(int status)
+{
+	off_status = status;
+	off_calls++;
+	longjmp(off_jmp, 1);
+}
+
+static int payload_exit(const struct trap_frame *f, const char **name)
+{
+	*name = "PAYLOAD_FAULT";
+	return (int)f->vector + 100;
+}
+
+START_TEST(test_dispatch_powers_off)
+{
+	struct trap_frame f = frame(6, 0, 0);
+
+	trap_set_poweroff(record_off);
+	if (!setjmp(off_jmp))
+		trap_dispatch(&f);
+	ck_assert_int_eq(off_calls, 1);
+	ck_assert_int_eq(off_status, TRAP_EXIT_INTERNAL);
+	ASSERT_LINE("efimm: FATAL: #UD invalid opcode (vector 6)");
+	ASSERT_LINE("efimm: powering off, status 255 (EFIMM_FATAL_EXCEPTION)");
+}
+END_TEST
+
+START_TEST(test_dispatch_exit_hook)
+{
+	struct trap_frame f = frame(6, 0, 0);
+
+	trap_set_poweroff(record_off);
+	trap_set_exit(payload_exit);
+	if (!setjmp(off_jmp))
+		trap_dispatch(&f);
+	ck_assert_int_eq(off_status, 106);
+	ASSERT_LINE("efimm: powering off, status 106 (PAYLOAD_FAULT)");
+}
+END_TEST
+
+/* A walker that faults, as trap_dispatch sees it: a nested dispatch. */
+static void faulting_walker(uint64_t cr3, uint64_t va)
+{
+	struct trap_frame g = frame(13, 0, 0x42);
+
+	(void)cr3;
+	(void)va;
+	g.rip = 0x5555;
+	trap_dispatch(&g);
+}
+
+START_TEST(test_dispatch_fault_while_reporting)
+{
+	struct trap_frame f = frame(14, 0, 0);
+
+	trap_set_poweroff(record_off);
+	trap_set_walker(faulting_walker);
+	if (!setjmp(off_jmp))
+		trap_dispatch(&f);
+	ck_assert_int_eq(off_calls, 1);
+	ck_assert_int_eq(off_status, TRAP_EXIT_INTERNAL);
+	ASSERT_LINE("efimm: FATAL: #PF page fault (vector 14)");
+	ASSERT_LINE("efimm: FATAL: fault while reporting a fault: #GP general "
+		    "protection (vector 13) at RIP 0x0000000000005555, CR2 "
+		    "0x0000000000000042");
+	ASSERT_LINE("efimm: powering off, status 255 (EFIMM_FATAL_EXCEPTION)");
+	/* The nested fault never printed a second register dump. */
+	ck_assert_ptr_null(strstr(strstr(con_capture(), "reporting a fault"),
+				  "efimm: RAX"));
+}
+END_TEST
+
+/* A power-off that faults: the third level must halt, not recurse. */
+static void faulting_poweroff(int status)
+{
+	struct trap_frame g = frame(13, 0, 0);
+
+	(void)status;
+	trap_dispatch(&g);
+}
+
+START_TEST(test_dispatch_third_fault_halts)
+{
+	struct trap_frame f = frame(6, 0, 0);
+
+	trap_set_poweroff(faulting_poweroff);
+	trap_dispatch(&f);
+}
+END_TEST
+
+START_TEST(test_dispatch_no_poweroff_halts)
+{
+	struct trap_frame f = frame(6, 0, 0);
+
+	trap_dispatch(&f);
+}
+END_TEST
+
+START_TEST(test_gdt_layout)
+{
+	struct desc_ptr d = gdt_init();
+	const uint64_t *g = gdt_table();
+	const struct tss64 *tss = gdt_tss();
+	uint64_t base;
+
+	ck_assert_uint_eq(d.limit, GDT_ENTRIES * 8 - 1);
+	ck_assert_uint_eq(d.base, (uint64_t)(uintptr_t)g);
+	ck_assert_uint_eq(g[0], 0);
+	ck_assert_uint_eq(g[GDT_KCODE / 8], 0x00AF9B000000FFFFULL);
+	ck_assert_uint_eq(g[GDT_UCODE / 8], 0x00AFFB000000FFFFULL);
+	ck_assert_uint_eq(g[GDT_KDATA / 8] & 0x0000FF0000000000ULL,
+			  0x0000930000000000ULL);
+	ck_assert_uint_eq(g[GDT_UDATA / 8] & 0x0000FF0000000000ULL,
+			  0x0000F30000000000ULL);
+	/* TSS descriptor: present, type 9, base in four pieces, limit 103. */
+	ck_assert_uint_eq((g[GDT_TSS / 8] >> 40) & 0xFF, 0x89);
+	ck_assert_uint_eq(g[GDT_TSS / 8] & 0xFFFF, sizeof(struct tss64) - 1);
+	base = ((g[GDT_TSS / 8] >> 16) & 0xFFFFFF) |
+	       (((g[GDT_TSS / 8] >> 56) & 0xFF) << 24) | (g[GDT_TSS / 8 + 1] << 32);
+	ck_assert_uint_eq(base, (uint64_t)(uintptr_t)tss);
+	ck_assert_uint_eq(sizeof(struct tss64), 104);
+	ck_assert_uint_eq(tss->iomap_base, 104);
+}
+END_TEST
+
+START_TEST(test_ist_stacks_and_guards)
+{
+	struct trap_frame f = frame(14, 0x2, 0);
+
+	gdt_init();
+	for (int i = 1; i <= IST_COUNT; i++) {
+		const struct ist_stack *s = gdt_ist_stack(i);
+
+		ck_assert_uint_eq(gdt_tss()->ist[i - 1], s->top);
+		ck_assert_uint_eq(s->top - s->bottom, IST_STACK_SIZE);
+		ck_assert_uint_ge(IST_STACK_SIZE, KiB(16));
+		ck_assert_uint_eq(s->top % 16, 0);
+		ck_assert_uint_eq(s->guard % PAGE_SIZE, 0);
+		ck_assert_uint_eq(s->guard + PAGE_SIZE, s->bottom);
+	}
+	/* An overflow of the #DF stack is named as such in the report. */
+	f.cr2 = gdt_ist_stack(IST_DF)->guard + 0xff8;
+	trap_report(&f);
+	ASSERT_LINE("efimm: CR2 is in the stack guard page below the #DF IST stack");
+}
+END_TEST
+
+START_TEST(test_idt_gates)
+{
+	uint64_t stubs = 0xffffffff81234560ULL;
+	struct desc_ptr d = idt_init(stubs, 16);
+
+	ck_assert_uint_eq(d.limit, 256 * 16 - 1);
+	for (unsigned int v = 0; v < TRAP_VECTORS; v++) {
+		uint64_t lo, hi, off = stubs + v * 16, ist;
+
+		idt_gate(v, &lo, &hi);
+		ck_assert_uint_eq((lo & 0xFFFF) | ((lo >> 32) & 0xFFFF0000) |
+				  (hi << 32), off);
+		ck_assert_uint_eq((lo >> 16) & 0xFFFF, GDT_KCODE);
+		ck_assert_uint_eq((lo >> 40) & 0xFF, 0x8E);
+		ist = (lo >> 32) & 7;
+		ck_assert_uint_eq(ist, v == 8 ? IST_DF : v == 2 ? IST_NMI :
+				  v == 18 ? IST_MC : v == 14 ? IST_PF : 0);
+		ck_assert_uint_eq(hi >> 32, 0);
+	}
+}
+END_TEST
+
+static Suite *trap_suite(void)
+{
+	Suite *s = suite_create("trap");
+	TCase *tc = tcase_create("report");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_report_pf_every_line);
+	tcase_add_test(tc, test_report_pf_error_bits);
+	tcase_add_test(tc, test_report_gp_selector_and_rip_walk);
+	tcase_add_test(tc, test_report_names);
+	tcase_add_test(tc, test_report_guard_and_classifier);
+	tcase_add_test(tc, test_guard_registry_full);
+	tcase_add_test(tc, test_dispatch_powers_off);
+	tcase_add_test(tc, test_dispatch_exit_hook);
+	tcase_add_test(tc, test_dispatch_fault_while_reporting);
+	tcase_add_test_raise_signal(tc, test_dispatch_third_fault_halts, SIGABRT);
+	tcase_add_test_raise_signal(tc, test_dispatch_no_poweroff_halts, SIGABRT);
+	tcase_add_test(tc, test_gdt_layout);
+	tcase_add_test(tc, test_ist_stacks_and_guards);
+	tcase_add_test(tc, test_idt_gates);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_SUITE(trap_suite)

@@ -153,7 +153,7 @@ test:
 	@$(MAKE) --no-print-directory all test-images
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory fuzz
-	$(PYTHON) -m pytest -q tests/boot $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -q -n 2 tests/boot $(PYTEST_ARGS)
 
 .PHONY: test-images
 test-images: all

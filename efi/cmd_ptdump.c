@@ -17,10 +17,13 @@
 
 #define VIEW_RANGES 1
 #define VIEW_GRID   2
+#define TABLES_FW    1
+#define TABLES_EFIMM 2
 #define CR3_ADDR_MASK 0x000FFFFFFFFFF000ULL
 
 struct ptdump_req {
 	unsigned views;
+	unsigned tables;
 	bool has_addr;
 	uint64_t addr;
 };
@@ -33,6 +36,10 @@ static EFI_STATUS parse(int argc, char **argv, struct ptdump_req *rq)
 			rq->views |= VIEW_RANGES;
 		else if (strcmp(argv[i], "--grid") == 0)
 			rq->views |= VIEW_GRID;
+		else if (strcmp(argv[i], "--firmware") == 0)
+			rq->tables |= TABLES_FW;
+		else if (strcmp(argv[i], "--efimm") == 0)
+			rq->tables |= TABLES_EFIMM;
 		else if (argv[i][0] == '-')
 			return cmd_bad_option("ptdump", argv[i]);
 		else if (rq->has_addr)
@@ -47,6 +54,8 @@ static EFI_STATUS parse(int argc, char **argv, struct ptdump_req *rq)
 				   "not a canonical address");
 	if (!rq->views)
 		rq->views = VIEW_RANGES | VIEW_GRID;
+	if (!rq->tables)
+		rq->tables = TABLES_FW | TABLES_EFIMM;
 	return EFI_SUCCESS;
 }
 
@@ -85,7 +94,10 @@ EFI_STATUS cmd_ptdump(int argc, char **argv)
 		return s;
 	mmboot_layout_get(&l);
 	nmk = mmboot_markers(&l, mk, ARRAY_SIZE(mk));
-	show(fw_root, "the firmware's, live from CR3", &rq, mk, nmk);
+	if (rq.tables & TABLES_FW)
+		show(fw_root, "the firmware's, live from CR3", &rq, mk, nmk);
+	if (!(rq.tables & TABLES_EFIMM))
+		return EFI_SUCCESS;
 	s = mmboot_preview();
 	if (EFI_ERROR(s))
 		return s;

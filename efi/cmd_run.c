@@ -14,6 +14,7 @@
 #include "exitbs.h"
 #include "mmboot.h"
 #include "payload_api.h"
+#include "timing.h"
 
 #include "../arch/x86_64/enter.h"
 #include "../arch/x86_64/trap.h"
@@ -23,6 +24,7 @@
 #include "../lib/printf.h"
 #include "../mm/arch_hooks.h"
 #include "../mm/kmem.h"
+#include "../mm/mm.h"
 #include "../mm/payload.h"
 #include "../mm/vm.h"
 
@@ -32,8 +34,13 @@
 #define PAYLOAD_STACK_TOP ELF_WINDOW_HI
 #define ARGS_MAX          4096          /* bytes of argv strings */
 
+/* TSC stamps of the phases `timing=1` reports. */
+enum run_phase { PH_LOAD, PH_EBS, PH_PFDB, PH_PT, PH_MAP, PH_N };
+
 struct run_req {
 	const char *path;
+	bool timing;
+	uint64_t tsc[PH_N];
 	int argc;
 	char *const *argv;              /* argv[0] = path */
 	void *file;
@@ -44,6 +51,28 @@ struct run_req {
 };
 
 static struct run_req req;
+
+/*
+ * efimm's own options on the run line: trailing key=value words whose
+ * key is in this table (others, like hello's exit=N, go to the payload).
+ * parse returns NULL or a reason the value is bad.
+ */
+struct run_option {
+	const char *key;
+	const char *(*parse)(struct run_req *rq, const char *value);
+};
+
+static const char *opt_timing(struct run_req *rq, const char *value)
+{
+	if (strcmp(value, "0") && strcmp(value, "1"))
+		return "timing takes 0 or 1";
+	rq->timing = value[0] == '1';
+	return NULL;
+}
+
+static const struct run_option run_options[] = {
+	{ "timing", opt_timing },
+};
 static struct mem_range final_ranges[MMBOOT_MAX_RANGES];
 
 /* Reads and checks the payload; prints one line on failure. */
@@ -140,17 +169,44 @@ static int fault_exit(const struct trap_frame *f, const char **name)
 /* Builds efimm's memory core from the final map and loads its tables. */
 static void take_memory(struct run_req *rq)
 {
+	struct mmboot_layout *l = &rq->layout;
 	int n = memmap_sanitize(rq->map.buf, rq->map.size, rq->map.desc_size, NULL,
 				final_ranges, MMBOOT_MAX_RANGES, NULL);
+	int err;
 
 	if (n < 0)
 		panic("efi: final memory map unusable: %s", errno_name(n));
-	if (mmboot_build(final_ranges, (size_t)n, &rq->layout))
-		panic("efi: cannot build efimm's address space");
+	mmboot_uc_extras(&rq->layout, rq->map.buf, rq->map.size, rq->map.desc_size);
+	err = mm_init(final_ranges, (size_t)n);
+	if (err)
+		panic("efi: frame database: %s", errno_name(err));
+	rq->tsc[PH_PFDB] = timing_tsc();
+	err = kas_build(final_ranges, (size_t)n, &l->img, l->extra, l->nextra);
+	if (err)
+		panic("efi: kernel address space: %s", errno_name(err));
 	arch_pt_activate();
+	rq->tsc[PH_PT] = timing_tsc();
+	payload_api_set_view(l, final_ranges, (size_t)n);
 	kprintf("efimm: page tables loaded (root 0x%lx), %lu KiB free\n",
 		(unsigned long)paddr_raw(arch_pt_root()),
 		(unsigned long)(k_mem_free_get() >> 10));
+}
+
+/* The `timing=1` line: cycles of each phase since efimm's entry. */
+static void print_timing(const struct run_req *rq)
+{
+	static const char *const names[PH_N] = { "load", "exit-boot-services",
+						 "frame-database", "page-tables",
+						 "payload-map" };
+	uint64_t prev = timing_entry;
+
+	kprintf("efimm: timing (TSC cycles):");
+	for (int i = 0; i < PH_N; i++) {
+		kprintf(" %s %lu", names[i], (unsigned long)(rq->tsc[i] - prev));
+		prev = rq->tsc[i];
+	}
+	kprintf(" total %lu copy-4k %lu\n", (unsigned long)(prev - timing_entry),
+		(unsigned long)timing_copy_4k());
 }
 
 /* Runs on efimm's own stack after ExitBootServices; never returns. */
@@ -168,6 +224,9 @@ static void run_after_ebs(void *arg)
 		panic("efi: cannot map the payload stack");
 	trap_register_guard(guard, "the payload stack");
 	sp = push_args(rq, &boot);
+	rq->tsc[PH_MAP] = timing_tsc();
+	if (rq->timing)
+		print_timing(rq);
 	kprintf("efimm: entering %s at 0x%lx\n", rq->path, (unsigned long)rq->img.entry);
 	arch_enter_payload(rq->img.entry, boot, sp);
 }
@@ -182,6 +241,41 @@ static EFI_STATUS alloc_stack(void **top)
 	return s;
 }
 
+static const struct run_option *find_option(const char *word, size_t *keylen)
+{
+	const char *eq = word;
+
+	while (*eq && *eq != '=')
+		eq++;
+	if (!*eq)
+		return NULL;
+	*keylen = (size_t)(eq - word);
+	for (size_t i = 0; i < ARRAY_SIZE(run_options); i++)
+		if (strlen(run_options[i].key) == *keylen &&
+		    strncmp(run_options[i].key, word, *keylen) == 0)
+			return &run_options[i];
+	return NULL;
+}
+
+/* Takes efimm's trailing options off argv; returns the payload's argc
+ * or -1 after printing the error. */
+static int parse_options(struct run_req *rq, int argc, char **argv)
+{
+	const struct run_option *o;
+	size_t keylen;
+
+	while (argc > 2 && (o = find_option(argv[argc - 1], &keylen))) {
+		const char *why = o->parse(rq, argv[argc - 1] + keylen + 1);
+
+		if (why) {
+			cmd_bad_arg("run", argv[argc - 1], why);
+			return -1;
+		}
+		argc--;
+	}
+	return argc;
+}
+
 EFI_STATUS cmd_run(int argc, char **argv)
 {
 	struct run_req *rq = &req;
@@ -192,10 +286,16 @@ EFI_STATUS cmd_run(int argc, char **argv)
 		return cmd_bad_arg("run", "", "PATH of an ELF payload is required");
 	if (args_bytes(argc - 1, argv + 1) > ARGS_MAX)
 		return cmd_bad_arg("run", argv[1], "arguments longer than 4096 bytes");
-	*rq = (struct run_req){ .path = argv[1], .argc = argc - 1, .argv = argv + 1 };
+	*rq = (struct run_req){ .path = argv[1] };
+	argc = parse_options(rq, argc, argv);
+	if (argc < 0)
+		return EFI_INVALID_PARAMETER;
+	rq->argc = argc - 1;
+	rq->argv = argv + 1;
 	s = load_file(rq);
 	if (EFI_ERROR(s))
 		return s;
+	rq->tsc[PH_LOAD] = timing_tsc();
 	s = alloc_stack(&stack_top);
 	if (EFI_ERROR(s)) {
 		kprintf("efimm: run: no memory for efimm's stack: %s\n", efi_status_name(s));
@@ -205,6 +305,7 @@ EFI_STATUS cmd_run(int argc, char **argv)
 	mmboot_preview_release();
 	mmboot_layout_get(&rq->layout);
 	s = efi_take_over(&rq->map);
+	rq->tsc[PH_EBS] = timing_tsc();
 	if (EFI_ERROR(s))
 		efi_poweroff(efi_status_exit_code(s), efi_status_name(s));
 	arch_call_on_stack(run_after_ebs, rq, stack_top);

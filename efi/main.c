@@ -8,11 +8,13 @@
 #include "boot.h"
 #include "commands.h"
 #include "mmboot.h"
+#include "timing.h"
 
 #include "../lib/kstring.h"
 #include "../lib/printf.h"
 
 EFI_HANDLE efi_image;
+uint64_t timing_entry;
 
 /*
  * Extracts the command line from LoadOptions into line.  Returns 1 if
@@ -60,6 +62,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	static char line[CMDLINE_MAX_LEN];
 	EFI_STATUS s;
 
+	timing_entry = timing_tsc();
 	InitializeLib(image, systab);
 	/* Pool memory efimm allocates is its own (LoaderData): after
 	 * ExitBootServices boot-services data becomes free RAM, and a buffer

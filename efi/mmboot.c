@@ -97,6 +97,23 @@ void mmboot_layout_get(struct mmboot_layout *l)
 	mat_extras(l);
 }
 
+void mmboot_uc_extras(struct mmboot_layout *l, const void *map, UINTN size,
+		      UINTN desc_size)
+{
+	for (UINTN off = 0; off + desc_size <= size; off += desc_size) {
+		const EFI_MEMORY_DESCRIPTOR *d = (const void *)((const uint8_t *)map + off);
+
+		if (memmap_type_is_ram(d->Type) || (d->Attribute & EFI_MEMORY_WB) ||
+		    !d->NumberOfPages || l->nextra == MMBOOT_MAX_EXTRA ||
+		    d->PhysicalStart >= VM_DIRECT_MAP_END)
+			continue;
+		l->extra[l->nextra++] = (struct kas_extra){
+			.start = d->PhysicalStart, .size = d->NumberOfPages * PAGE_SIZE,
+			.cache = K_MEM_CACHE_NONE, .access = KAS_RW,
+		};
+	}
+}
+
 static void add_marker(struct ptdump_marker *m, size_t *n, size_t cap,
 		       vaddr_t start, const char *name)
 {
@@ -191,12 +208,13 @@ static EFI_STATUS preview_build(void)
 	if (EFI_ERROR(s))
 		return s;
 	n = sanitise_preview(&m);
+	mmboot_layout_get(&l);
+	mmboot_uc_extras(&l, m.buf, m.size, m.desc_size);
 	efi_memmap_free(&m);
 	if (n < 0) {
 		kprintf("efimm: memory map: %s\n", errno_name(n));
 		return EFI_LOAD_ERROR;
 	}
-	mmboot_layout_get(&l);
 	return mmboot_build(ranges, (size_t)n, &l) ? EFI_OUT_OF_RESOURCES : EFI_SUCCESS;
 }
 

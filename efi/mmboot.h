@@ -50,6 +50,15 @@ struct mmboot_layout {
  */
 void mmboot_layout_get(struct mmboot_layout *l);
 
+/*
+ * Adds an uncached RW+NX extra for every descriptor of the map that is
+ * not RAM and whose attributes lack write-back (EFI_MEMORY_WB), such as
+ * a PCIe configuration window the firmware types Reserved: kas would
+ * otherwise map it write-back by its type.
+ */
+void mmboot_uc_extras(struct mmboot_layout *l, const void *map, UINTN size,
+		      UINTN desc_size);
+
 /* Markers for the ptdump range view, ascending. */
 size_t mmboot_markers(const struct mmboot_layout *l, void *markers, size_t cap);
 

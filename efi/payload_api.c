@@ -6,11 +6,14 @@
 #include "efi.h"
 #include "payload_api.h"
 
+#include "../arch/x86_64/cpu.h"
+#include "../arch/x86_64/ptdump.h"
 #include "../lib/console.h"
 #include "../lib/errno.h"
 #include "../lib/printf.h"
 #include "../mm/arch_hooks.h"
 #include "../mm/kmem.h"
+#include "../mm/pfdb.h"
 
 #define API_MAP_FLAGS (K_MEM_CACHE_MASK | K_MEM_PERM_RW | K_MEM_PERM_EXEC | \
 		       K_MEM_MAP_UNINIT | K_MEM_MAP_LOCK)
@@ -59,6 +62,54 @@ static int api_k_mem_translate(const void *addr, uint64_t *phys, uint32_t *flags
 	return err;
 }
 
+static const struct mmboot_layout *view_layout;
+static const struct mem_range *view_ranges;
+static size_t view_nranges;
+
+void payload_api_set_view(const struct mmboot_layout *l,
+			  const struct mem_range *r, size_t n)
+{
+	view_layout = l;
+	view_ranges = r;
+	view_nranges = n;
+}
+
+static void api_ptdump(void)
+{
+	struct ptdump_marker mk[12];
+	struct ptdump_opts o = { .header = "Page tables: efimm's, live (CR3)",
+				 .markers = mk, .pat_known = true,
+				 .pat = cpu_read_pat() };
+
+	if (view_layout)
+		o.nmarkers = mmboot_markers(view_layout, mk, ARRAY_SIZE(mk));
+	ptdump_ranges(arch_pt_root(), &o);
+}
+
+static void api_memmap_summary(void)
+{
+	uint64_t ram[3] = { 0 }, other = 0;
+	struct pfdb_counts c;
+
+	for (size_t i = 0; i < view_nranges; i++) {
+		const struct mem_range *r = &view_ranges[i];
+
+		if (memmap_type_is_ram(r->type))
+			ram[r->state] += r->end - r->start;
+		else
+			other += r->end - r->start;
+	}
+	kprintf("efimm: memory map: %zu ranges; RAM %lu MiB: free %lu MiB, "
+		"efimm %lu MiB, reserved %lu MiB; not RAM %lu MiB\n",
+		view_nranges, (unsigned long)((ram[0] + ram[1] + ram[2]) >> 20),
+		(unsigned long)(ram[MEM_FREE] >> 20), (unsigned long)(ram[MEM_EFIMM] >> 20),
+		(unsigned long)(ram[MEM_RESERVED] >> 20), (unsigned long)(other >> 20));
+	pfdb_counts(&c);
+	kprintf("efimm: frame database: %zu frames, %zu bytes of metadata; "
+		"free %zu, mapped %zu, pinned %zu, reserved %zu\n", c.total,
+		pfdb_overhead_bytes(), c.free, c.mapped, c.pinned, c.reserved);
+}
+
 static const struct efimm_api api = {
 	.size = sizeof(struct efimm_api),
 	.write = api_write,
@@ -67,6 +118,8 @@ static const struct efimm_api api = {
 	.k_mem_unmap = k_mem_unmap,
 	.k_mem_free_get = k_mem_free_get,
 	.k_mem_translate = api_k_mem_translate,
+	.ptdump = api_ptdump,
+	.memmap_summary = api_memmap_summary,
 };
 
 const struct efimm_api *payload_api(void)

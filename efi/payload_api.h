@@ -6,6 +6,12 @@
 #define EFI_PAYLOAD_API_H
 
 #include "../payload/sdk/efimm_abi.h"
+#include "mmboot.h"
+
+/* What the ptdump and memmap_summary services show: the final map and
+ * the layout efimm was built from (kept by the caller for the run). */
+void payload_api_set_view(const struct mmboot_layout *l,
+			  const struct mem_range *r, size_t n);
 
 /* The table; every mandatory slot is filled. */
 const struct efimm_api *payload_api(void);

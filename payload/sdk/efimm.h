@@ -110,6 +110,10 @@ int k_mem_page_frame_evict(uint64_t phys);
 int k_mem_num_pagefaults_get(uint64_t *count);
 int k_mem_paging_stats_get(void *stats, size_t size);
 
+/* efimm's views, printed on its console (nothing if efimm lacks them). */
+void efimm_ptdump(void);
+void efimm_memmap_summary(void);
+
 /* Hides p's value from the optimiser, so a deliberate access through it
  * (a fault test) is really emitted. */
 #define EFIMM_LAUNDER(p) __asm__ volatile("" : "+r"(p))

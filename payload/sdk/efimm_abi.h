@@ -78,6 +78,12 @@ struct efimm_api {
 	 * structure (layout defined with the paging code) to stats; returns
 	 * the number of bytes efimm's structure has. */
 	int (*k_mem_paging_stats_get)(void *stats, size_t size);
+	/* Prints efimm's live page tables, range view (`ptdump --ranges`),
+	 * ending in the W+X audit line. */
+	void (*ptdump)(void);
+	/* Prints the memory map efimm took over: ranges and RAM per state,
+	 * and the frame database's size and free frames. */
+	void (*memmap_summary)(void);
 };
 
 struct efimm_boot {

@@ -164,3 +164,15 @@ int k_mem_paging_stats_get(void *stats, size_t size)
 	return SDK_SLOT(k_mem_paging_stats_get) ?
 	       sdk_api->k_mem_paging_stats_get(stats, size) : -ENOSYS;
 }
+
+void efimm_ptdump(void)
+{
+	if (SDK_SLOT(ptdump))
+		sdk_api->ptdump();
+}
+
+void efimm_memmap_summary(void)
+{
+	if (SDK_SLOT(memmap_summary))
+		sdk_api->memmap_summary();
+}

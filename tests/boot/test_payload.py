@@ -1,0 +1,102 @@
+"""QEMU tests of `run`: payload exit statuses, the fault reports, the
+malformed-ELF corpus, a missing file, and a machine with RAM above 4 GiB."""
+import os
+import re
+
+import pytest
+
+import elf_corpus
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PAYLOADS = os.path.join(ROOT, "build", "payload")
+
+
+def test_hello_args_and_exit_status(efimm_boot):
+    res = efimm_boot(args='run efimm/payloads/hello.elf one "two words" exit=7')
+    assert "argv[0] = efimm/payloads/hello.elf" in res.text
+    assert "argv[2] = two words" in res.text
+    assert "efimm: payload exited with status 7\n" in res.text
+    assert res.status == 7
+    assert "efimm: boot services exited" in res.text
+    assert "SMEP" in res.text
+
+
+def test_default_boot_runs_demo(efimm_boot):
+    res = efimm_boot()
+    assert "efimm: booting entry 'demo'" in res.text
+    assert "efimm: memory map:" in res.text
+    assert "Page tables: efimm's, live (CR3)" in res.text
+    assert "W+X audit: 0 W+X pages (PASS)" in res.text
+    assert "demo: all checks passed" in res.text
+    assert res.status == 0
+
+
+def test_memtour(efimm_boot):
+    res = efimm_boot(args="run efimm/payloads/memtour.elf")
+    assert "FAIL" not in res.text.split("efimm: entering")[1]
+    assert "efimm: payload exited with status 0" in res.text
+    assert res.status == 0
+
+
+FAULTS = [
+    ("fault_null", 14, [r"efimm: FATAL: #PF page fault \(vector 14\)",
+                        r"CR2 0x0000000000000000",
+                        r"efimm: CR2 is in page 0 \(NULL pointer dereference\)"]),
+    ("fault_rodata", 14, [r"#PF page fault", r"protection violation \(present\), write"]),
+    ("fault_nx", 14, [r"#PF page fault", r"instruction fetch"]),
+    ("fault_stack", 14, [r"#PF page fault",
+                         r"efimm: CR2 is in the stack guard page below the payload stack"]),
+    ("fault_noncanon", 13, [r"efimm: FATAL: #GP general protection"]),
+    ("fault_unmapped", 14, [r"#PF page fault", r"not-present"]),
+]
+
+
+@pytest.mark.parametrize("name,vector,patterns", FAULTS, ids=[f[0] for f in FAULTS])
+def test_fault_reports(efimm_boot, name, vector, patterns):
+    res = efimm_boot(args=f"run efimm/payloads/{name}.elf")
+    assert not res.timed_out
+    assert "efimm: FATAL" in res.text
+    for p in patterns:
+        assert re.search(p, res.text), p
+    for reg in ("RIP 0x", "RSP 0x", "CR2 0x", "CR3 0x", "RAX 0x", "R15 0x"):
+        assert reg in res.text
+    assert re.search(r"PML4E: ", res.text), "no page walk"
+    assert res.status == 128 + vector
+    assert "efimm: payload exited" not in res.text
+
+
+def test_missing_payload(efimm_boot):
+    res = efimm_boot(args="run efimm/payloads/nope.elf")
+    assert "efimm: efimm/payloads/nope.elf: cannot read: no such file" in res.text
+    assert res.status == 14            # EFI_NOT_FOUND
+    assert "boot services exited" not in res.text
+
+
+def test_malformed_elf_corpus_from_the_shell(efimm_boot, tmp_path):
+    """Each bad file is refused with one line, and control returns to the
+    UEFI Shell with boot services still up (the Shell runs the next line)."""
+    expected = elf_corpus.write_corpus(str(tmp_path), os.path.join(PAYLOADS, "hello.elf"))
+    files = {"efimm.efi": os.path.join(ROOT, "build", "efimm.efi")}
+    lines = ["@echo -off", "fs0:"]
+    for name in sorted(expected):
+        files[f"bad/{name}"] = str(tmp_path / name)
+        lines += [f"\\efimm.efi run bad/{name}", f"echo \"{name} -> %lasterror%\""]
+    lines.append("reset -s")
+    files["startup.nsh"] = ("\r\n".join(lines) + "\r\n").encode()
+    res = efimm_boot(files=files, drop=["EFI/BOOT/BOOTX64.EFI"], timeout=200)
+    assert not res.timed_out
+    for name, reason in expected.items():
+        line = re.search(rf"^efimm: bad/{re.escape(name)}: (.*)$", res.text, re.M)
+        assert line, f"no error line for {name}"
+        assert reason in line.group(1), (name, line.group(1))
+        assert re.search(rf"^{re.escape(name)} -> 0x[1-9a-fA-F]", res.text, re.M), name
+    assert "boot services exited" not in res.text
+
+
+def test_ram_above_4g(efimm_boot):
+    res = efimm_boot(args="run efimm/payloads/demo.elf", mem="6G", timeout=150)
+    assert res.status == 0
+    m = re.search(r"page tables loaded \(root 0x[0-9a-f]+\), (\d+) KiB free", res.text)
+    assert m and int(m.group(1)) > 5 * 1024 * 1024
+    ranges = re.findall(r"^([0-9a-f]{16})-([0-9a-f]{16}) .* (RW|RO) ", res.text, re.M)
+    assert any(int(end, 16) >= 0x100000000 for _, end, _ in ranges), "nothing mapped above 4 GiB"

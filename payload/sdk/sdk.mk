@@ -35,7 +35,7 @@ PAYLOAD_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(SDK_DIR)/payload.ld \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,--build-id=none \
 	-Wl,--no-dynamic-linker
 
-SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c $(SDK_DIR)/sdk_string.c lib/printf.c
+SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c $(SDK_DIR)/sdk_string.c lib/string.c lib/printf.c
 SDK_LIB_OBJS  := $(patsubst %.c,$(PAYLOAD_BUILD)/sdk-obj/%.o,$(SDK_LIB_SRCS))
 SDK_LIB       := $(PAYLOAD_BUILD)/libefimm.a
 SDK_CRT0      := $(PAYLOAD_BUILD)/crt0.o

@@ -15,7 +15,10 @@ SHELL := /bin/bash
 BUILD := build
 
 # --- policies: one file each, chosen here --------------------------------
+# Eviction: every mm/evict_*.c is built; `evict=NAME` on the run line picks
+# one at run time and EVICT is the default (clock: see tests/bench).
 EVICT ?= clock
+POLICY_CFLAGS := -DEVICT_DEFAULT=$(EVICT)
 
 # --- target (UEFI application) -------------------------------------------
 EFI_INC := /usr/include/efi
@@ -28,14 +31,14 @@ WARN := -Wall -Wextra -Werror
 EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector \
 	-fno-stack-check -fpic -fshort-wchar -mno-red-zone \
 	-maccumulate-outgoing-args -mgeneral-regs-only -fno-strict-aliasing \
-	-DGNU_EFI_USE_MS_ABI -DEFIMM_TARGET -I$(EFI_INC) -I$(EFI_INC)/x86_64 -I.
+	-DGNU_EFI_USE_MS_ABI -DEFIMM_TARGET -I$(EFI_INC) -I$(EFI_INC)/x86_64 -I. \
+	$(POLICY_CFLAGS)
 EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
 	-T efi/efimm.lds $(EFI_LIB)/crt0-efi-x86_64.o
 
 LIB_SRCS   := $(wildcard lib/*.c)
 EFI_SRCS   := $(wildcard efi/*.c)
-MM_SRCS    := $(filter-out mm/evict_%.c,$(wildcard mm/*.c)) \
-	$(wildcard mm/evict_$(EVICT).c)
+MM_SRCS    := $(wildcard mm/*.c)
 ARCH_SRCS  := $(wildcard arch/x86_64/*.c)
 ARCH_ASM   := $(wildcard arch/x86_64/*.S)
 TARGET_SRCS := $(LIB_SRCS) $(EFI_SRCS) $(MM_SRCS) $(ARCH_SRCS)
@@ -79,7 +82,7 @@ all: esp/EFI/BOOT/BOOTX64.EFI $(ESP_PAYLOADS)
 HOST_CC := gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -I. \
-	-DEFIMM_HOST
+	-DEFIMM_HOST $(POLICY_CFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # efi/ files that never touch firmware and so run on the host:
 EFI_HOST_SRCS := $(filter $(EFI_SRCS),efi/cmdline.c efi/memmap_fmt.c \
@@ -104,7 +107,8 @@ unit: $(BUILD)/unit_tests
 
 # --- fuzz targets (libFuzzer, clang from Debian) ---------------------------
 FUZZ_CC := clang
-FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -DEFIMM_HOST -fsanitize=fuzzer,address,undefined
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -DEFIMM_HOST $(POLICY_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined
 FUZZ_SRCS := $(filter-out tests/fuzz/fuzz_host.c,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_LIB_SRCS := $(filter-out tests/host/con_host.c tests/host/panic_host.c,$(HOST_SRCS)) tests/fuzz/fuzz_host.c
@@ -163,11 +167,13 @@ include tests/efi-apps/apps.mk
 # Host benchmarks link the host sources without sanitizers.
 BENCH_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c $(MM_SRCS) \
 	arch/x86_64/hooks.c arch/x86_64/pt.c tests/host/con_host.c \
-	tests/host/panic_host.c tests/host/physmem_host.c tests/host/cpu_host.c
+	tests/host/panic_host.c tests/host/physmem_host.c tests/host/cpu_host.c \
+	tests/host/mmu_host.c
 
 $(BUILD)/bench/%: tests/bench/%.c $(BENCH_SRCS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) -std=gnu11 -O2 $(WARN) -I. -DEFIMM_HOST $(BENCH_SRCS) $< -o $@
+	$(HOST_CC) -std=gnu11 -O2 $(WARN) -I. -DEFIMM_HOST $(POLICY_CFLAGS) \
+		$(BENCH_SRCS) $< -o $@
 
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/bench_*.c))
 
@@ -176,6 +182,8 @@ bench:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all test-images $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+	@echo "== boot phases under QEMU -icount (tools/bench_boot.py)"
+	@$(PYTHON) tools/bench_boot.py
 
 .PHONY: clean
 clean:

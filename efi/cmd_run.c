@@ -16,6 +16,7 @@
 #include "payload_api.h"
 #include "timing.h"
 
+#include "../arch/x86_64/desc.h"
 #include "../arch/x86_64/enter.h"
 #include "../arch/x86_64/trap.h"
 #include "../lib/assert.h"
@@ -30,6 +31,7 @@
 
 #define RUN_MAX_FILE      (64ULL << 20)
 #define RUN_STACK_PAGES   16            /* efimm's own stack after EBS */
+#define RUN_STACK_GUARD   1             /* unmapped page below it */
 #define PAYLOAD_STACK     (256ULL << 10)
 #define PAYLOAD_STACK_TOP ELF_WINDOW_HI
 #define ARGS_MAX          4096          /* bytes of argv strings */
@@ -41,6 +43,7 @@ struct run_req {
 	const char *path;
 	bool timing;
 	uint64_t tsc[PH_N];
+	uint64_t stack_guard;           /* page below efimm's own stack */
 	int argc;
 	char *const *argv;              /* argv[0] = path */
 	void *file;
@@ -166,6 +169,21 @@ static int fault_exit(const struct trap_frame *f, const char **name)
 	return TRAP_EXIT_INTERNAL;
 }
 
+/*
+ * Unmaps the guard pages below efimm's stacks (its run stack and the IST
+ * stacks of arch/x86_64/gdt.c), which the identity map covered as plain
+ * RAM, so an overflow faults instead of corrupting what lies below.
+ */
+static void unmap_stack_guards(const struct run_req *rq)
+{
+	if (arch_mem_unmap(rq->stack_guard, PAGE_SIZE))
+		panic("efi: cannot unmap efimm's stack guard");
+	trap_register_guard(rq->stack_guard, "efimm's stack");
+	for (int ist = 1; ist <= IST_COUNT; ist++)
+		if (arch_mem_unmap(gdt_ist_stack(ist)->guard, PAGE_SIZE))
+			panic("efi: cannot unmap the guard of %s", gdt_ist_stack(ist)->name);
+}
+
 /* Builds efimm's memory core from the final map and loads its tables. */
 static void take_memory(struct run_req *rq)
 {
@@ -184,6 +202,7 @@ static void take_memory(struct run_req *rq)
 	err = kas_build(final_ranges, (size_t)n, &l->img, l->extra, l->nextra);
 	if (err)
 		panic("efi: kernel address space: %s", errno_name(err));
+	unmap_stack_guards(rq);
 	arch_pt_activate();
 	rq->tsc[PH_PT] = timing_tsc();
 	payload_api_set_view(l, final_ranges, (size_t)n);
@@ -231,13 +250,15 @@ static void run_after_ebs(void *arg)
 	arch_enter_payload(rq->img.entry, boot, sp);
 }
 
-static EFI_STATUS alloc_stack(void **top)
+static EFI_STATUS alloc_stack(struct run_req *rq, void **top)
 {
 	EFI_PHYSICAL_ADDRESS a;
+	UINTN pages = RUN_STACK_GUARD + RUN_STACK_PAGES;
 	EFI_STATUS s = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
-					 EfiLoaderData, RUN_STACK_PAGES, &a);
+					 EfiLoaderData, pages, &a);
 
-	*top = (void *)(uintptr_t)(a + RUN_STACK_PAGES * PAGE_SIZE);
+	rq->stack_guard = a;
+	*top = (void *)(uintptr_t)(a + pages * PAGE_SIZE);
 	return s;
 }
 
@@ -296,7 +317,7 @@ EFI_STATUS cmd_run(int argc, char **argv)
 	if (EFI_ERROR(s))
 		return s;
 	rq->tsc[PH_LOAD] = timing_tsc();
-	s = alloc_stack(&stack_top);
+	s = alloc_stack(rq, &stack_top);
 	if (EFI_ERROR(s)) {
 		kprintf("efimm: run: no memory for efimm's stack: %s\n", efi_status_name(s));
 		FreePool(rq->file);

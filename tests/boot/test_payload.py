@@ -29,6 +29,12 @@ def test_default_boot_runs_demo(efimm_boot):
     assert "W+X audit: 0 W+X pages (PASS)" in res.text
     assert "demo: all checks passed" in res.text
     assert res.status == 0
+    # the IST stacks' guard pages (in efimm's .data) are holes in its tables
+    data = res.text.split("---[ efimm .data ]---")[1].split("---[")[0]
+    runs = [(int(a, 16), int(b, 16)) for a, b in
+            re.findall(r"^([0-9a-f]{16})-([0-9a-f]{16}) ", data, re.M)]
+    holes = [nxt[0] - cur[1] - 1 for cur, nxt in zip(runs, runs[1:])]
+    assert holes.count(4096) >= 4, runs
 
 
 def test_memtour(efimm_boot):

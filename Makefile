@@ -86,7 +86,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer \
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # efi/ files that never touch firmware and so run on the host:
 EFI_HOST_SRCS := $(filter $(EFI_SRCS),efi/cmdline.c efi/memmap_fmt.c \
-	efi/config.c efi/elf.c efi/menu_model.c)
+	efi/config.c efi/elf.c efi/menu_model.c efi/pe.c)
 HOST_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c \
 	$(EFI_HOST_SRCS) $(MM_SRCS) $(filter-out %_hw.c,$(ARCH_SRCS)) \
 	$(wildcard tests/host/*.c)

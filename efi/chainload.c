@@ -20,29 +20,15 @@
  * freed then; a driver would stay resident and keep pointing at it.
  */
 #include "commands.h"
+#include "pe.h"
 
 #include "../lib/console.h"
+#include "../lib/errno.h"
 #include "../lib/kstring.h"
 #include "../lib/printf.h"
 
 #define CHAINLOAD_MAX_SIZE   (64u << 20)     /* bytes of image file */
 #define CHAINLOAD_PATH_CHARS 256
-
-#define PE_MACHINE_X86_64    0x8664
-#define PE_MAGIC_PE32PLUS    0x20B
-#define PE_SUBSYSTEM_EFI_APP 10
-#define PE_COFF_SIZE         24      /* "PE\0\0" and the COFF file header */
-#define PE_OPT_SUBSYSTEM     68      /* offset in the PE32+ optional header */
-
-static UINT16 rd16(const UINT8 *p)
-{
-	return (UINT16)(p[0] | p[1] << 8);
-}
-
-static UINT32 rd32(const UINT8 *p)
-{
-	return (UINT32)rd16(p) | (UINT32)rd16(p + 2) << 16;
-}
 
 /* One "efimm: chainload: PATH: WHY" line; returns s. */
 __attribute__((format(printf, 3, 4)))
@@ -59,58 +45,20 @@ static EFI_STATUS fail(EFI_STATUS s, const char *path, const char *fmt, ...)
 }
 
 /*
- * Checks the PE32+ optional header at opt (len bytes of it in the file):
- * magic and subsystem.  Prints the reason and returns an error status.
- */
-static EFI_STATUS check_pe_optional(const char *path, const UINT8 *opt,
-				    UINTN len)
-{
-	UINT16 magic;
-
-	if (len < PE_OPT_SUBSYSTEM + 2)
-		return fail(EFI_LOAD_ERROR, path,
-			    "not a PE image (optional header truncated)");
-	magic = rd16(opt);
-	if (magic != PE_MAGIC_PE32PLUS)
-		return fail(EFI_UNSUPPORTED, path,
-			    "PE optional header magic 0x%X, not PE32+ (0x20B)", magic);
-	if (rd16(opt + PE_OPT_SUBSYSTEM) != PE_SUBSYSTEM_EFI_APP)
-		return fail(EFI_UNSUPPORTED, path,
-			    "PE subsystem %u, not an EFI application (10)",
-			    rd16(opt + PE_OPT_SUBSYSTEM));
-	return EFI_SUCCESS;
-}
-
-/*
  * Returns EFI_SUCCESS if img (size bytes) is an x86_64 PE32+ EFI
- * application, else prints one line saying why and returns
+ * application (efi/pe.c), else prints one line saying why and returns
  * EFI_LOAD_ERROR (not a PE image) or EFI_UNSUPPORTED (a PE image efimm
- * cannot start).  Reads only inside the buffer.
+ * cannot start).
  */
 static EFI_STATUS check_pe(const char *path, const UINT8 *img, UINTN size)
 {
-	UINT32 lfanew;
-	UINT16 machine, optsize;
-	const UINT8 *pe;
+	char why[120];
+	int err = pe_check(img, size, why, sizeof(why));
 
-	if (size < 0x40 || img[0] != 'M' || img[1] != 'Z')
-		return fail(EFI_LOAD_ERROR, path, "not a PE image");
-	lfanew = rd32(img + 0x3C);
-	if (lfanew > size || size - lfanew < PE_COFF_SIZE)
-		return fail(EFI_LOAD_ERROR, path,
-			    "not a PE image (e_lfanew 0x%X past the end)", lfanew);
-	pe = img + lfanew;
-	if (memcmp(pe, "PE\0\0", 4) != 0)
-		return fail(EFI_LOAD_ERROR, path, "not a PE image (no PE signature)");
-	machine = rd16(pe + 4);
-	if (machine != PE_MACHINE_X86_64)
-		return fail(EFI_UNSUPPORTED, path,
-			    "PE image for machine 0x%X, not x86_64", machine);
-	optsize = rd16(pe + 20);
-	if (optsize > size - lfanew - PE_COFF_SIZE)
-		return fail(EFI_LOAD_ERROR, path,
-			    "not a PE image (optional header truncated)");
-	return check_pe_optional(path, pe + PE_COFF_SIZE, optsize);
+	if (!err)
+		return EFI_SUCCESS;
+	return fail(err == -ENOEXEC ? EFI_LOAD_ERROR : EFI_UNSUPPORTED, path,
+		    "%s", why);
 }
 
 /* Decodes one UTF-8 character of s into *out ('?' if malformed or

@@ -182,6 +182,8 @@ bench:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all test-images $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+	@echo "== fault service under QEMU -icount (tools/bench_paging.py)"
+	@$(PYTHON) tools/bench_paging.py
 	@echo "== boot phases under QEMU -icount (tools/bench_boot.py)"
 	@$(PYTHON) tools/bench_boot.py
 

@@ -14,6 +14,7 @@
 #include "exitbs.h"
 #include "mmboot.h"
 #include "payload_api.h"
+#include "run_paging.h"
 #include "timing.h"
 
 #include "../arch/x86_64/desc.h"
@@ -75,6 +76,10 @@ static const char *opt_timing(struct run_req *rq, const char *value)
 
 static const struct run_option run_options[] = {
 	{ "timing", opt_timing },
+	{ "mem", run_paging_opt_mem },
+	{ "swap", run_paging_opt_swap },
+	{ "evict", run_paging_opt_evict },
+	{ "paging", run_paging_opt_paging },
 };
 static struct mem_range final_ranges[MMBOOT_MAX_RANGES];
 
@@ -127,6 +132,8 @@ static void map_segments(const struct run_req *rq)
 
 		if (payload_map_segment(&s))
 			panic("efi: out of memory mapping segment %u of %s", i, rq->path);
+		run_paging_adopt(ALIGN_DOWN(s.va, PAGE_SIZE),
+				 ALIGN_UP(s.va + s.memsz, PAGE_SIZE));
 	}
 }
 
@@ -204,6 +211,7 @@ static void take_memory(struct run_req *rq)
 		panic("efi: kernel address space: %s", errno_name(err));
 	unmap_stack_guards(rq);
 	arch_pt_activate();
+	run_paging_start();
 	rq->tsc[PH_PT] = timing_tsc();
 	payload_api_set_view(l, final_ranges, (size_t)n);
 	kprintf("efimm: page tables loaded (root 0x%lx), %lu KiB free\n",
@@ -241,6 +249,7 @@ static void run_after_ebs(void *arg)
 	map_segments(rq);
 	if (payload_map_stack(PAYLOAD_STACK_TOP, PAYLOAD_STACK, &guard))
 		panic("efi: cannot map the payload stack");
+	run_paging_adopt(PAYLOAD_STACK_TOP - PAYLOAD_STACK, PAYLOAD_STACK_TOP);
 	trap_register_guard(guard, "the payload stack");
 	sp = push_args(rq, &boot);
 	rq->tsc[PH_MAP] = timing_tsc();
@@ -308,6 +317,7 @@ EFI_STATUS cmd_run(int argc, char **argv)
 	if (args_bytes(argc - 1, argv + 1) > ARGS_MAX)
 		return cmd_bad_arg("run", argv[1], "arguments longer than 4096 bytes");
 	*rq = (struct run_req){ .path = argv[1] };
+	run_paging_reset();
 	argc = parse_options(rq, argc, argv);
 	if (argc < 0)
 		return EFI_INVALID_PARAMETER;

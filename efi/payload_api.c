@@ -5,14 +5,17 @@
  */
 #include "efi.h"
 #include "payload_api.h"
+#include "run_paging.h"
 
 #include "../arch/x86_64/cpu.h"
 #include "../arch/x86_64/ptdump.h"
 #include "../lib/console.h"
 #include "../lib/errno.h"
+#include "../lib/kstring.h"
 #include "../lib/printf.h"
 #include "../mm/arch_hooks.h"
 #include "../mm/kmem.h"
+#include "../mm/paging.h"
 #include "../mm/pfdb.h"
 
 #define API_MAP_FLAGS (K_MEM_CACHE_MASK | K_MEM_PERM_RW | K_MEM_PERM_EXEC | \
@@ -32,6 +35,7 @@ void efi_poweroff(int status, const char *name)
 void payload_exit(int status)
 {
 	kprintf("efimm: payload exited with status %d\n", status);
+	run_paging_report();
 	efi_poweroff(status, status ? "payload failure" : "EFI_SUCCESS");
 }
 
@@ -110,6 +114,28 @@ static void api_memmap_summary(void)
 		pfdb_overhead_bytes(), c.free, c.mapped, c.pinned, c.reserved);
 }
 
+/* The paging slots: ranges as k_mem_map's; k_mem.h semantics. */
+static int api_page_frame_evict(uint64_t phys)
+{
+	return k_mem_page_frame_evict(PADDR(phys));
+}
+
+static int api_num_pagefaults_get(uint64_t *count)
+{
+	*count = k_mem_num_pagefaults_get();
+	return 0;
+}
+
+/* Copies at most size bytes of the statistics; returns efimm's size. */
+static int api_paging_stats_get(void *stats, size_t size)
+{
+	struct k_mem_paging_stats s;
+
+	k_mem_paging_stats_get(&s);
+	memcpy(stats, &s, MIN(size, sizeof(s)));
+	return (int)sizeof(s);
+}
+
 static const struct efimm_api api = {
 	.size = sizeof(struct efimm_api),
 	.write = api_write,
@@ -120,6 +146,14 @@ static const struct efimm_api api = {
 	.k_mem_translate = api_k_mem_translate,
 	.ptdump = api_ptdump,
 	.memmap_summary = api_memmap_summary,
+	.k_mem_page_out = k_mem_page_out,
+	.k_mem_page_in = k_mem_page_in,
+	.k_mem_pin = k_mem_pin,
+	.k_mem_unpin = k_mem_unpin,
+	.k_mem_page_frame_evict = api_page_frame_evict,
+	.k_mem_num_pagefaults_get = api_num_pagefaults_get,
+	.k_mem_paging_stats_get = api_paging_stats_get,
+	.paging_stats_print = paging_stats_print,
 };
 
 const struct efimm_api *payload_api(void)

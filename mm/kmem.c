@@ -4,10 +4,14 @@
  *
  * Every mapping owns a virtual region of the k_mem_map area (mm/vm.h)
  * one page larger on each side: the guard pages are never mapped, so an
- * overrun in either direction faults.  Anonymous memory takes all its
- * frames at once (no demand paging yet); each frame is MAPPED in the
- * frame database with its VA recorded so eviction can find it later.
- * The arch hooks flush the TLB themselves; nothing here flushes.
+ * overrun in either direction faults.  Once demand paging is on
+ * (paging_setup), anonymous memory without K_MEM_MAP_LOCK is lazy: its
+ * PTEs are non-resident and the first touch of a page faults it in
+ * (mm/paging.h).  Before that, and always with K_MEM_MAP_LOCK, every
+ * page gets its frame at once; each frame is MAPPED in the frame
+ * database with its VA recorded, pinned with K_MEM_MAP_LOCK, otherwise
+ * on the eviction policy's ring.  The arch hooks flush the TLB
+ * themselves; nothing here flushes.
  */
 #include "../lib/assert.h"
 #include "../lib/errno.h"
@@ -15,6 +19,7 @@
 #include "arch_hooks.h"
 #include "kmem.h"
 #include "mm.h"
+#include "paging.h"
 #include "pfdb.h"
 
 /* Flags that reach the page tables. */
@@ -27,29 +32,6 @@ static bool kmem_flags_ok(uint32_t flags, uint32_t allowed)
 	uint32_t wx = K_MEM_PERM_RW | K_MEM_PERM_EXEC;
 
 	return (flags & ~allowed) == 0 && (flags & wx) != wx;
-}
-
-/*
- * Gives back the frame mapped at va (a 4 KiB page of a k_mem_map region)
- * and removes the mapping.  A page that is not there, or not a frame of
- * the database, means the region bookkeeping is corrupt: panic.
- */
-static void kmem_unmap_page(vaddr_t va)
-{
-	struct page_frame *pf;
-	paddr_t phys;
-
-	if (arch_mem_translate(va, &phys, NULL) != 0)
-		panic("mm: k_mem region page %llx not mapped",
-		      (unsigned long long)va);
-	pf = pfdb_from_phys(phys);
-	if (!pf || !(pfdb_flags(pf) & PFDB_MAPPED) || pfdb_va(pf) != va)
-		panic("mm: page %llx maps a frame it does not own",
-		      (unsigned long long)va);
-	if (arch_mem_unmap(va, PAGE_SIZE) != 0)
-		panic("mm: cannot unmap %llx", (unsigned long long)va);
-	pfdb_set_unmapped(pf);
-	pfdb_free(pf);
 }
 
 /*
@@ -75,33 +57,57 @@ static int kmem_map_page(vaddr_t va, uint32_t flags)
 	pfdb_set_mapped(pf, va);
 	if (flags & K_MEM_MAP_LOCK)
 		pfdb_pin(pf);
+	else
+		paging_track(pf);
 	return 0;
 }
 
-void *k_mem_map(size_t size, uint32_t flags)
+/* Gives each page of [va, va+size) its frame now.  Returns 0, or
+ * -ENOMEM with nothing left mapped. */
+static int kmem_map_eager(vaddr_t va, size_t size, uint32_t flags)
 {
-	struct vm_space *vs = mm_vm();
-	vaddr_t region, va;
 	size_t done;
 
-	if (size == 0 || !IS_ALIGNED(size, PAGE_SIZE) ||
-	    !kmem_flags_ok(flags, KMEM_MAP_FLAGS) ||
-	    size / PAGE_SIZE > pfdb_free_count() ||
-	    size > VM_KMEM_END - VM_KMEM_BASE)
-		return NULL;
-	if (vm_alloc(vs, size + 2 * PAGE_SIZE, VM_ANON, &region) != 0)
-		return NULL;
-	va = region + PAGE_SIZE;
 	for (done = 0; done < size; done += PAGE_SIZE) {
 		if (kmem_map_page(va + done, flags) != 0)
 			break;
 	}
 	if (done == size)
-		return (void *)va;
+		return 0;
 	while (done > 0) {
 		done -= PAGE_SIZE;
-		kmem_unmap_page(va + done);
+		paging_release_page(va + done);
 	}
+	return -ENOMEM;
+}
+
+/* True if the request is lazy (demand paging on, not locked). */
+static bool kmem_lazy(uint32_t flags)
+{
+	return paging_enabled() && !(flags & K_MEM_MAP_LOCK);
+}
+
+void *k_mem_map(size_t size, uint32_t flags)
+{
+	struct vm_space *vs = mm_vm();
+	size_t avail = kmem_lazy(flags) ? paging_room() : pfdb_free_count();
+	vaddr_t region, va;
+	int err;
+
+	if (size == 0 || !IS_ALIGNED(size, PAGE_SIZE) ||
+	    !kmem_flags_ok(flags, KMEM_MAP_FLAGS) ||
+	    size / PAGE_SIZE > avail ||
+	    size > VM_KMEM_END - VM_KMEM_BASE)
+		return NULL;
+	if (vm_alloc(vs, size + 2 * PAGE_SIZE, VM_ANON, &region) != 0)
+		return NULL;
+	va = region + PAGE_SIZE;
+	if (kmem_lazy(flags))
+		err = paging_map_lazy(va, size, flags);
+	else
+		err = kmem_map_eager(va, size, flags);
+	if (err == 0)
+		return (void *)va;
 	if (vm_free(vs, region, size + 2 * PAGE_SIZE, VM_ANON) != 0)
 		panic("mm: lost k_mem_map region %llx", (unsigned long long)region);
 	return NULL;
@@ -120,7 +126,7 @@ int k_mem_unmap(void *addr, size_t size)
 	if (vm_free(mm_vm(), va - PAGE_SIZE, size + 2 * PAGE_SIZE, VM_ANON) != 0)
 		return -EINVAL;
 	for (size_t off = 0; off < size; off += PAGE_SIZE)
-		kmem_unmap_page(va + off);
+		paging_release_page(va + off);
 	return 0;
 }
 

@@ -30,7 +30,10 @@
 
 /*
  * Maps size bytes (a multiple of PAGE_SIZE, > 0) of anonymous memory with
- * an unmapped guard page before and after.  Returns the address, or NULL
+ * an unmapped guard page before and after.  Once demand paging is set up
+ * (mm/paging.h) the mapping is lazy: no frame until the first touch,
+ * which zero-fills (or, with K_MEM_MAP_UNINIT, leaves the frame as found);
+ * K_MEM_MAP_LOCK takes pinned frames at once.  Returns the address, or NULL
  * (no frames, no virtual space, bad flags); nothing leaks on failure.
  */
 void *k_mem_map(size_t size, uint32_t flags);

@@ -5,6 +5,7 @@
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
 #include "mm.h"
+#include "paging.h"
 #include "pfdb.h"
 
 static struct vm_space mm_kmem_space;
@@ -69,5 +70,8 @@ int mm_init(const struct mem_range *r, size_t n)
 		return err;
 	mm_table_pages = 0;
 	vm_init(&mm_kmem_space, VM_KMEM_BASE, VM_KMEM_END);
-	return arch_pt_init(&mm_pt_allocator);
+	err = arch_pt_init(&mm_pt_allocator);
+	if (err == 0)
+		paging_init();
+	return err;
 }

@@ -17,8 +17,9 @@
  * Builds the frame database from the sanitised map r[0..n), resets the
  * k_mem_map area and creates an empty kernel address space whose table
  * pages come from mm_pt_alloc().  Returns 0 or the -errno of pfdb_init or
- * arch_pt_init.  Calling it again starts over (tests); nothing of the
- * previous state is freed.
+ * arch_pt_init.  It also resets demand paging, which stays off until
+ * paging_setup() (mm/paging.h).  Calling it again starts over (tests);
+ * nothing of the previous state is freed.
  */
 int mm_init(const struct mem_range *r, size_t n);
 

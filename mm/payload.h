@@ -7,7 +7,8 @@
  * page gets a fresh frame of the database, zeroed, with the file bytes
  * copied in (so .bss and the tail of the last page are zero), mapped
  * with the segment's own permissions (W^X: the checker refused RW+X).
- * Frames are pinned: payload images are not paged (yet).
+ * Frames are pinned while the payload is loaded; efi/cmd_run.c then
+ * hands them to demand paging (paging_adopt), which makes them pageable.
  */
 #ifndef MM_PAYLOAD_H
 #define MM_PAYLOAD_H

@@ -205,6 +205,23 @@ void pfdb_free(struct page_frame *pf)
 	db.nfree++;
 }
 
+size_t pfdb_frame_index(const struct page_frame *pf)
+{
+	return (size_t)pfdb_index(pf);
+}
+
+struct page_frame *pfdb_frame_at(size_t index)
+{
+	return index < db.nframes ? &db.ent[index] : NULL;
+}
+
+void pfdb_reserve(struct page_frame *pf)
+{
+	ASSERT(pfdb_flags(pf) == 0, "pfdb: reserving a frame in use (%x)",
+	       pfdb_flags(pf));
+	pf->bits |= PFDB_RESERVED;
+}
+
 static void pfdb_check_owned(const struct page_frame *pf)
 {
 	ASSERT(!(pfdb_flags(pf) & (PFDB_FREE | PFDB_RESERVED)),

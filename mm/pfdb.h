@@ -77,6 +77,18 @@ struct page_frame *pfdb_alloc(void);
 /* Puts pf (flags PINNED at most; not mapped, not busy) back.  O(1). */
 void pfdb_free(struct page_frame *pf);
 
+/*
+ * Dense frame numbers 0 .. pfdb_frame_count()-1 in physical order, for
+ * side tables indexed by frame (demand paging).  O(1) both ways;
+ * pfdb_frame_at returns NULL past the end.
+ */
+size_t pfdb_frame_index(const struct page_frame *pf);
+struct page_frame *pfdb_frame_at(size_t index);
+
+/* Takes an allocated frame (no flags) out of use for good: RESERVED.
+ * mem=SIZE uses it to cap the frames the rest of efimm can have. */
+void pfdb_reserve(struct page_frame *pf);
+
 /* Pin/unpin a frame that is not FREE or RESERVED. */
 void pfdb_pin(struct page_frame *pf);
 void pfdb_unpin(struct page_frame *pf);

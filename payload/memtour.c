@@ -146,6 +146,16 @@ static void tour_contents(unsigned char *p, uint32_t flags)
 	check(bad == 0, "%p: %lu bytes read back wrong", p, (unsigned long)bad);
 }
 
+/* Reads a byte of every page: without K_MEM_MAP_LOCK, k_mem_map is lazy
+ * (demand paging) and a page has a frame only after its first touch. */
+static void touch_pages(const unsigned char *p)
+{
+	volatile const unsigned char *v = p;
+
+	for (size_t off = 0; off < TOUR_PAGES * PAGE_SIZE; off += PAGE_SIZE)
+		(void)v[off];
+}
+
 /* Maps, inspects and unmaps one range with flags. */
 static void tour_one(uint32_t flags)
 {
@@ -157,6 +167,7 @@ static void tour_one(uint32_t flags)
 	if (!check(err == 0 && p, "k_mem_map(0x%lx, 0x%x) returned %d",
 		   (unsigned long)size, flags, err))
 		return;
+	touch_pages(p);
 	k_mem_translate(p, &phys, NULL);
 	printk("  flags 0x%05x -> %p (phys 0x%lx), free %lu KiB -> %lu KiB\n",
 	       flags, (void *)p, (unsigned long)phys, (unsigned long)free0 / 1024,

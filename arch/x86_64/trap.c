@@ -9,6 +9,7 @@
 #include "ptdump.h"
 #include "pte.h"
 #include "trap.h"
+#include "trap_pf.h"
 
 /* Error-code bits of #PF (SDM vol. 3, 4.7). */
 #define PF_ERR_P     (1u << 0)
@@ -33,6 +34,10 @@ static trap_walk_fn walker;
 static trap_classify_fn classifier;
 static trap_exit_fn exit_hook;
 static trap_poweroff_fn poweroff;
+static trap_pf_fn pf_handler;
+/* A #PF handler call is under way: a fault inside it is fatal (it runs
+ * on the #PF IST stack, which a nested #PF would overwrite). */
+static bool pf_active;
 static struct trap_guard guards[TRAP_MAX_GUARDS];
 static int nguards;
 /* Faults being handled; > 0 means the report itself faulted. */
@@ -193,12 +198,37 @@ static void power_off(int status, const char *name)
 	kprintf("efimm: power-off failed; halting\n");
 }
 
+/*
+ * Offers a #PF to the paging handler (trap_pf.h) first: served, it
+ * resumes the faulting instruction and never returns; out of backing
+ * store, it prints that verdict before the usual report.  Not while a
+ * report is under way (a fault then is a fault in the report), nor from
+ * inside the handler itself.
+ */
+static void trap_try_pf(struct trap_frame *f)
+{
+	int ret;
+
+	if (f->vector != TRAP_PF || !pf_handler || depth != 0 || pf_active)
+		return;
+	pf_active = true;
+	ret = pf_handler(f->cr2, f->error);
+	pf_active = false;
+	if (ret == 0)
+		trap_resume(f);
+	if (ret == -ENOMEM)
+		kprintf("efimm: FATAL: out of backing store serving #PF at 0x%lx\n",
+			f->cr2);
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
-	int level = depth++;
+	int level;
 	const char *name;
 	int status;
 
+	trap_try_pf(f);
+	level = depth++;
 	if (level == 0) {
 		trap_report(f);
 		status = (exit_hook ? exit_hook : default_exit)(f, &name);
@@ -232,6 +262,11 @@ void trap_set_poweroff(trap_poweroff_fn fn)
 	poweroff = fn;
 }
 
+void trap_set_pf_handler(trap_pf_fn fn)
+{
+	pf_handler = fn;
+}
+
 int trap_register_guard(uint64_t guard_va, const char *name)
 {
 	if (nguards == TRAP_MAX_GUARDS)
@@ -249,6 +284,8 @@ void trap_host_reset(void)
 	classifier = NULL;
 	exit_hook = NULL;
 	poweroff = NULL;
+	pf_handler = NULL;
+	pf_active = false;
 	nguards = 0;
 	depth = 0;
 }

@@ -101,14 +101,51 @@ size_t k_mem_free_get(void);
  * mapped, -EFAULT if not, -EINVAL if non-canonical; outputs may be NULL. */
 int k_mem_translate(const void *addr, uint64_t *phys, uint32_t *flags);
 
-/* Demand paging: -ENOSYS until efimm offers it. */
+/*
+ * Demand paging (the seed's calls; -ENOSYS when efimm lacks them).
+ * Ranges: page-aligned, inside a k_mem_map region or the payload's own
+ * image/stack.  page_out: 0, -ENOMEM (the store cannot take them: nothing
+ * changed), -EBUSY (a page is pinned), -EINVAL.  page_in/pin: 0, -ENOMEM,
+ * -EINVAL.  page_frame_evict: 0, -ENOMEM, -EBUSY (pinned or efimm's),
+ * -EINVAL (not RAM).
+ */
 int k_mem_page_out(void *addr, size_t size);
 int k_mem_page_in(void *addr, size_t size);
 int k_mem_pin(void *addr, size_t size);
 int k_mem_unpin(void *addr, size_t size);
 int k_mem_page_frame_evict(uint64_t phys);
-int k_mem_num_pagefaults_get(uint64_t *count);
-int k_mem_paging_stats_get(void *stats, size_t size);
+
+/* Statistics, laid out as efimm's (mm/paging.h; Zephyr's
+ * k_mem_paging_stats_t extended).  Histogram bin i counts samples of at
+ * most bounds[i] TSC cycles (and more than bounds[i - 1]). */
+#define K_MEM_PAGING_HISTOGRAM_BINS 16
+
+struct k_mem_paging_histogram {
+	uint64_t counts[K_MEM_PAGING_HISTOGRAM_BINS];
+	uint64_t bounds[K_MEM_PAGING_HISTOGRAM_BINS];
+};
+
+struct k_mem_paging_stats {
+	struct {
+		uint64_t cnt, irq_locked, irq_unlocked, in_isr;
+	} pagefaults;
+	struct {
+		uint64_t clean, dirty;
+	} eviction;
+	uint64_t page_ins, page_outs, zero_fills;
+	struct k_mem_paging_histogram fault_cycles;
+	struct k_mem_paging_histogram store_cycles;
+	/* State, not counters: the backing store's slots now. */
+	uint64_t store_slots;
+	uint64_t store_slots_free;
+};
+
+/* Page faults served so far (0 when efimm lacks paging). */
+unsigned long k_mem_num_pagefaults_get(void);
+/* Fills *stats (zeroed when efimm lacks paging). */
+void k_mem_paging_stats_get(struct k_mem_paging_stats *stats);
+/* efimm prints its statistics on its console. */
+void efimm_paging_stats_print(void);
 
 /* efimm's views, printed on its console (nothing if efimm lacks them). */
 void efimm_ptdump(void);

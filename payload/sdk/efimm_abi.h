@@ -84,6 +84,8 @@ struct efimm_api {
 	/* Prints the memory map efimm took over: ranges and RAM per state,
 	 * and the frame database's size and free frames. */
 	void (*memmap_summary)(void);
+	/* Prints efimm's paging statistics (the `paging=1` report). */
+	void (*paging_stats_print)(void);
 };
 
 struct efimm_boot {

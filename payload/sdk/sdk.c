@@ -153,16 +153,26 @@ int k_mem_page_frame_evict(uint64_t phys)
 	       sdk_api->k_mem_page_frame_evict(phys) : -ENOSYS;
 }
 
-int k_mem_num_pagefaults_get(uint64_t *count)
+unsigned long k_mem_num_pagefaults_get(void)
 {
-	return SDK_SLOT(k_mem_num_pagefaults_get) ?
-	       sdk_api->k_mem_num_pagefaults_get(count) : -ENOSYS;
+	uint64_t n = 0;
+
+	if (SDK_SLOT(k_mem_num_pagefaults_get))
+		sdk_api->k_mem_num_pagefaults_get(&n);
+	return (unsigned long)n;
 }
 
-int k_mem_paging_stats_get(void *stats, size_t size)
+void k_mem_paging_stats_get(struct k_mem_paging_stats *stats)
 {
-	return SDK_SLOT(k_mem_paging_stats_get) ?
-	       sdk_api->k_mem_paging_stats_get(stats, size) : -ENOSYS;
+	memset(stats, 0, sizeof(*stats));
+	if (SDK_SLOT(k_mem_paging_stats_get))
+		sdk_api->k_mem_paging_stats_get(stats, sizeof(*stats));
+}
+
+void efimm_paging_stats_print(void)
+{
+	if (SDK_SLOT(paging_stats_print))
+		sdk_api->paging_stats_print();
 }
 
 void efimm_ptdump(void)

@@ -1,0 +1,71 @@
+/*
+ * mm/evict_lru.c - least recently used: the reference the benchmark
+ * compares the others against.
+ *
+ * The ring runs from least (head) to most recently used.  touch() moves
+ * a frame to the MRU end and clears its accessed bit.  Exact when every
+ * access is reported through touch() - the host simulation does that.
+ * On the machine only faults and page-ins call touch(), so select()
+ * first samples the accessed bits: frames accessed since the last
+ * selection move to the MRU end (in ring order; their relative order is
+ * unknown), then the head is the victim.  O(resident frames) per
+ * selection: a reference, not a policy for production.
+ */
+#include "evict.h"
+#include "arch_hooks.h"
+
+static struct evict_ring lru_ring;
+
+static void lru_reset(void)
+{
+	evict_ring_init(&lru_ring);
+}
+
+static void lru_add(struct page_frame *pf)
+{
+	evict_ring_push(&lru_ring, pf);
+}
+
+static void lru_remove(struct page_frame *pf)
+{
+	evict_ring_remove(&lru_ring, pf);
+}
+
+static void lru_touch(struct page_frame *pf)
+{
+	evict_ring_remove(&lru_ring, pf);
+	evict_ring_push(&lru_ring, pf);
+	evict_page_info(pf, true);
+}
+
+/* Moves every frame accessed since the last look to the MRU end. */
+static void lru_sample(void)
+{
+	struct page_frame *pf = evict_ring_head(&lru_ring);
+
+	for (size_t n = lru_ring.count; n > 0; n--) {
+		struct page_frame *next = evict_ring_next(&lru_ring, pf);
+
+		if (evict_page_info(pf, true) & ARCH_DATA_PAGE_ACCESSED) {
+			evict_ring_remove(&lru_ring, pf);
+			evict_ring_push(&lru_ring, pf);
+		}
+		pf = next;
+	}
+}
+
+static struct page_frame *lru_select(bool *dirty)
+{
+	struct page_frame *pf;
+
+	lru_sample();
+	pf = evict_ring_head(&lru_ring);
+	if (pf)
+		*dirty = (evict_page_info(pf, false) & ARCH_DATA_PAGE_DIRTY) != 0;
+	return pf;
+}
+
+const struct evict_ops evict_lru_ops = {
+	.name = "lru", .reset = lru_reset, .add = lru_add,
+	.remove = lru_remove, .touch = lru_touch, .select = lru_select,
+};

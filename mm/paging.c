@@ -1,0 +1,494 @@
+/*
+ * mm/paging.c - the demand-paging core: fault path, eviction, clean
+ * copies in the backing store, lazy mappings (design: paging.h).  The
+ * payload-facing k_mem_* calls are in paging_api.c.
+ */
+#include "../lib/assert.h"
+#include "../lib/errno.h"
+#include "../lib/kstring.h"
+#include "../lib/printf.h"
+#include "arch_hooks.h"
+#include "evict.h"
+#include "kmem.h"
+#include "paging.h"
+#include "paging_int.h"
+#include "pgarray.h"
+#include "swap.h"
+
+#ifndef EVICT_DEFAULT
+#define EVICT_DEFAULT clock
+#endif
+#define PAGING_OPS_(name) evict_##name##_ops
+#define PAGING_OPS(name)  PAGING_OPS_(name)
+
+#define PAGING_ARCH_FLAGS (K_MEM_CACHE_MASK | K_MEM_PERM_RW | \
+			   K_MEM_PERM_EXEC | K_MEM_PERM_USER)
+
+struct paging_state paging_st;
+
+static const struct evict_ops *const paging_policies[] = {
+	&evict_clock_ops, &evict_nru_ops, &evict_lru_ops,
+};
+
+/* Histogram bounds: 128 cycles doubling, the last bin catches all. */
+static void paging_hist_init(struct k_mem_paging_histogram *h)
+{
+	for (size_t i = 0; i < K_MEM_PAGING_HISTOGRAM_BINS; i++)
+		h->bounds[i] = i + 1 < K_MEM_PAGING_HISTOGRAM_BINS ?
+			       128ULL << i : ~0ULL;
+}
+
+void paging_hist_add(struct k_mem_paging_histogram *h, uint64_t cycles)
+{
+	size_t i = 0;
+
+	while (cycles > h->bounds[i])
+		i++;
+	h->counts[i]++;
+}
+
+uint64_t paging_now(void)
+{
+	return paging_st.clock ? paging_st.clock() : 0;
+}
+
+void paging_set_clock(paging_clock_fn fn)
+{
+	paging_st.clock = fn;
+}
+
+void paging_init(void)
+{
+	memset(&paging_st.stats, 0, sizeof(paging_st.stats));
+	paging_hist_init(&paging_st.stats.fault_cycles);
+	paging_hist_init(&paging_st.stats.store_cycles);
+	paging_st.enabled = false;
+	paging_st.cached = paging_st.resident = 0;
+	paging_st.drop_cursor = 0;
+	paging_st.frames = (struct pgarray){ 0 };
+	paging_st.slot_owner = (struct pgarray){ 0 };
+	swap_reset();
+	paging_st.ops = &PAGING_OPS(EVICT_DEFAULT);
+	paging_st.ops->reset();
+}
+
+/* Puts the frames k_mem_map mapped before paging_setup on the ring. */
+static void paging_track_existing(void)
+{
+	for (size_t i = 0; i < pfdb_frame_count(); i++) {
+		struct page_frame *pf = pfdb_frame_at(i);
+
+		if ((pfdb_flags(pf) & (PFDB_MAPPED | PFDB_PINNED)) == PFDB_MAPPED)
+			paging_ring_add(pf);
+	}
+}
+
+/* The side tables: a record per frame, an owner per slot. */
+static int paging_tables_init(size_t nslots)
+{
+	int err = pgarray_init(&paging_st.frames, pfdb_frame_count(),
+			       sizeof(struct paging_frame));
+
+	if (err)
+		return err;
+	err = pgarray_init(&paging_st.slot_owner, nslots, sizeof(uint32_t));
+	if (err)
+		pgarray_release(&paging_st.frames);
+	return err;
+}
+
+/* Store first, then the cap, so mem= bounds what is left for paging. */
+int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes)
+{
+	size_t nslots = ALIGN_UP(swap_bytes, PAGE_SIZE) / PAGE_SIZE;
+	size_t keep = mem_bytes / PAGE_SIZE;
+	int err;
+
+	ASSERT(!paging_st.enabled, "paging: set up twice");
+	if (nslots >= PAGING_LOC_FIRST_RESERVED)
+		return -ENOMEM;
+	err = paging_tables_init(nslots);
+	if (err)
+		return err;
+	err = swap_init(nslots);
+	if (err) {
+		pgarray_release(&paging_st.slot_owner);
+		pgarray_release(&paging_st.frames);
+		return err;
+	}
+	while (mem_bytes && pfdb_free_count() > keep)
+		pfdb_reserve(pfdb_alloc());
+	paging_st.enabled = true;
+	paging_track_existing();
+	return 0;
+}
+
+bool paging_enabled(void)
+{
+	return paging_st.enabled;
+}
+
+/* Moves every tracked frame (MAPPED, unpinned) to ops's ring. */
+static void paging_move_ring(const struct evict_ops *ops)
+{
+	ops->reset();
+	for (size_t i = 0; paging_st.enabled && i < pfdb_frame_count(); i++) {
+		struct page_frame *pf = pfdb_frame_at(i);
+
+		if ((pfdb_flags(pf) & (PFDB_MAPPED | PFDB_PINNED)) == PFDB_MAPPED) {
+			paging_st.ops->remove(pf);
+			ops->add(pf);
+		}
+	}
+}
+
+/* Before paging_setup there are no per-frame records and nothing is
+ * evicted: the ring is empty until paging_track_existing fills it. */
+void paging_ring_add(struct page_frame *pf)
+{
+	if (!paging_st.enabled)
+		return;
+	paging_st.ops->add(pf);
+	paging_st.resident++;
+}
+
+void paging_ring_remove(struct page_frame *pf)
+{
+	if (!paging_st.enabled)
+		return;
+	paging_st.ops->remove(pf);
+	paging_st.resident--;
+}
+
+int paging_set_policy(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(paging_policies); i++) {
+		if (strcmp(paging_policies[i]->name, name) == 0) {
+			if (paging_policies[i] != paging_st.ops)
+				paging_move_ring(paging_policies[i]);
+			paging_st.ops = paging_policies[i];
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *paging_policy_name(void)
+{
+	return paging_st.ops->name;
+}
+
+struct paging_frame *paging_frame_of(const struct page_frame *pf)
+{
+	return pgarray_at(&paging_st.frames, pfdb_frame_index(pf));
+}
+
+static uint32_t *paging_slot_owner(uint64_t slot)
+{
+	return pgarray_at(&paging_st.slot_owner, slot);
+}
+
+/* Detaches pf's store copy (BACKED) from the frame; returns its slot,
+ * which the caller reuses or frees. */
+static uint64_t paging_forget_copy(struct page_frame *pf)
+{
+	struct paging_frame *m = paging_frame_of(pf);
+	uint64_t slot = m->slot - 1;
+
+	*paging_slot_owner(slot) = 0;
+	m->slot = 0;
+	pfdb_clear_flags(pf, PFDB_BACKED);
+	paging_st.cached--;
+	return slot;
+}
+
+/* Forgets pf's store copy and frees its slot. */
+static void paging_drop_copy(struct page_frame *pf)
+{
+	swap_free(paging_forget_copy(pf));
+}
+
+/* Frees one slot held as the copy of a resident page.  O(slots) at
+ * worst: the cursor resumes after the last slot it freed. */
+static bool paging_drop_one(void)
+{
+	size_t n = swap_slots_total();
+
+	for (size_t i = 0; i < n && paging_st.cached > 0; i++) {
+		uint64_t s = (paging_st.drop_cursor + i) % n;
+		uint32_t owner = *paging_slot_owner(s);
+
+		if (owner) {
+			paging_st.drop_cursor = s + 1;
+			paging_drop_copy(pfdb_frame_at(owner - 1));
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A free slot, dropping a resident page's copy if none is free. */
+static int paging_slot_alloc(uint64_t *slot)
+{
+	if (swap_alloc(slot) == 0)
+		return 0;
+	if (!paging_drop_one())
+		return -ENOMEM;
+	return swap_alloc(slot);
+}
+
+/* Writes pf's page to slot, timing the store. */
+static void paging_store_write(struct page_frame *pf, uint64_t slot)
+{
+	uint64_t t0 = paging_now();
+
+	pfdb_set_flags(pf, PFDB_BUSY);
+	swap_write(slot, arch_phys_to_ptr(pfdb_to_phys(pf)));
+	pfdb_clear_flags(pf, PFDB_BUSY);
+	paging_hist_add(&paging_st.stats.store_cycles, paging_now() - t0);
+	paging_st.stats.page_outs++;
+}
+
+/*
+ * Evicts the resident, unpinned page in pf (dirty: its PTE's dirty bit)
+ * and frees the frame.  Writes only when the page is dirty or has no
+ * copy in the store.  Returns 0 or -ENOMEM (no slot; nothing changed).
+ */
+int paging_evict(struct page_frame *pf, bool dirty)
+{
+	struct paging_frame *m = paging_frame_of(pf);
+	vaddr_t va = pfdb_va(pf);
+	uint64_t slot;
+
+	if (m->slot) {
+		/* a dirty page's stale copy is rewritten in place */
+		slot = paging_forget_copy(pf);
+	} else if (paging_slot_alloc(&slot) != 0) {
+		return -ENOMEM;
+	} else {
+		dirty = true;           /* no copy anywhere: must be written */
+	}
+	if (dirty) {
+		paging_store_write(pf, slot);
+		paging_st.stats.eviction.dirty++;
+	} else {
+		paging_st.stats.eviction.clean++;
+	}
+	paging_ring_remove(pf);
+	arch_mem_page_out(va, slot);
+	pfdb_set_unmapped(pf);
+	pfdb_free(pf);
+	return 0;
+}
+
+/* A free frame, evicting the policy's victim if none is. */
+static struct page_frame *paging_frame_get(void)
+{
+	struct page_frame *pf = pfdb_alloc();
+	bool dirty = false;
+
+	if (pf)
+		return pf;
+	pf = paging_st.ops->select(&dirty);
+	if (!pf || paging_evict(pf, dirty) != 0)
+		return NULL;
+	return pfdb_alloc();
+}
+
+/* Fills the frame at phys for location loc; keeps the store copy. */
+static void paging_fill(struct page_frame *pf, uint64_t loc)
+{
+	void *mem = arch_phys_to_ptr(pfdb_to_phys(pf));
+	uint64_t t0;
+
+	if (loc == PAGING_LOC_ZERO) {
+		memset(mem, 0, PAGE_SIZE);
+		paging_st.stats.zero_fills++;
+		return;
+	}
+	if (loc == PAGING_LOC_UNINIT)
+		return;
+	t0 = paging_now();
+	pfdb_set_flags(pf, PFDB_BUSY);
+	swap_read(loc, mem);
+	pfdb_clear_flags(pf, PFDB_BUSY);
+	paging_hist_add(&paging_st.stats.store_cycles, paging_now() - t0);
+	paging_st.stats.page_ins++;
+	paging_frame_of(pf)->slot = (uint32_t)(loc + 1);
+	*paging_slot_owner(loc) = (uint32_t)(pfdb_frame_index(pf) + 1);
+	pfdb_set_flags(pf, PFDB_BACKED);
+	paging_st.cached++;
+}
+
+/*
+ * Makes the non-resident page at va (location loc) resident.  Returns 0
+ * or -ENOMEM (no frame could be had; nothing changed).
+ */
+int paging_page_in(vaddr_t va, uint64_t loc)
+{
+	struct page_frame *pf = paging_frame_get();
+
+	if (!pf)
+		return -ENOMEM;
+	paging_fill(pf, loc);
+	arch_mem_page_in(va, pfdb_to_phys(pf));
+	pfdb_set_mapped(pf, va);
+	paging_ring_add(pf);
+	paging_st.ops->touch(pf);
+	return 0;
+}
+
+int paging_fault(vaddr_t va)
+{
+	vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+	uint64_t loc, t0 = paging_now();
+	int err;
+
+	if (!paging_st.enabled ||
+	    arch_page_location_get(page, &loc) != ARCH_PAGE_LOCATION_PAGED_OUT)
+		return -EFAULT;
+	err = paging_page_in(page, loc);
+	if (err)
+		return err;
+	paging_st.stats.pagefaults.cnt++;
+	paging_st.stats.pagefaults.irq_locked++;
+	paging_hist_add(&paging_st.stats.fault_cycles, paging_now() - t0);
+	return 0;
+}
+
+const char *paging_classify(vaddr_t va)
+{
+	static char buf[64];
+	uint64_t loc;
+
+	switch (arch_page_location_get(ALIGN_DOWN(va, PAGE_SIZE), &loc)) {
+	case ARCH_PAGE_LOCATION_PAGED_IN:
+		return "permission fault (page present)";
+	case ARCH_PAGE_LOCATION_PAGED_OUT:
+		if (loc >= PAGING_LOC_FIRST_RESERVED)
+			return "not yet populated";
+		ksnprintf(buf, sizeof(buf), "paged out (slot %llu)",
+			  (unsigned long long)loc);
+		return buf;
+	default:
+		return "unmapped";
+	}
+}
+
+int paging_map_lazy(vaddr_t va, size_t size, uint32_t flags)
+{
+	uint64_t loc = (flags & K_MEM_MAP_UNINIT) ? PAGING_LOC_UNINIT :
+						    PAGING_LOC_ZERO;
+
+	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+		int err = arch_mem_map_nonresident(va + off, loc,
+						   flags & PAGING_ARCH_FLAGS);
+
+		if (err) {
+			if (off && arch_mem_unmap(va, off) != 0)
+				panic("mm: cannot undo lazy mapping %llx",
+				      (unsigned long long)va);
+			return err;
+		}
+	}
+	return 0;
+}
+
+size_t paging_room(void)
+{
+	return pfdb_free_count() + swap_slots_free() + paging_st.cached;
+}
+
+void paging_track(struct page_frame *pf)
+{
+	paging_ring_add(pf);
+}
+
+/* The MAPPED frame of resident page va, or NULL if va is not one. */
+struct page_frame *paging_resident_frame(vaddr_t va, uint64_t phys)
+{
+	struct page_frame *pf = pfdb_from_phys(PADDR(phys));
+
+	if (!pf || !(pfdb_flags(pf) & PFDB_MAPPED) || pfdb_va(pf) != va)
+		return NULL;
+	return pf;
+}
+
+/* Gives back resident pf mapped at va. */
+static void paging_release_frame(struct page_frame *pf)
+{
+	if (pfdb_flags(pf) & PFDB_PINNED)
+		pfdb_unpin(pf);
+	else
+		paging_ring_remove(pf);
+	if (paging_st.enabled && paging_frame_of(pf)->slot)
+		paging_drop_copy(pf);
+	pfdb_set_unmapped(pf);
+	pfdb_free(pf);
+}
+
+void paging_release_page(vaddr_t va)
+{
+	struct page_frame *pf = NULL;
+	uint64_t loc;
+
+	switch (arch_page_location_get(va, &loc)) {
+	case ARCH_PAGE_LOCATION_PAGED_IN:
+		pf = paging_resident_frame(va, loc);
+		if (!pf)
+			panic("mm: page %llx maps a frame it does not own",
+			      (unsigned long long)va);
+		break;
+	case ARCH_PAGE_LOCATION_PAGED_OUT:
+		if (loc < PAGING_LOC_FIRST_RESERVED)
+			swap_free(loc);
+		break;
+	default:
+		panic("mm: k_mem region page %llx not mapped",
+		      (unsigned long long)va);
+	}
+	if (arch_mem_unmap(va, PAGE_SIZE) != 0)
+		panic("mm: cannot unmap %llx", (unsigned long long)va);
+	if (pf)
+		paging_release_frame(pf);
+}
+
+void paging_adopt(vaddr_t start, vaddr_t end)
+{
+	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
+		struct page_frame *pf;
+		uint64_t loc;
+
+		if (arch_page_location_get(va, &loc) != ARCH_PAGE_LOCATION_PAGED_IN)
+			continue;
+		pf = paging_resident_frame(va, loc);
+		if (pf && (pfdb_flags(pf) & PFDB_PINNED)) {
+			pfdb_unpin(pf);
+			paging_ring_add(pf);
+		}
+	}
+}
+
+void paging_touch(vaddr_t va)
+{
+	vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+	struct page_frame *pf;
+	uint64_t loc;
+
+	if (!paging_st.enabled ||
+	    arch_page_location_get(page, &loc) != ARCH_PAGE_LOCATION_PAGED_IN)
+		return;
+	pf = paging_resident_frame(page, loc);
+	if (pf && !(pfdb_flags(pf) & PFDB_PINNED))
+		paging_st.ops->touch(pf);
+}
+
+size_t paging_resident(void)
+{
+	return paging_st.resident;
+}
+
+size_t paging_cached(void)
+{
+	return paging_st.cached;
+}

@@ -1,0 +1,168 @@
+/*
+ * mm/paging.h - demand paging (efimm issue 5): the page-fault path,
+ * lazy anonymous memory, eviction through a policy (mm/evict.h) into a
+ * backing store (mm/swap.h), and the seed's paging API for payloads.
+ *
+ * Page states, as the PTE of a pageable page records them:
+ *   resident      present PTE -> a MAPPED, unpinned frame on the policy's
+ *                 ring (PINNED frames are off the ring: never evicted);
+ *   paged out     non-present PTE holding a backing-store slot;
+ *   not populated non-present PTE holding PAGING_LOC_ZERO (first touch
+ *                 zero-fills) or PAGING_LOC_UNINIT (first touch leaves
+ *                 whatever the frame held: K_MEM_MAP_UNINIT);
+ *   unmapped      no PTE at all: a fault there is fatal, never served.
+ * The arch encoding (arch/x86_64/pte.h) keeps a non-present PTE with a
+ * location distinct from an empty one, whatever the location.
+ *
+ * Clean eviction: after a page-in the slot keeps its copy (frame flag
+ * BACKED, slot in struct paging_frame).  Evicting the page again costs
+ * no write unless the PTE is dirty; a dirty page is rewritten into the
+ * same slot.  When the store runs out of free slots, copies held for
+ * resident pages are dropped before anything is refused.
+ *
+ * Fault path (paging_fault): take a free frame or evict the policy's
+ * victim, fill it (store read, zero-fill or nothing), map it with the
+ * permissions the non-present PTE kept; the arch hooks flush the TLB
+ * entries they change, so nothing here flushes.  Single CPU, interrupts
+ * off: no locking.  Faults are served on the #PF IST stack; the paging
+ * code and its data are efimm's, always resident.
+ */
+#ifndef MM_PAGING_H
+#define MM_PAGING_H
+
+#include "../lib/types.h"
+#include "pfdb.h"
+
+/* Reserved locations of a non-present PTE (arch limit: < 2^40).
+ * Backing-store slots are below PAGING_LOC_FIRST_RESERVED. */
+#define PAGING_LOC_ZERO            ((1ULL << 40) - 1)
+#define PAGING_LOC_UNINIT          ((1ULL << 40) - 2)
+#define PAGING_LOC_FIRST_RESERVED  PAGING_LOC_UNINIT
+
+/* Per-frame side record (struct pgarray, one per frame of the database). */
+struct paging_frame {
+	uint32_t slot;          /* slot + 1 of the store copy (BACKED), 0: none */
+	uint32_t prev, next;    /* evict_ring links (frame indices) */
+	uint32_t aux;           /* free for a policy */
+};
+
+/* Statistics, laid out as Zephyr's k_mem_paging_stats_t (pagefaults,
+ * eviction) and extended; payload/sdk/efimm.h has the same layout. */
+#define K_MEM_PAGING_HISTOGRAM_BINS 16
+
+struct k_mem_paging_histogram {
+	uint64_t counts[K_MEM_PAGING_HISTOGRAM_BINS];
+	uint64_t bounds[K_MEM_PAGING_HISTOGRAM_BINS];   /* cycles <= bound */
+};
+
+struct k_mem_paging_stats {
+	struct {
+		uint64_t cnt;
+		uint64_t irq_locked;    /* every fault: efimm runs with IF=0 */
+		uint64_t irq_unlocked;
+		uint64_t in_isr;
+	} pagefaults;
+	struct {
+		uint64_t clean;         /* victim had a valid copy: no write */
+		uint64_t dirty;         /* victim written to the store */
+	} eviction;
+	uint64_t page_ins;              /* pages read from the store */
+	uint64_t page_outs;             /* pages written to the store */
+	uint64_t zero_fills;            /* first touches of zero-fill memory */
+	struct k_mem_paging_histogram fault_cycles;  /* serving one fault */
+	struct k_mem_paging_histogram store_cycles;  /* one store read/write */
+	/* State, not counters: the backing store's slots now. */
+	uint64_t store_slots;
+	uint64_t store_slots_free;
+};
+
+/*
+ * Called by mm_init: forgets all paging state (nothing is given back:
+ * the frame database was just rebuilt), the default policy
+ * (EVICT_DEFAULT), no store, zero statistics, demand paging off.
+ */
+void paging_init(void);
+
+/*
+ * Turns demand paging on: per-frame records and a backing store of
+ * swap_bytes (rounded up to
+ * pages; its frames leave the pool now), then, if mem_bytes is not 0,
+ * reserves free frames beyond mem_bytes so that at most mem_bytes of
+ * free frames remain for everything that follows (`mem=SIZE`).  From
+ * now on k_mem_map without K_MEM_MAP_LOCK is lazy.  The caller routes
+ * #PF to paging_fault.  Returns 0; -ENOMEM (the store does not fit:
+ * nothing changed).
+ */
+int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes);
+bool paging_enabled(void);
+
+/* Selects the eviction policy by name ("nru", "clock", "lru"), at any
+ * time: tracked frames move to the new policy's ring (O(frames)).
+ * Returns 0 or -EINVAL (unknown name). */
+int paging_set_policy(const char *name);
+const char *paging_policy_name(void);
+
+/* Cycle counter for the histograms (rdtsc on the target, a settable
+ * clock in host tests); NULL: no timing (all samples 0). */
+typedef uint64_t (*paging_clock_fn)(void);
+void paging_set_clock(paging_clock_fn fn);
+
+/*
+ * Serves a not-present fault at va.  Returns 0 (served: retry the
+ * instruction), -EFAULT (va is not a paged-out or unpopulated page: the
+ * fault is fatal as usual), -ENOMEM (no frame could be freed: out of
+ * backing store).
+ */
+int paging_fault(vaddr_t va);
+
+/* One-line verdict on a faulting address for the fatal report:
+ * "paged out (slot N)", "not yet populated", "unmapped", "permission
+ * fault (page present)". */
+const char *paging_classify(vaddr_t va);
+
+/* ---- for mm/kmem.c and efi/ ------------------------------------------ */
+
+/* Non-resident PTEs for [va, va+size) (zero-fill, or uninitialised with
+ * K_MEM_MAP_UNINIT).  Returns 0 or -ENOMEM/-EINVAL with nothing mapped. */
+int paging_map_lazy(vaddr_t va, size_t size, uint32_t flags);
+/* Pages a lazy mapping may still get: free frames + free and droppable
+ * store slots (an estimate, not a reservation). */
+size_t paging_room(void);
+/* A freshly mapped, unpinned frame joins the pageable set. */
+void paging_track(struct page_frame *pf);
+/* Frees the page at va whatever its state (resident, paged out, never
+ * touched) and its store slot; panics if va holds no pageable page. */
+void paging_release_page(vaddr_t va);
+/* Unpins the pinned frames mapped in [start, end) (payload image and
+ * stack) so eviction may take them.  Pages not mapped are skipped. */
+void paging_adopt(vaddr_t start, vaddr_t end);
+/* Host simulation: reports an access to va's resident page to the
+ * policy (exact LRU needs every access). */
+void paging_touch(vaddr_t va);
+/* The per-frame record of pf. */
+struct paging_frame *paging_frame_of(const struct page_frame *pf);
+/* Frames on the policy's ring; store copies held for resident pages. */
+size_t paging_resident(void);
+size_t paging_cached(void);
+/* Prints the statistics (the `paging=1` report). */
+void paging_stats_print(void);
+
+/* ---- the seed's API (Zephyr names); ranges as k_mem_map returned, or
+ * payload image/stack pages: page-aligned, every page pageable.  Each
+ * returns -ENOTSUP before paging_setup. --------------------------------- */
+
+/* Evicts the range.  0; -ENOMEM (not enough store: nothing changed);
+ * -EINVAL (a page is not pageable); -EBUSY (a page is pinned). */
+int k_mem_page_out(void *addr, size_t size);
+/* Pages the range in.  0, -ENOMEM, -EINVAL. */
+int k_mem_page_in(void *addr, size_t size);
+/* Pages in and pins / unpins the range.  0, -ENOMEM, -EINVAL. */
+int k_mem_pin(void *addr, size_t size);
+int k_mem_unpin(void *addr, size_t size);
+/* Evicts the page in frame phys.  0 (evicted, or the frame was free);
+ * -ENOMEM; -EBUSY (pinned or not pageable); -EINVAL (not RAM). */
+int k_mem_page_frame_evict(paddr_t phys);
+uint64_t k_mem_num_pagefaults_get(void);
+void k_mem_paging_stats_get(struct k_mem_paging_stats *stats);
+
+#endif

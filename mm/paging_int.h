@@ -1,0 +1,36 @@
+/*
+ * mm/paging_int.h - state and helpers shared by mm/paging.c (the core)
+ * and mm/paging_api.c (the k_mem_* calls); not for the rest of efimm.
+ */
+#ifndef MM_PAGING_INT_H
+#define MM_PAGING_INT_H
+
+#include "evict.h"
+#include "paging.h"
+#include "pgarray.h"
+
+struct paging_state {
+	const struct evict_ops *ops;
+	paging_clock_fn clock;
+	bool enabled;
+	size_t resident;                /* frames on the policy's ring */
+	size_t cached;                  /* slots holding a resident page's copy */
+	uint64_t drop_cursor;           /* next slot paging_drop_one looks at */
+	struct pgarray frames;          /* struct paging_frame per frame */
+	struct pgarray slot_owner;      /* uint32_t per slot: frame index + 1 */
+	struct k_mem_paging_stats stats;
+};
+
+extern struct paging_state paging_st;
+
+uint64_t paging_now(void);
+void paging_hist_add(struct k_mem_paging_histogram *h, uint64_t cycles);
+void paging_ring_add(struct page_frame *pf);
+void paging_ring_remove(struct page_frame *pf);
+/* The resident frame at page va whose PTE points at phys, or NULL when
+ * it is not a MAPPED frame recorded at va. */
+struct page_frame *paging_resident_frame(vaddr_t va, uint64_t phys);
+int paging_evict(struct page_frame *pf, bool dirty);
+int paging_page_in(vaddr_t va, uint64_t loc);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * mm/pgarray.c - records in frames of the database (layout: pgarray.h).
+ */
+#include "../lib/assert.h"
+#include "../lib/errno.h"
+#include "../lib/kstring.h"
+#include "arch_hooks.h"
+#include "pfdb.h"
+#include "pgarray.h"
+
+/* A zeroed, pinned frame, or false when none is free. */
+static bool pgarray_frame(paddr_t *phys)
+{
+	struct page_frame *pf = pfdb_alloc();
+
+	if (!pf)
+		return false;
+	pfdb_pin(pf);
+	*phys = pfdb_to_phys(pf);
+	memset(arch_phys_to_ptr(*phys), 0, PAGE_SIZE);
+	return true;
+}
+
+static void pgarray_put(paddr_t phys)
+{
+	struct page_frame *pf = pfdb_from_phys(phys);
+
+	pfdb_unpin(pf);
+	pfdb_free(pf);
+}
+
+static paddr_t *pgarray_dir(const struct pgarray *a, size_t d)
+{
+	return arch_phys_to_ptr(a->root[d]);
+}
+
+void pgarray_release(struct pgarray *a)
+{
+	for (size_t p = 0; p < a->ndata; p++)
+		pgarray_put(pgarray_dir(a, p / PGARRAY_PER_DIR)[p % PGARRAY_PER_DIR]);
+	for (size_t d = 0; d < a->ndir; d++)
+		pgarray_put(a->root[d]);
+	a->len = a->ndata = a->ndir = 0;
+}
+
+/* Allocates directories and data frames, counting them as it goes so
+ * pgarray_release can undo a partial fill.  False when frames run out. */
+static bool pgarray_fill(struct pgarray *a, size_t ndata)
+{
+	while (a->ndata < ndata) {
+		size_t p = a->ndata;
+		paddr_t data;
+
+		if (p % PGARRAY_PER_DIR == 0) {
+			if (!pgarray_frame(&a->root[a->ndir]))
+				return false;
+			a->ndir++;
+		}
+		if (!pgarray_frame(&data))
+			return false;
+		pgarray_dir(a, p / PGARRAY_PER_DIR)[p % PGARRAY_PER_DIR] = data;
+		a->ndata++;
+	}
+	return true;
+}
+
+int pgarray_init(struct pgarray *a, size_t len, size_t rec_size)
+{
+	size_t per = PAGE_SIZE / rec_size;
+	size_t ndata = (len + per - 1) / per;
+	size_t ndir = (ndata + PGARRAY_PER_DIR - 1) / PGARRAY_PER_DIR;
+
+	ASSERT(rec_size && rec_size <= PAGE_SIZE && !(rec_size & (rec_size - 1)),
+	       "pgarray: record size %zu", rec_size);
+	a->len = a->ndata = a->ndir = 0;
+	a->rec_size = rec_size;
+	if (ndir > PGARRAY_ROOT || ndata + ndir > pfdb_free_count())
+		return -ENOMEM;
+	if (!pgarray_fill(a, ndata)) {
+		pgarray_release(a);
+		return -ENOMEM;
+	}
+	a->len = len;
+	return 0;
+}
+
+/* Frames a uses, directories included. */
+size_t pgarray_frames(const struct pgarray *a)
+{
+	return a->ndata + a->ndir;
+}
+
+void *pgarray_at(const struct pgarray *a, size_t i)
+{
+	size_t off = i * a->rec_size;
+	size_t p = off >> PAGE_SHIFT;
+	paddr_t data;
+
+	ASSERT(i < a->len, "pgarray: index %zu of %zu", i, a->len);
+	data = pgarray_dir(a, p / PGARRAY_PER_DIR)[p % PGARRAY_PER_DIR];
+	return (uint8_t *)arch_phys_to_ptr(data) + (off & (PAGE_SIZE - 1));
+}

@@ -1,0 +1,51 @@
+/*
+ * mm/pgarray.h - a fixed-length array of small records kept in frames of
+ * the frame database, for the side tables of demand paging (one record
+ * per frame, one per backing-store slot).
+ *
+ * efimm has no heap and its data must not depend on the firmware's pool,
+ * so the records live in pinned frames taken from the database, reached
+ * through the direct map (arch_phys_to_ptr: on the target identity, on
+ * the host the arena).  The frames need not be contiguous: a two-level
+ * index, like a page table, finds the frame of record i.
+ *
+ *   root[PGARRAY_ROOT] (in the struct)  -> directory frame (512 paddrs)
+ *                                        -> data frame (4096 / size records)
+ *
+ * Limits: record size a power of two <= 4096; at most PGARRAY_ROOT * 512
+ * data frames (1 GiB of records - 64 Mi frames at 16 bytes, 256 GiB RAM).
+ * Access is O(1): two loads.  Memory is zeroed at creation.
+ */
+#ifndef MM_PGARRAY_H
+#define MM_PGARRAY_H
+
+#include "../lib/types.h"
+
+#define PGARRAY_ROOT      512
+#define PGARRAY_PER_DIR   (PAGE_SIZE / sizeof(paddr_t))
+
+struct pgarray {
+	size_t len;             /* records */
+	size_t rec_size;        /* bytes per record */
+	size_t ndata;           /* data frames allocated */
+	size_t ndir;            /* directory frames allocated */
+	paddr_t root[PGARRAY_ROOT];
+};
+
+/*
+ * Makes a an array of len zeroed records of rec_size bytes (power of
+ * two, <= PAGE_SIZE).  Returns 0; -ENOMEM (not enough free frames, or
+ * beyond the limits) with no frame taken.  len 0 is a valid empty array.
+ */
+int pgarray_init(struct pgarray *a, size_t len, size_t rec_size);
+
+/* Gives the frames of a back to the database; a becomes empty. */
+void pgarray_release(struct pgarray *a);
+
+/* Frames a uses, directories included. */
+size_t pgarray_frames(const struct pgarray *a);
+
+/* Record i (i < a->len). */
+void *pgarray_at(const struct pgarray *a, size_t i);
+
+#endif

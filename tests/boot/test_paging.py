@@ -1,0 +1,62 @@
+"""QEMU tests of demand paging (efimm issue 5): payload/paging_test.c run
+with mem= small enough to force eviction and a RAM backing store (swap=).
+Each boot does a few seconds of payload work under TCG."""
+import pytest
+
+PAYLOAD = "efimm/payloads/paging_test.elf"
+PAYLOAD_FAULT = 128 + 14
+
+
+def run(efimm_boot, scenario, opts, timeout=120):
+    res = efimm_boot(args=f"run {PAYLOAD} {scenario} {opts}", timeout=timeout)
+    assert not res.timed_out
+    return res
+
+
+def passed(res):
+    assert "paging_test: FAIL" not in res.text
+    assert "paging_test: PASS" in res.text
+    assert "efimm: payload exited with status 0" in res.text
+    assert res.status == 0
+
+
+@pytest.mark.parametrize("policy", ["clock", "nru", "lru"])
+def test_arena_larger_than_memory(efimm_boot, policy):
+    res = run(efimm_boot, "arena 2048",
+              f"mem=4M swap=16M evict={policy} paging=1")
+    passed(res)
+    assert f"efimm: paging: policy {policy}, backing store 16384 KiB" in res.text
+    # the paging=1 report at exit
+    assert "efimm: paging: fault cycles:" in res.text.split(
+        "efimm: payload exited")[1]
+
+
+def test_page_out_in_pin_unpin_and_store_limits(efimm_boot):
+    passed(run(efimm_boot, "api", "mem=4M swap=2M"))
+
+
+def test_stress_four_times_memory(efimm_boot):
+    res = run(efimm_boot, "stress 4096 20000", "mem=4M swap=24M")
+    passed(res)
+    assert "paging_test: stress: 0 mismatches" in res.text
+
+
+def test_access_after_unmap_is_fatal(efimm_boot):
+    res = run(efimm_boot, "unmapped", "mem=2M swap=1M")
+    assert res.status == PAYLOAD_FAULT
+    assert "efimm: FATAL: #PF page fault (vector 14)" in res.text
+    assert ": unmapped" in res.text
+    assert "did not fault" not in res.text
+
+
+def test_out_of_backing_store_is_reported_as_such(efimm_boot):
+    res = run(efimm_boot, "oom", "mem=2M swap=1M")
+    assert res.status == PAYLOAD_FAULT
+    assert "efimm: FATAL: out of backing store serving #PF at 0x6000" in res.text
+    assert "no fault was refused" not in res.text
+
+
+def test_bad_paging_options_are_refused(efimm_boot):
+    res = efimm_boot(args=f"run {PAYLOAD} arena 16 evict=fifo", timeout=60)
+    assert "evict takes clock, nru or lru" in res.text
+    assert "efimm: entering" not in res.text

@@ -1,0 +1,57 @@
+/*
+ * tests/host/mmu_host.c - accesses through efimm's page tables with
+ * the CPU's A/D updates and the #PF route to paging_fault (mmu_host.h).
+ */
+#include "../../arch/x86_64/pt.h"
+#include "../../arch/x86_64/pte.h"
+#include "../../lib/errno.h"
+#include "../../mm/arch_hooks.h"
+#include "../../mm/paging.h"
+#include "mmu_host.h"
+
+static bool mmu_report;
+
+void mmu_host_report_accesses(bool report)
+{
+	mmu_report = report;
+}
+
+/* The 4 KiB PTE of va if present, else NULL. */
+static uint64_t *mmu_pte(vaddr_t va)
+{
+	int level;
+	uint64_t *e = pt_find(arch_pt_root(), va, &level);
+
+	return (level == PT_LEVEL_PT && (*e & PTE_P)) ? e : NULL;
+}
+
+static uint8_t *mmu_fail(int *err, int code)
+{
+	if (err)
+		*err = code;
+	return NULL;
+}
+
+uint8_t *mmu_host_access(vaddr_t va, bool write, int *err)
+{
+	uint64_t *e = mmu_pte(va);
+	int ret;
+
+	if (!e) {
+		ret = paging_fault(va);
+		if (ret)
+			return mmu_fail(err, ret);
+		e = mmu_pte(va);
+		if (!e)
+			return mmu_fail(err, -EFAULT);
+	}
+	if (write && !(*e & PTE_RW))
+		return mmu_fail(err, -EPERM);
+	*e |= PTE_A | (write ? PTE_D : 0);
+	if (mmu_report)
+		paging_touch(va);
+	if (err)
+		*err = 0;
+	return (uint8_t *)arch_phys_to_ptr(PADDR(*e & PTE_ADDR_MASK)) +
+	       (va & (PAGE_SIZE - 1));
+}

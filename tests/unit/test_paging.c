@@ -1,0 +1,696 @@
+/*
+ * tests/unit/test_paging.c - demand paging on the real frame database,
+ * page tables, policies and RAM backing store; the host MMU
+ * (tests/host/mmu_host.c) sets A/D bits and routes faults to
+ * paging_fault as the target's #PF does.
+ */
+#include <setjmp.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "../../arch/x86_64/trap_pf.h"
+#include "../../lib/errno.h"
+#include "../../mm/evict.h"
+#include "../../mm/kmem.h"
+#include "../../mm/mm.h"
+#include "../../mm/paging.h"
+#include "../../mm/pfdb.h"
+#include "../../mm/swap.h"
+#include "../host/mmu_host.h"
+#include "../host/physmem_host.h"
+#include "../host/trap_resume_host.h"
+#include "unit.h"
+
+#define POOL   64      /* frames left to paging (mem=) */
+#define SLOTS  256     /* backing-store slots (swap=) */
+
+static const struct mem_range map[] = {
+	{ 0x1000, 0x9f000, FW_CONVENTIONAL, MEM_FREE },
+	{ 0x100000, 0x4000000, FW_CONVENTIONAL, MEM_FREE },
+};
+
+static void setup_with(const char *policy, size_t pool, size_t slots)
+{
+	host_physmem_reset();
+	mmu_host_report_accesses(false);
+	ck_assert_int_eq(mm_init(map, ARRAY_SIZE(map)), 0);
+	ck_assert_int_eq(paging_set_policy(policy), 0);
+	ck_assert_int_eq(paging_setup(slots * PAGE_SIZE, pool * PAGE_SIZE), 0);
+	ck_assert_uint_eq(pfdb_free_count(), pool);
+}
+
+static void setup(void)
+{
+	setup_with("clock", POOL, SLOTS);
+}
+
+static uint8_t *acc(void *base, size_t page, bool write)
+{
+	int err;
+	uint8_t *p = mmu_host_access((vaddr_t)base + page * PAGE_SIZE, write, &err);
+
+	ck_assert_msg(p != NULL, "access to page %zu failed: %d", page, err);
+	return p;
+}
+
+/* Writes a page's signature (its index and a round) at both ends. */
+static void put(void *base, size_t page, uint32_t round)
+{
+	uint32_t v = (uint32_t)page * 2654435761u ^ round;
+
+	memcpy(acc(base, page, true), &v, sizeof(v));
+	memcpy(acc(base, page, true) + PAGE_SIZE - sizeof(v), &v, sizeof(v));
+}
+
+static void check(void *base, size_t page, uint32_t round)
+{
+	uint32_t v = (uint32_t)page * 2654435761u ^ round, a, b;
+
+	memcpy(&a, acc(base, page, false), sizeof(a));
+	memcpy(&b, acc(base, page, false) + PAGE_SIZE - sizeof(b), sizeof(b));
+	ck_assert_uint_eq(a, v);
+	ck_assert_uint_eq(b, v);
+}
+
+/* Writes pages 0, 1, ... until no frame is free; returns how many. */
+static size_t fill_pool(void *base, uint32_t round)
+{
+	size_t i = 0;
+
+	while (pfdb_free_count() > 0)
+		put(base, i++, round);
+	return i;
+}
+
+static struct k_mem_paging_stats stats(void)
+{
+	struct k_mem_paging_stats s;
+
+	k_mem_paging_stats_get(&s);
+	return s;
+}
+
+static bool resident(void *base, size_t page)
+{
+	return arch_page_info_get((vaddr_t)base + page * PAGE_SIZE, NULL,
+				  false) & ARCH_DATA_PAGE_LOADED;
+}
+
+START_TEST(lazy_map_takes_no_frame_and_zero_fills)
+{
+	size_t free0, pt0;
+	uint8_t *p;
+
+	setup();
+	free0 = pfdb_free_count();
+	pt0 = mm_pt_pages();
+	p = k_mem_map(8 * PAGE_SIZE, K_MEM_PERM_RW);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(arch_page_info_get((vaddr_t)p, NULL, false), 0);
+	ck_assert_str_eq(paging_classify((vaddr_t)p), "not yet populated");
+	ck_assert_str_eq(paging_classify((vaddr_t)p - 1), "unmapped");
+	ck_assert_uint_eq(pfdb_free_count() + mm_pt_pages() - pt0, free0);
+	ck_assert_uint_eq(acc(p, 3, false)[17], 0);
+	ck_assert_str_eq(paging_classify((vaddr_t)p + 3 * PAGE_SIZE),
+			 "permission fault (page present)");
+	ck_assert_uint_eq(k_mem_num_pagefaults_get(), 1);
+	ck_assert_uint_eq(stats().zero_fills, 1);
+	ck_assert(!resident(p, 2));
+	ck_assert_int_eq(k_mem_unmap(p, 8 * PAGE_SIZE), 0);
+}
+END_TEST
+
+START_TEST(uninit_leaves_frame_contents)
+{
+	uint8_t *keep, *p, *q;
+
+	setup();
+	/* keeps the table pages alive, so the freed frame is the data's */
+	keep = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
+	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW | K_MEM_MAP_LOCK);
+	ck_assert_ptr_nonnull(p);
+	memset(acc(p, 0, true), 0xAB, 64);
+	ck_assert_int_eq(k_mem_unmap(p, PAGE_SIZE), 0);
+	q = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW | K_MEM_MAP_UNINIT);
+	ck_assert_uint_eq(acc(q, 0, false)[5], 0xAB);   /* same frame, LIFO */
+	ck_assert_uint_eq(stats().zero_fills, 0);
+	ck_assert_int_eq(k_mem_unmap(q, PAGE_SIZE), 0);
+	ck_assert_int_eq(k_mem_unmap(keep, PAGE_SIZE), 0);
+}
+END_TEST
+
+START_TEST(locked_map_pins_frames_at_once)
+{
+	size_t free0;
+	uint8_t *p;
+	paddr_t ph;
+
+	setup();
+	free0 = pfdb_free_count();
+	p = k_mem_map(4 * PAGE_SIZE, K_MEM_PERM_RW | K_MEM_MAP_LOCK);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(arch_mem_translate((vaddr_t)p, &ph, NULL), 0);
+	ck_assert_uint_eq(pfdb_flags(pfdb_from_phys(ph)), PFDB_MAPPED | PFDB_PINNED);
+	ck_assert_uint_eq(paging_resident(), 0);
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), -EBUSY);
+	ck_assert_int_eq(k_mem_unmap(p, 4 * PAGE_SIZE), 0);
+	ck_assert_uint_eq(pfdb_free_count(), free0);
+}
+END_TEST
+
+/* An arena 4x the pool: every byte reads back, both kinds of eviction. */
+START_TEST(arena_larger_than_memory_reads_back)
+{
+	size_t n = 4 * POOL, free0, slots0;
+	struct k_mem_paging_stats s;
+	uint8_t *p;
+
+	setup();
+	free0 = pfdb_free_count();
+	slots0 = swap_slots_free();
+	p = k_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW);
+	ck_assert_ptr_nonnull(p);
+	for (size_t i = 0; i < n; i++)
+		put(p, i, 1);
+	for (size_t i = 0; i < n; i++)
+		check(p, i, 1);
+	for (size_t i = 0; i < n; i++)
+		check(p, i, 1);
+	s = stats();
+	ck_assert_uint_ge(s.pagefaults.cnt, 3 * n - POOL);
+	ck_assert_uint_gt(s.eviction.dirty, 0);
+	ck_assert_uint_gt(s.eviction.clean, 0);
+	ck_assert_uint_eq(s.pagefaults.cnt, s.zero_fills + s.page_ins);
+	ck_assert_int_eq(k_mem_unmap(p, n * PAGE_SIZE), 0);
+	ck_assert_uint_eq(pfdb_free_count(), free0);
+	ck_assert_uint_eq(swap_slots_free(), slots0);
+	ck_assert_uint_eq(paging_cached(), 0);
+	ck_assert_uint_eq(paging_resident(), 0);
+}
+END_TEST
+
+/* A page only read since page-in is evicted without a write. */
+START_TEST(clean_eviction_writes_nothing)
+{
+	struct k_mem_paging_stats a, b;
+	uint8_t *p;
+
+	setup();
+	p = k_mem_map(2 * PAGE_SIZE, K_MEM_PERM_RW);
+	put(p, 0, 7);
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
+	check(p, 0, 7);                          /* page-in, read only */
+	a = stats();
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
+	b = stats();
+	ck_assert_uint_eq(b.page_outs, a.page_outs);
+	ck_assert_uint_eq(b.eviction.clean, a.eviction.clean + 1);
+	put(p, 0, 8);                            /* page-in, then dirty */
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
+	a = stats();
+	ck_assert_uint_eq(a.page_outs, b.page_outs + 1);
+	ck_assert_uint_eq(a.eviction.dirty, b.eviction.dirty + 1);
+	check(p, 0, 8);
+	ck_assert_int_eq(k_mem_unmap(p, 2 * PAGE_SIZE), 0);
+	ck_assert_uint_eq(swap_slots_free(), SLOTS);
+}
+END_TEST
+
+START_TEST(page_out_then_exactly_n_faults_page_in_none)
+{
+	size_t n = 16;
+	uint64_t f0;
+	uint8_t *p;
+
+	setup();
+	p = k_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW);
+	for (size_t i = 0; i < n; i++)
+		put(p, i, 3);
+	ck_assert_int_eq(k_mem_page_out(p + 4 * PAGE_SIZE, 10 * PAGE_SIZE), 0);
+	ck_assert_str_eq(paging_classify((vaddr_t)p + 4 * PAGE_SIZE),
+			 "paged out (slot 0)");
+	f0 = k_mem_num_pagefaults_get();
+	for (size_t i = 0; i < n; i++)
+		check(p, i, 3);
+	ck_assert_uint_eq(k_mem_num_pagefaults_get() - f0, 10);
+	ck_assert_int_eq(k_mem_page_out(p, n * PAGE_SIZE), 0);
+	ck_assert_int_eq(k_mem_page_in(p, n * PAGE_SIZE), 0);
+	f0 = k_mem_num_pagefaults_get();
+	for (size_t i = 0; i < n; i++)
+		check(p, i, 3);
+	ck_assert_uint_eq(k_mem_num_pagefaults_get() - f0, 0);
+	ck_assert_int_eq(k_mem_unmap(p, n * PAGE_SIZE), 0);
+}
+END_TEST
+
+START_TEST(pinned_pages_never_fault)
+{
+	size_t n = 3 * POOL, pinned = 8;
+	uint64_t f0;
+	uint8_t *p;
+
+	setup();
+	p = k_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW);
+	for (size_t i = 0; i < n; i++)
+		put(p, i, 4);
+	ck_assert_int_eq(k_mem_pin(p, pinned * PAGE_SIZE), 0);
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), -EBUSY);
+	for (size_t r = 0; r < 3; r++)
+		for (size_t i = pinned; i < n; i++)
+			check(p, i, 4);
+	f0 = k_mem_num_pagefaults_get();
+	for (size_t i = 0; i < pinned; i++)
+		check(p, i, 4);
+	ck_assert_uint_eq(k_mem_num_pagefaults_get(), f0);
+	ck_assert_int_eq(k_mem_unpin(p, pinned * PAGE_SIZE), 0);
+	ck_assert_int_eq(k_mem_page_out(p, pinned * PAGE_SIZE), 0);
+	for (size_t i = 0; i < pinned; i++)
+		ck_assert(!resident(p, i));
+	ck_assert_int_eq(k_mem_unmap(p, n * PAGE_SIZE), 0);
+}
+END_TEST
+
+START_TEST(page_out_beyond_store_changes_nothing)
+{
+	size_t n = 48;
+	size_t slots0, res0;
+	uint8_t *p;
+
+	setup_with("clock", POOL, 32);
+	p = k_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW);
+	for (size_t i = 0; i < n; i++)
+		put(p, i, 5);
+	slots0 = swap_slots_free();
+	res0 = paging_resident();
+	ck_assert_int_eq(k_mem_page_out(p, n * PAGE_SIZE), -ENOMEM);
+	ck_assert_uint_eq(swap_slots_free(), slots0);
+	ck_assert_uint_eq(paging_resident(), res0);
+	for (size_t i = 0; i < n; i++)
+		ck_assert(resident(p, i));
+	ck_assert_int_eq(k_mem_page_out(p, 32 * PAGE_SIZE), 0);
+	ck_assert_int_eq(k_mem_unmap(p, n * PAGE_SIZE), 0);
+	ck_assert_uint_eq(swap_slots_free(), 32);
+}
+END_TEST
+
+START_TEST(unmap_frees_slots_and_access_after_is_fatal)
+{
+	size_t n = 8;
+	uint8_t *p;
+	int err;
+
+	setup();
+	p = k_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW);
+	for (size_t i = 0; i < n; i++)
+		put(p, i, 6);
+	ck_assert_int_eq(k_mem_page_out(p, n * PAGE_SIZE), 0);
+	ck_assert_uint_eq(swap_slots_free(), SLOTS - n);
+	ck_assert_int_eq(k_mem_unmap(p, n * PAGE_SIZE), 0);
+	ck_assert_uint_eq(swap_slots_free(), SLOTS);
+	ck_assert_ptr_null(mmu_host_access((vaddr_t)p, false, &err));
+	ck_assert_int_eq(err, -EFAULT);
+	ck_assert_str_eq(paging_classify((vaddr_t)p), "unmapped");
+}
+END_TEST
+
+START_TEST(read_only_lazy_page_refuses_writes)
+{
+	uint8_t *p;
+	int err;
+
+	setup();
+	p = k_mem_map(PAGE_SIZE, 0);
+	ck_assert_ptr_nonnull(mmu_host_access((vaddr_t)p, false, &err));
+	ck_assert_ptr_null(mmu_host_access((vaddr_t)p, true, &err));
+	ck_assert_int_eq(err, -EPERM);
+	ck_assert_int_eq(k_mem_unmap(p, PAGE_SIZE), 0);
+}
+END_TEST
+
+/* Store full, no free frame: the fault is refused, not corrupted, and
+ * what was written before is intact. */
+START_TEST(out_of_backing_store)
+{
+	size_t n = POOL + 16, done = 0;
+	uint8_t *p, *q = NULL;
+	int err = 0;
+
+	setup_with("clock", POOL, 8);
+	ck_assert_ptr_null(k_mem_map((POOL + 9) * PAGE_SIZE, K_MEM_PERM_RW));
+	p = k_mem_map(POOL * PAGE_SIZE, K_MEM_PERM_RW);
+	q = k_mem_map(16 * PAGE_SIZE, K_MEM_PERM_RW);   /* overcommitted */
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(q);
+	for (; done < n; done++) {
+		uint8_t *b = done < POOL ? p : q;
+		size_t i = done < POOL ? done : done - POOL;
+
+		if (!mmu_host_access((vaddr_t)b + i * PAGE_SIZE, true, &err))
+			break;
+		put(b, i, 9);
+	}
+	ck_assert_uint_lt(done, n);
+	ck_assert_int_eq(err, -ENOMEM);
+	ck_assert_uint_eq(swap_slots_free(), 0);
+	ck_assert_int_eq(k_mem_unmap(q, 16 * PAGE_SIZE), 0);
+	for (size_t i = 0; i < MIN(done, POOL); i++)
+		check(p, i, 9);
+	ck_assert_int_eq(k_mem_unmap(p, POOL * PAGE_SIZE), 0);
+	ck_assert_uint_eq(swap_slots_free(), 8);
+}
+END_TEST
+
+START_TEST(frame_evict_by_phys)
+{
+	uint8_t *p;
+	paddr_t ph;
+
+	setup();
+	p = k_mem_map(2 * PAGE_SIZE, K_MEM_PERM_RW);
+	put(p, 1, 2);
+	ck_assert_int_eq(arch_mem_translate((vaddr_t)p + PAGE_SIZE, &ph, NULL), 0);
+	ck_assert_int_eq(k_mem_page_frame_evict(ph), 0);
+	ck_assert(!resident(p, 1));
+	ck_assert_int_eq(k_mem_page_frame_evict(ph), 0);       /* free now */
+	ck_assert_int_eq(k_mem_page_frame_evict(PADDR(0x200000000ULL)), -EINVAL);
+	ck_assert_int_eq(k_mem_page_frame_evict(PADDR(paddr_raw(arch_pt_root()))),
+			 -EBUSY);
+	check(p, 1, 2);
+	ck_assert_int_eq(k_mem_unmap(p, 2 * PAGE_SIZE), 0);
+}
+END_TEST
+
+START_TEST(api_refused_before_setup)
+{
+	uint8_t *p;
+
+	host_physmem_reset();
+	ck_assert_int_eq(mm_init(map, ARRAY_SIZE(map)), 0);
+	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);          /* eager */
+	ck_assert(resident(p, 0));
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), -ENOTSUP);
+	ck_assert_int_eq(paging_fault((vaddr_t)p), -EFAULT);
+	ck_assert_int_eq(paging_set_policy("fifo"), -EINVAL);
+	ck_assert_int_eq(paging_setup(SLOTS * PAGE_SIZE, 0), 0);
+	ck_assert_uint_eq(paging_resident(), 1);         /* adopted */
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
+	ck_assert_int_eq(k_mem_unmap(p, PAGE_SIZE), 0);
+	ck_assert_uint_eq(swap_slots_free(), SLOTS);
+}
+END_TEST
+
+/* Every policy keeps data intact under random churn with a hot set. */
+START_TEST(policies_keep_data)
+{
+	static const char *const names[] = { "nru", "clock", "lru" };
+	size_t n = 3 * POOL;
+	uint32_t x = 12345;
+	uint8_t *p;
+
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
+		setup_with(names[k], POOL, SLOTS);
+		ck_assert_str_eq(paging_policy_name(), names[k]);
+		p = k_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW);
+		for (size_t i = 0; i < n; i++)
+			put(p, i, 0);
+		for (int it = 0; it < 3000; it++) {
+			size_t i;
+
+			x = x * 1103515245u + 12345u;
+			i = (x >> 8) % ((x & 1) ? 16 : n);
+			check(p, i, 0);
+		}
+		ck_assert_int_eq(k_mem_unmap(p, n * PAGE_SIZE), 0);
+		ck_assert_uint_eq(swap_slots_free(), SLOTS);
+	}
+}
+END_TEST
+
+/* The seed's NRU defects: it returned the dirty bit of the last frame
+ * scanned, and kept picking the lowest frame.  select() must report its
+ * victim's own dirty bit, and successive victims must differ. */
+START_TEST(nru_returns_victim_dirty_and_moves_on)
+{
+	vaddr_t seen[8];
+	size_t m;
+	uint8_t *p;
+
+	setup_with("nru", POOL, SLOTS);
+	p = k_mem_map(2 * POOL * PAGE_SIZE, K_MEM_PERM_RW);
+	m = fill_pool(p, 1);
+	ck_assert_int_eq(k_mem_page_out(p, m * PAGE_SIZE), 0);
+	for (size_t i = 0; i < m; i++)
+		if (i % 3)
+			check(p, i, 1);          /* clean */
+		else
+			put(p, i, 2);            /* dirty */
+	for (size_t k = 0; k < ARRAY_SIZE(seen); k++) {
+		bool dirty;
+		struct page_frame *v = evict_nru_ops.select(&dirty);
+		uint32_t info;
+
+		ck_assert_ptr_nonnull(v);
+		seen[k] = pfdb_va(v);
+		info = arch_page_info_get(seen[k], NULL, false);
+		ck_assert_int_eq(dirty, (info & ARCH_DATA_PAGE_DIRTY) != 0);
+		for (size_t j = 0; j < k; j++)
+			ck_assert_uint_ne(seen[j], seen[k]);
+		ck_assert_int_eq(k_mem_page_frame_evict(pfdb_to_phys(v)), 0);
+	}
+	for (size_t i = 0; i < m; i++) {
+		if (i % 3)
+			check(p, i, 1);
+		else
+			check(p, i, 2);
+	}
+	ck_assert_int_eq(k_mem_unmap(p, 2 * POOL * PAGE_SIZE), 0);
+}
+END_TEST
+
+/* Clock gives a second chance: a page touched since the last sweep
+ * survives the next eviction. */
+START_TEST(clock_second_chance)
+{
+	size_t n = POOL;
+	uint8_t *p;
+
+	setup_with("clock", POOL, SLOTS);
+	p = k_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW);
+	fill_pool(p, 1);
+	/* first eviction clears every bit and takes the oldest page (0) */
+	put(p, n - 1, 1);
+	ck_assert(!resident(p, 0));
+	check(p, 1, 1);                 /* page 1 is hot again */
+	put(p, n - 2, 1);
+	ck_assert(resident(p, 1));
+	ck_assert(!resident(p, 2));
+	ck_assert_int_eq(k_mem_unmap(p, n * PAGE_SIZE), 0);
+}
+END_TEST
+
+static uint64_t fake_tsc;
+
+/* Every reading advances the clock by 1000 cycles. */
+static uint64_t fake_clock(void)
+{
+	return fake_tsc += 1000;
+}
+
+/* Histograms: one sample per fault, one per store transfer, binned by
+ * the settable clock's cycles. */
+START_TEST(histograms_use_the_clock)
+{
+	struct k_mem_paging_stats st;
+	uint64_t nfault = 0, nstore = 0;
+	uint8_t *p;
+
+	setup();
+	paging_set_clock(fake_clock);
+	p = k_mem_map(2 * PAGE_SIZE, K_MEM_PERM_RW);
+	put(p, 0, 1);                                    /* zero-fill */
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);  /* store write */
+	check(p, 0, 1);                                  /* page-in */
+	st = stats();
+	for (size_t i = 0; i < K_MEM_PAGING_HISTOGRAM_BINS; i++) {
+		nfault += st.fault_cycles.counts[i];
+		nstore += st.store_cycles.counts[i];
+	}
+	ck_assert_uint_eq(nfault, 2);
+	ck_assert_uint_eq(nstore, 2);
+	/* a store transfer is one clock step (1000 cycles: bin <= 1024) */
+	ck_assert_uint_eq(st.store_cycles.bounds[3], 1024);
+	ck_assert_uint_eq(st.store_cycles.counts[3], 2);
+	ck_assert_uint_eq(st.fault_cycles.bounds[K_MEM_PAGING_HISTOGRAM_BINS - 1],
+			  ~0ULL);
+	paging_set_clock(NULL);
+	ck_assert_int_eq(k_mem_unmap(p, 2 * PAGE_SIZE), 0);
+}
+END_TEST
+
+/* trap_dispatch offers #PF to the handler and resumes when served. */
+static int pf_calls;
+
+static int fake_pf(uint64_t cr2, uint64_t error)
+{
+	pf_calls++;
+	return (error & 1) ? -EFAULT : paging_fault(cr2);
+}
+
+/* A handler that faults itself: the nested #PF must not reach it. */
+static int faulting_pf(uint64_t cr2, uint64_t error)
+{
+	static struct trap_frame f;
+	static jmp_buf jb;
+
+	UNUSED(cr2);
+	UNUSED(error);
+	pf_calls++;
+	f = (struct trap_frame){ .vector = 14, .error = 0, .cr2 = 0x123000 };
+	trap_host_resume_point(&jb);
+	if (setjmp(jb) == 0)
+		trap_dispatch(&f);      /* nested: fatal, never resumed */
+	return 0;
+}
+
+START_TEST(served_fault_resumes)
+{
+	static jmp_buf jb;
+	static struct trap_frame f;
+	uint8_t *p;
+
+	setup();
+	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
+	trap_host_reset();
+	trap_set_pf_handler(fake_pf);
+	f = (struct trap_frame){ .vector = 14, .error = 2, .cr2 = (uint64_t)p + 5 };
+	trap_host_resume_point(&jb);
+	if (setjmp(jb) == 0)
+		trap_dispatch(&f);
+	ck_assert_ptr_eq(trap_host_resumed(), &f);
+	ck_assert_int_eq(pf_calls, 1);
+	ck_assert(resident(p, 0));
+	trap_host_reset();
+}
+END_TEST
+
+static jmp_buf off_jb;
+static bool nested_pf;
+
+static void test_poweroff(int status)
+{
+	UNUSED(status);
+	longjmp(off_jb, 1);
+}
+
+static void no_walk(uint64_t cr3, uint64_t va)
+{
+	UNUSED(cr3);
+	UNUSED(va);
+}
+
+/* Dispatches a #PF at cr2 that must not be served; returns the report. */
+static const char *fatal_report(uint64_t cr2, uint64_t error)
+{
+	static struct trap_frame f;
+
+	trap_host_reset();
+	trap_set_pf_handler(nested_pf ? faulting_pf : fake_pf);
+	trap_set_walker(no_walk);
+	trap_set_poweroff(test_poweroff);
+	trap_set_classifier(NULL);
+	con_capture_reset();
+	f = (struct trap_frame){ .vector = 14, .error = error, .cr2 = cr2 };
+	if (setjmp(off_jb) == 0)
+		trap_dispatch(&f);
+	trap_host_reset();
+	return con_capture();
+}
+
+START_TEST(unserved_faults_are_fatal)
+{
+	uint8_t *p, *q, *z;
+	const char *r;
+
+	setup_with("clock", POOL, 0);
+	p = k_mem_map(PAGE_SIZE, 0);
+	r = fatal_report(0x600000123000, 0);             /* unmapped */
+	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: #PF page fault"));
+	ck_assert_ptr_null(strstr(r, "out of backing store"));
+	ck_assert_ptr_nonnull(mmu_host_access((vaddr_t)p, false, NULL));
+	r = fatal_report((uint64_t)p, 3);                /* write to R/O */
+	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: #PF page fault"));
+	/* no store, every frame used: the next first touch cannot be served */
+	q = k_mem_map(2 * POOL * PAGE_SIZE, K_MEM_PERM_RW);
+	ck_assert_ptr_null(q);
+	q = k_mem_map(pfdb_free_count() * PAGE_SIZE, K_MEM_PERM_RW);
+	z = k_mem_map(8 * PAGE_SIZE, K_MEM_PERM_RW);     /* overcommitted */
+	ck_assert_ptr_nonnull(q);
+	ck_assert_ptr_nonnull(z);
+	fill_pool(q, 1);
+	r = fatal_report((uint64_t)z + 8, 2);
+	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: out of backing store "
+				     "serving #PF at 0x600000"));
+	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: #PF page fault"));
+	/* a #PF inside the handler is reported, not handled again */
+	nested_pf = true;
+	pf_calls = 0;
+	r = fatal_report(0x600000123000, 0);
+	nested_pf = false;
+	ck_assert_int_eq(pf_calls, 1);
+	ck_assert_ptr_nonnull(strstr(r, "CR2 0x0000000000123000"));
+}
+END_TEST
+
+#define OFF(f) offsetof(struct k_mem_paging_stats, f)
+
+extern const size_t sdk_paging_layout[], sdk_paging_nlayout;
+
+/* The payload SDK's statistics layout is efimm's (the ABI copies bytes). */
+START_TEST(sdk_stats_layout_matches)
+{
+	const size_t mine[] = {
+		sizeof(struct k_mem_paging_stats), OFF(pagefaults.cnt),
+		OFF(pagefaults.in_isr), OFF(eviction.clean), OFF(eviction.dirty),
+		OFF(page_ins), OFF(page_outs), OFF(zero_fills),
+		OFF(fault_cycles.counts), OFF(fault_cycles.bounds),
+		OFF(store_cycles.counts), OFF(store_slots), OFF(store_slots_free),
+		K_MEM_PAGING_HISTOGRAM_BINS,
+	};
+
+	ck_assert_uint_eq(sdk_paging_nlayout, ARRAY_SIZE(mine));
+	for (size_t i = 0; i < ARRAY_SIZE(mine); i++)
+		ck_assert_uint_eq(sdk_paging_layout[i], mine[i]);
+}
+END_TEST
+
+static Suite *paging_suite(void)
+{
+	Suite *s = suite_create("paging");
+	TCase *tc = tcase_create("paging");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, lazy_map_takes_no_frame_and_zero_fills);
+	tcase_add_test(tc, uninit_leaves_frame_contents);
+	tcase_add_test(tc, locked_map_pins_frames_at_once);
+	tcase_add_test(tc, arena_larger_than_memory_reads_back);
+	tcase_add_test(tc, clean_eviction_writes_nothing);
+	tcase_add_test(tc, page_out_then_exactly_n_faults_page_in_none);
+	tcase_add_test(tc, pinned_pages_never_fault);
+	tcase_add_test(tc, page_out_beyond_store_changes_nothing);
+	tcase_add_test(tc, unmap_frees_slots_and_access_after_is_fatal);
+	tcase_add_test(tc, read_only_lazy_page_refuses_writes);
+	tcase_add_test(tc, out_of_backing_store);
+	tcase_add_test(tc, frame_evict_by_phys);
+	tcase_add_test(tc, api_refused_before_setup);
+	tcase_add_test(tc, policies_keep_data);
+	tcase_add_test(tc, nru_returns_victim_dirty_and_moves_on);
+	tcase_add_test(tc, clock_second_chance);
+	tcase_add_test(tc, histograms_use_the_clock);
+	tcase_add_test(tc, sdk_stats_layout_matches);
+	tcase_add_test(tc, served_fault_resumes);
+	tcase_add_test(tc, unserved_faults_are_fatal);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_SUITE(paging_suite)

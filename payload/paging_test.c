@@ -13,6 +13,9 @@
  *                                     writes, counts back after unmap
  *   run paging_test.elf unmapped      touches a page after k_mem_unmap:
  *                                     must end in the fatal report
+ *   run paging_test.elf ptdump        pages 4..11 of 16 paged out, then
+ *                                     efimm's live tables printed: they
+ *                                     show as one "swapped" run
  *   run paging_test.elf oom           two lazy maps that fit one at a time,
  *                                     touched together: must end in "out
  *                                     of backing store"
@@ -363,6 +366,22 @@ static void scenario_oom(void)
 	failures++;
 }
 
+static void scenario_ptdump(void)
+{
+	uint8_t *p = k_mem_map(16 * PAGE_SIZE, K_MEM_PERM_RW);
+
+	CHECK(p != NULL, "k_mem_map");
+	if (!p)
+		return;
+	fill(p, 16, 5);
+	CHECK(k_mem_page_out(p + 4 * PAGE_SIZE, 8 * PAGE_SIZE) == 0, "page_out");
+	printk("paging_test: paged out %p-%p\n", p + 4 * PAGE_SIZE,
+	       p + 12 * PAGE_SIZE - 1);
+	efimm_ptdump();
+	CHECK(verify(p, 16, 5) == 0, "data after page-out");
+	CHECK(k_mem_unmap(p, 16 * PAGE_SIZE) == 0, "unmap");
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -378,6 +397,8 @@ int main(int argc, char **argv)
 		scenario_unmapped();
 	else if (!strcmp(mode, "oom"))
 		scenario_oom();
+	else if (!strcmp(mode, "ptdump"))
+		scenario_ptdump();
 	else {
 		printk("paging_test: unknown scenario \"%s\"\n", mode);
 		return 2;

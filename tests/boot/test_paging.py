@@ -60,3 +60,17 @@ def test_bad_paging_options_are_refused(efimm_boot):
     res = efimm_boot(args=f"run {PAYLOAD} arena 16 evict=fifo", timeout=60)
     assert "evict takes clock, nru or lru" in res.text
     assert "efimm: entering" not in res.text
+
+
+def test_ptdump_shows_paged_out_pages_as_swapped(efimm_boot):
+    import re
+    res = run(efimm_boot, "ptdump", "mem=8M swap=4M")
+    passed(res)
+    m = re.search(r"paging_test: paged out 0x0*([0-9a-f]+)-0x0*([0-9a-f]+)", res.text)
+    assert m, "no paged-out range printed"
+    start, end = int(m.group(1), 16), int(m.group(2), 16)
+    kmem = res.text.split("---[ k_mem_map area ]---")[1]
+    swapped = [(int(a, 16), int(b, 16)) for a, b in
+               re.findall(r"^([0-9a-f]{16})-([0-9a-f]{16}) .*swapped", kmem, re.M)]
+    assert (start, end) in swapped, swapped
+    assert "W+X audit: 0 W+X pages (PASS)" in kmem

@@ -48,12 +48,15 @@ FAULTS = [
     ("fault_null", 14, [r"efimm: FATAL: #PF page fault \(vector 14\)",
                         r"CR2 0x0000000000000000",
                         r"efimm: CR2 is in page 0 \(NULL pointer dereference\)"]),
-    ("fault_rodata", 14, [r"#PF page fault", r"protection violation \(present\), write"]),
-    ("fault_nx", 14, [r"#PF page fault", r"instruction fetch"]),
+    ("fault_rodata", 14, [r"#PF page fault", r"protection violation \(present\), write",
+                          r"efimm: CR2 0x[0-9a-f]+: permission fault \(page present\)"]),
+    ("fault_nx", 14, [r"#PF page fault", r"instruction fetch",
+                      r"efimm: CR2 0x[0-9a-f]+: permission fault \(page present\)"]),
     ("fault_stack", 14, [r"#PF page fault",
                          r"efimm: CR2 is in the stack guard page below the payload stack"]),
     ("fault_noncanon", 13, [r"efimm: FATAL: #GP general protection"]),
-    ("fault_unmapped", 14, [r"#PF page fault", r"not-present"]),
+    ("fault_unmapped", 14, [r"#PF page fault", r"not-present",
+                            r"efimm: CR2 0x[0-9a-f]+: unmapped"]),
 ]
 
 

@@ -74,8 +74,20 @@ static const char *opt_timing(struct run_req *rq, const char *value)
 	return NULL;
 }
 
+static const char *opt_stale_keys(struct run_req *rq, const char *value)
+{
+	uint64_t n;
+
+	UNUSED(rq);
+	if (str_parse_u64(value, &n) || n >= EXITBS_MAX_ATTEMPTS)
+		return "stale-keys takes 0..7";
+	efi_exitbs_inject_stale_keys((unsigned int)n);
+	return NULL;
+}
+
 static const struct run_option run_options[] = {
 	{ "timing", opt_timing },
+	{ "stale-keys", opt_stale_keys },
 	{ "mem", run_paging_opt_mem },
 	{ "swap", run_paging_opt_swap },
 	{ "evict", run_paging_opt_evict },
@@ -318,6 +330,7 @@ EFI_STATUS cmd_run(int argc, char **argv)
 		return cmd_bad_arg("run", argv[1], "arguments longer than 4096 bytes");
 	*rq = (struct run_req){ .path = argv[1] };
 	run_paging_reset();
+	efi_exitbs_inject_stale_keys(0);
 	argc = parse_options(rq, argc, argv);
 	if (argc < 0)
 		return EFI_INVALID_PARAMETER;

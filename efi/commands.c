@@ -21,7 +21,7 @@ static const struct command commands[] = {
 	  cmd_ptdump },
 	{ "frames", "", "the page-frame database, one character per frame",
 	  cmd_frames },
-	{ "run", "PATH [ARGS...] [mem= swap= evict= paging= timing=]",
+	{ "run", "PATH [ARGS...] [mem= swap= evict= paging= timing= stale-keys=]",
 	  "take the machine over and run an ELF payload from the ESP",
 	  cmd_run },
 	{ "chainload", "PATH [ARGS...]", "start an EFI application", cmd_chainload },

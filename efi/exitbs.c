@@ -29,6 +29,22 @@ static EFI_STATUS exitbs_alloc(struct exitbs_map *m)
 				 m->capacity, &m->buf);
 }
 
+static unsigned int stale_keys;
+
+void efi_exitbs_inject_stale_keys(unsigned int n)
+{
+	stale_keys = n;
+}
+
+/* The key to present: the map's, or a stale one while injecting. */
+static UINTN exitbs_key(const struct exitbs_map *m)
+{
+	if (stale_keys == 0)
+		return m->key;
+	stale_keys--;
+	return m->key + 1;
+}
+
 static EFI_STATUS exitbs_read_map(struct exitbs_map *m)
 {
 	m->size = m->capacity;
@@ -52,7 +68,7 @@ EFI_STATUS efi_exit_boot_services(struct exitbs_map *out)
 	for (;;) {
 		out->attempts++;
 		s = uefi_call_wrapper(BS->ExitBootServices, 2, efi_image,
-				      out->key);
+				      exitbs_key(out));
 		if (s != EFI_INVALID_PARAMETER ||
 		    out->attempts == EXITBS_MAX_ATTEMPTS)
 			break;

@@ -37,6 +37,14 @@ struct exitbs_map {
 #define EXITBS_MAX_ATTEMPTS 8
 EFI_STATUS efi_exit_boot_services(struct exitbs_map *out);
 
+/*
+ * Fault injection for the tests (`run ... stale-keys=N`): the next n
+ * ExitBootServices calls pass a key that does not match the map, which
+ * the firmware refuses with EFI_INVALID_PARAMETER just as for a map that
+ * changed, so the retry path runs on real firmware.
+ */
+void efi_exitbs_inject_stale_keys(unsigned int n);
+
 /* COM1 and, if fb is not NULL and usable, the framebuffer become the
  * console.  Returns true if the framebuffer is in use. */
 bool efi_console_after_ebs(const struct fb_info *fb);

@@ -37,6 +37,16 @@ def test_default_boot_runs_demo(efimm_boot):
     assert holes.count(4096) >= 4, runs
 
 
+def test_exit_boot_services_retries_a_stale_map_key(efimm_boot):
+    """stale-keys=2: the first two ExitBootServices calls present a key the
+    firmware refuses (EFI_INVALID_PARAMETER, as for a changed map); efimm
+    re-reads the map into the same buffer and succeeds on the third."""
+    res = efimm_boot(args="run efimm/payloads/hello.elf exit=5 stale-keys=2")
+    assert re.search(r"efimm: boot services exited \(\d+ map entries, 3 attempts\)", res.text)
+    assert "efimm: payload exited with status 5" in res.text
+    assert res.status == 5
+
+
 def test_memtour(efimm_boot):
     res = efimm_boot(args="run efimm/payloads/memtour.elf")
     assert "FAIL" not in res.text.split("efimm: entering")[1]

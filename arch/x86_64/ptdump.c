@@ -3,6 +3,7 @@
  * walks; the callbacks here only classify and print.
  */
 #include "../../lib/console.h"
+#include "../../lib/kstring.h"
 #include "../../lib/printf.h"
 #include "pt.h"
 #include "ptdump.h"
@@ -188,12 +189,58 @@ static enum con_color ptdump_color(int level, uint64_t e, vaddr_t va)
 	return CON_GREY;
 }
 
+/* One grid row: 64 entries' letters and colours. */
+struct grid_row {
+	char code[64];
+	uint8_t color[64];
+};
+
+static void grid_row_fill(struct grid_row *r, int level, const uint64_t *t,
+			  vaddr_t base, unsigned int first)
+{
+	for (unsigned int i = 0; i < 64; i++) {
+		unsigned int n = first + i;
+		vaddr_t va = pte_va_canonicalize(base + n * pt_span(level));
+
+		r->code[i] = ptdump_code(level, t[n]);
+		r->color[i] = (uint8_t)ptdump_color(level, t[n], va);
+	}
+}
+
+static void grid_row_print(const struct grid_row *r)
+{
+	int cur = -1;
+
+	for (unsigned int i = 0; i < 64; i++) {
+		if (r->color[i] != cur) {
+			cur = r->color[i];
+			con_color((enum con_color)cur);
+		}
+		con_write(&r->code[i], 1);
+	}
+	con_color(CON_DEFAULT);
+	con_write("\n", 1);
+}
+
+static void grid_repeats_flush(unsigned int *repeats)
+{
+	if (*repeats)
+		kprintf("  ... %u identical row%s\n", *repeats, *repeats > 1 ? "s" : "");
+	*repeats = 0;
+}
+
+/*
+ * Prints one table: its header, then 8 rows of 64 entries.  A row equal
+ * (letters and colours) to the one above is not printed again but
+ * counted ("  ... N identical rows", as `frames` does), so a firmware
+ * that maps 1 TiB in 2 MiB pages prints 3 lines per table, not 9.
+ */
 static void ptdump_grid_table(void *ctx, int level, paddr_t table,
 			      vaddr_t base)
 {
 	const uint64_t *t = arch_phys_to_ptr(table);
-	enum con_color cur = CON_DEFAULT;
-	char row[65];
+	struct grid_row rows[2];
+	unsigned int repeats = 0;
 
 	(void)ctx;
 	kprintf("%s at 0x%016llx: ", pt_levels[level].name,
@@ -203,20 +250,18 @@ static void ptdump_grid_table(void *ctx, int level, paddr_t table,
 	else
 		kprintf("for 0x%016lx - 0x%016lx\n", base,
 			base + (pt_span(level) * PT_ENTRIES - 1));
-	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
-		vaddr_t va = pte_va_canonicalize(base + i * pt_span(level));
-		enum con_color c = ptdump_color(level, t[i], va);
+	for (unsigned int r = 0; r < PT_ENTRIES / 64; r++) {
+		struct grid_row *row = &rows[r & 1], *prev = &rows[!(r & 1)];
 
-		if (c != cur) {
-			con_color(c);
-			cur = c;
+		grid_row_fill(row, level, t, base, r * 64);
+		if (r && memcmp(row, prev, sizeof(*row)) == 0) {
+			repeats++;
+			continue;
 		}
-		row[0] = ptdump_code(level, t[i]);
-		con_write(row, 1);
-		if (i % 64 == 63)
-			con_write("\n", 1);
+		grid_repeats_flush(&repeats);
+		grid_row_print(row);
 	}
-	con_color(CON_DEFAULT);
+	grid_repeats_flush(&repeats);
 }
 
 void ptdump_grid(paddr_t root)

@@ -163,6 +163,11 @@ START_TEST(grid_view)
 	memcpy(row, "aaaaXXXXs", 9);
 	row[64] = '\0';
 	ck_assert(strncmp(p + strlen(hdr), row, 64) == 0);
+	/* Rows 1..7 of that PT are empty: printed once, then counted. */
+	p += strlen(hdr) + 65;
+	memset(row, '.', 64);
+	ck_assert(strncmp(p, row, 64) == 0);
+	ck_assert(strncmp(p + 65, "  ... 6 identical rows\n", 23) == 0);
 	ASSERT_HAS(out, ": for 0xffffff8000000000 - 0xffffffffffffffff\n");
 	/* PD of the low 1G: entry 1 is the identity 2M page, entry 8 a table. */
 	ASSERT_HAS(out, ".w......A");

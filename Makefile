@@ -141,11 +141,16 @@ IMG_EXTRA ?=
 image: all
 	tools/mkimage.sh $(BUILD)/efimm.img esp $(IMG_EXTRA)
 
+# MEM, ARGS and PAYLOAD reach the runner through the environment, verbatim
+# (ARGS may hold quotes: ARGS='a "b c"').
 .PHONY: run
+run: export EFIMM_MEM = $(MEM)
+run: export EFIMM_ARGS = $(ARGS)
+run: export EFIMM_PAYLOAD = $(PAYLOAD)
 run:
 	@tools/deps.sh run
 	@$(MAKE) --no-print-directory all
-	@tools/run.sh --mem "$(MEM)" --args "$(ARGS)" --payload "$(PAYLOAD)"
+	@tools/run.sh
 
 # --- tests -------------------------------------------------------------------
 PYTHON := /usr/bin/python3

@@ -142,10 +142,13 @@ def _pump(p, timeout, keys, echo, stop_on):
 
 def main(argv):
     import argparse
-    ap = argparse.ArgumentParser(description="boot efimm in QEMU/OVMF")
-    ap.add_argument("--mem", default="512M")
-    ap.add_argument("--args", default="")
-    ap.add_argument("--payload", default="")
+    ap = argparse.ArgumentParser(
+        description="boot efimm in QEMU/OVMF (defaults from EFIMM_MEM, "
+                    "EFIMM_ARGS, EFIMM_PAYLOAD, as `make run` sets them)")
+    env = os.environ
+    ap.add_argument("--mem", default=env.get("EFIMM_MEM") or "512M")
+    ap.add_argument("--args", default=env.get("EFIMM_ARGS", ""))
+    ap.add_argument("--payload", default=env.get("EFIMM_PAYLOAD", ""))
     ap.add_argument("--icount", action="store_true")
     a = ap.parse_args(argv)
     files, config = {}, None

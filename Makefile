@@ -53,8 +53,14 @@ $(BUILD)/efi-obj/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/efimm.so: $(TARGET_OBJS) efi/efimm.lds
-	$(LD) $(EFI_LDFLAGS) $(TARGET_OBJS) -L$(EFI_LIB) -lefi -lgnuefi -o $@
+# gnu-efi's libefi.a with its byte-loop memset/memcpy made weak, so that
+# lib/string.c's versions are the ones linked (no --allow-multiple-definition).
+$(BUILD)/libefi.a: $(EFI_LIB)/libefi.a
+	@mkdir -p $(dir $@)
+	$(OBJCOPY) --weaken-symbol=memset --weaken-symbol=memcpy $< $@
+
+$(BUILD)/efimm.so: $(TARGET_OBJS) efi/efimm.lds $(BUILD)/libefi.a
+	$(LD) $(EFI_LDFLAGS) $(TARGET_OBJS) $(BUILD)/libefi.a -L$(EFI_LIB) -lgnuefi -o $@
 	tools/check-relocs.sh $@
 
 # Keep every .rela* section: gnu-efi's _relocate applies them at start-up.

@@ -38,7 +38,7 @@
 #define ARGS_MAX          4096          /* bytes of argv strings */
 
 /* TSC stamps of the phases `timing=1` reports. */
-enum run_phase { PH_LOAD, PH_EBS, PH_PFDB, PH_PT, PH_MAP, PH_N };
+enum run_phase { PH_LOAD, PH_EBS, PH_PFDB, PH_PT, PH_PAGING, PH_MAP, PH_N };
 
 struct run_req {
 	const char *path;
@@ -223,8 +223,9 @@ static void take_memory(struct run_req *rq)
 		panic("efi: kernel address space: %s", errno_name(err));
 	unmap_stack_guards(rq);
 	arch_pt_activate();
-	run_paging_start();
 	rq->tsc[PH_PT] = timing_tsc();
+	run_paging_start();
+	rq->tsc[PH_PAGING] = timing_tsc();
 	payload_api_set_view(l, final_ranges, (size_t)n);
 	kprintf("efimm: page tables loaded (root 0x%lx), %lu KiB free\n",
 		(unsigned long)paddr_raw(arch_pt_root()),
@@ -236,7 +237,7 @@ static void print_timing(const struct run_req *rq)
 {
 	static const char *const names[PH_N] = { "load", "exit-boot-services",
 						 "frame-database", "page-tables",
-						 "payload-map" };
+						 "paging-setup", "payload-map" };
 	uint64_t prev = timing_entry;
 
 	kprintf("efimm: timing (TSC cycles):");

@@ -1,9 +1,31 @@
 /*
  * lib/string.c - the C library's memory/string functions for the target
- * (not built for the host, which has its own).  memset and memcpy are
- * not here: gnu-efi's libefi (init.o) defines them already.
+ * and the payload SDK (not built for the host, which has its own).
+ *
+ * memset and memcpy use rep stosb / rep movsb: the fastest generic form
+ * on CPUs with ERMS (Ivy Bridge on), and one instruction per byte rather
+ * than five under QEMU's TCG.  gnu-efi's libefi defines byte-loop
+ * versions too; the Makefile links a copy of libefi.a in which those are
+ * weak, so these win (and libefi's own callers use them too).
  */
 #include "kstring.h"
+
+void *memset(void *dst, int c, size_t n)
+{
+	void *d = dst;
+
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	return dst;
+}
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
+	void *d = dst;
+	const void *s = src;
+
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+	return dst;
+}
 
 void *memmove(void *dst, const void *src, size_t n)
 {

@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import efimm_qemu  # noqa: E402
 
 PHASES = ["load", "exit-boot-services", "frame-database", "page-tables",
-          "payload-map", "total"]
+          "paging-setup", "payload-map", "total"]
 LINE = re.compile(r"efimm: timing \(TSC cycles\):(.*) copy-4k (\d+)")
 
 

@@ -3,35 +3,10 @@
  */
 #include "commands.h"
 #include "memmap_fmt.h"
+#include "mmboot.h"
 
 #include "../lib/kstring.h"
 #include "../lib/printf.h"
-
-/* Fetches the current map into pool memory (retrying while it grows). */
-static EFI_STATUS get_map(void **map, UINTN *size, UINTN *desc_size)
-{
-	UINTN key;
-	UINT32 ver;
-	EFI_STATUS s = EFI_BUFFER_TOO_SMALL;
-
-	*map = NULL;
-	*size = 0;
-	for (int tries = 0; s == EFI_BUFFER_TOO_SMALL && tries < 8; tries++) {
-		if (*map)
-			FreePool(*map);
-		*size += 8 * sizeof(EFI_MEMORY_DESCRIPTOR) + 1024;
-		*map = AllocatePool(*size);
-		if (!*map)
-			return EFI_OUT_OF_RESOURCES;
-		s = uefi_call_wrapper(BS->GetMemoryMap, 5, size, *map, &key,
-				      desc_size, &ver);
-	}
-	if (EFI_ERROR(s)) {
-		FreePool(*map);
-		*map = NULL;
-	}
-	return s;
-}
 
 static EFI_STATUS print_sorted(void *map, UINTN size, UINTN desc_size)
 {
@@ -49,8 +24,7 @@ static EFI_STATUS print_sorted(void *map, UINTN size, UINTN desc_size)
 EFI_STATUS cmd_memmap(int argc, char **argv)
 {
 	bool sorted = false;
-	void *map;
-	UINTN size, desc_size;
+	struct efi_memmap m;
 	EFI_STATUS s;
 
 	for (int i = 1; i < argc; i++) {
@@ -59,16 +33,16 @@ EFI_STATUS cmd_memmap(int argc, char **argv)
 		else
 			return cmd_bad_option("memmap", argv[i]);
 	}
-	s = get_map(&map, &size, &desc_size);
+	s = efi_memmap_get(&m);
 	if (EFI_ERROR(s)) {
 		kprintf("efimm: memmap: GetMemoryMap failed: %s\n", efi_status_name(s));
 		return s;
 	}
 	if (sorted)
-		s = print_sorted(map, size, desc_size);
+		s = print_sorted(m.buf, m.size, m.desc_size);
 	else
-		s = memmap_fmt_print(map, size, desc_size) ? EFI_INVALID_PARAMETER
-							   : EFI_SUCCESS;
-	FreePool(map);
+		s = memmap_fmt_print(m.buf, m.size, m.desc_size) ? EFI_INVALID_PARAMETER
+								 : EFI_SUCCESS;
+	efi_memmap_free(&m);
 	return s;
 }

@@ -9,15 +9,27 @@
 
 #include "../lib/printf.h"
 
+void efi_poweroff_try(int code, const char *name, EFI_STATUS reset_status)
+{
+	kprintf("efimm: powering off, status %d (%s)\n", code & 0xFF, name);
+	uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, reset_status, 0, NULL);
+}
+
+void efi_poweroff(int code, const char *name, EFI_STATUS reset_status)
+{
+	efi_poweroff_try(code, name, reset_status);
+	kprintf("efimm: ResetSystem returned; halting\n");
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
 EFI_STATUS cmd_poweroff(int argc, char **argv)
 {
 	EFI_STATUS s = cmd_seq_status();
 
 	if (argc > 1)
 		return cmd_bad_option("poweroff", argv[1]);
-	kprintf("efimm: powering off, status %d (%s)\n",
-		efi_status_exit_code(s), efi_status_name(s));
-	uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, s, 0, NULL);
+	efi_poweroff_try(efi_status_exit_code(s), efi_status_name(s), s);
 	kprintf("efimm: poweroff: ResetSystem returned\n");
 	return EFI_DEVICE_ERROR;
 }

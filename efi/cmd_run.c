@@ -352,6 +352,6 @@ EFI_STATUS cmd_run(int argc, char **argv)
 	s = efi_take_over(&rq->map);
 	rq->tsc[PH_EBS] = timing_tsc();
 	if (EFI_ERROR(s))
-		efi_poweroff(efi_status_exit_code(s), efi_status_name(s));
+		efi_poweroff(efi_status_exit_code(s), efi_status_name(s), EFI_ABORTED);
 	arch_call_on_stack(run_after_ebs, rq, stack_top);
 }

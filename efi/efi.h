@@ -20,6 +20,19 @@ const char *efi_status_name(EFI_STATUS s);
  * of the status (EFI_LOAD_ERROR 1, EFI_INVALID_PARAMETER 2, ...). */
 int efi_status_exit_code(EFI_STATUS s);
 
+/*
+ * Prints "efimm: powering off, status CODE (NAME)" - the line tools/run.sh
+ * reads as efimm's exit status; CODE is taken modulo 256 - and asks the
+ * firmware to shut down, reporting reset_status.  Works before and after
+ * ExitBootServices (runtime services stay mapped).  Returns only if
+ * ResetSystem returned.
+ */
+void efi_poweroff_try(int code, const char *name, EFI_STATUS reset_status);
+
+/* efi_poweroff_try, then halts for good if the firmware did not power off. */
+__attribute__((noreturn))
+void efi_poweroff(int code, const char *name, EFI_STATUS reset_status);
+
 /* Installs ConOut as the console backend (lib/console.h). */
 void efi_con_init(void);
 

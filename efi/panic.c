@@ -10,11 +10,8 @@
 
 __attribute__((noreturn)) static void die(void)
 {
-	kprintf("efimm: powering off, status %d (%s)\n",
-		efi_status_exit_code(EFI_ABORTED), efi_status_name(EFI_ABORTED));
-	uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, EFI_ABORTED, 0, NULL);
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	efi_poweroff(efi_status_exit_code(EFI_ABORTED), efi_status_name(EFI_ABORTED),
+		     EFI_ABORTED);
 }
 
 void panic(const char *fmt, ...)

@@ -21,22 +21,12 @@
 #define API_MAP_FLAGS (K_MEM_CACHE_MASK | K_MEM_PERM_RW | K_MEM_PERM_EXEC | \
 		       K_MEM_MAP_UNINIT | K_MEM_MAP_LOCK)
 
-void efi_poweroff(int status, const char *name)
-{
-	status &= 0xFF;
-	kprintf("efimm: powering off, status %d (%s)\n", status, name);
-	uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown,
-			  status ? EFI_ABORTED : EFI_SUCCESS, 0, NULL);
-	kprintf("efimm: ResetSystem returned; halting\n");
-	for (;;)
-		__asm__ volatile("cli; hlt");
-}
-
 void payload_exit(int status)
 {
 	kprintf("efimm: payload exited with status %d\n", status);
 	run_paging_report();
-	efi_poweroff(status, status ? "payload failure" : "EFI_SUCCESS");
+	efi_poweroff(status, status ? "payload failure" : "EFI_SUCCESS",
+		     status ? EFI_ABORTED : EFI_SUCCESS);
 }
 
 static long api_write(const char *s, size_t len)

@@ -23,7 +23,4 @@ const struct efimm_api *payload_api(void);
  */
 __attribute__((noreturn)) void payload_exit(int status);
 
-/* Powers off with status (0..255) after printing the status line. */
-__attribute__((noreturn)) void efi_poweroff(int status, const char *name);
-
 #endif

@@ -57,26 +57,29 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Copies one word starting at *sp into *dp; handles quotes. */
+/* Reads one word starting at *sp, handling quotes; copies it (NUL-
+ * terminated, quotes removed) to *dp unless dp is NULL. */
 static int take_word(const char **sp, char **dp, const char **why)
 {
 	const char *s = *sp;
-	char *d = *dp;
+	char *d = dp ? *dp : NULL;
 	int quoted = 0;
 
 	for (; *s && (quoted || (!is_blank(*s) && *s != ';')); s++) {
 		if (*s == '"')
 			quoted = !quoted;
-		else
+		else if (d)
 			*d++ = *s;
 	}
+	*sp = s;
 	if (quoted) {
 		*why = "unterminated quote";
 		return -EINVAL;
 	}
-	*d++ = '\0';
-	*sp = s;
-	*dp = d;
+	if (d) {
+		*d++ = '\0';
+		*dp = d;
+	}
 	return 0;
 }
 
@@ -151,4 +154,14 @@ int cmdline_is_progname(const char *word)
 		if (*p == '\\' || *p == ':')
 			return 1;
 	return ends_with_nocase(word, ".efi");
+}
+
+const char *cmdline_skip_word(const char *line)
+{
+	const char *why;
+
+	while (is_blank(*line))
+		line++;
+	take_word(&line, NULL, &why);
+	return line;
 }

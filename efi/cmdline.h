@@ -43,6 +43,13 @@ int cmdline_from_ucs2(const uint16_t *opts, size_t size, char *out, size_t outsz
 int cmdline_split(const char *line, struct cmd_seq *seq, const char **why);
 
 /*
+ * Returns the rest of line after its first word as cmdline_split reads
+ * it (leading blanks, then the word, quotes included).  An unterminated
+ * quote makes the word run to the end of line.
+ */
+const char *cmdline_skip_word(const char *line);
+
+/*
  * The UEFI Shell passes the program's own path as the first word
  * ("fs0:\efimm.efi memmap"); the firmware's boot manager does not.
  * Returns 1 if word looks like that path (ends in ".efi", any case, or

@@ -42,13 +42,8 @@ static int get_cmdline(char *line, size_t size)
 	has_args = 1;
 	if (cmdline_split(line, probe, &why) == 0 && probe->ncmds > 0 &&
 	    cmdline_is_progname(probe->cmds[0].argv[0])) {
-		const char *rest = line;
+		const char *rest = cmdline_skip_word(line);
 
-		while (*rest == ' ' || *rest == '\t')
-			rest++;
-		rest += strlen(probe->cmds[0].argv[0]);
-		if (*rest == '"')
-			rest++;
 		memmove(line, rest, strlen(rest) + 1);
 		has_args = probe->cmds[0].argc > 1 || probe->ncmds > 1;
 	}

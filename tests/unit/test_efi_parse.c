@@ -84,6 +84,11 @@ START_TEST(ucs2_options)
 	ck_assert_int_eq(cmdline_is_progname("fs0:\\efimm.efi"), 1);
 	ck_assert_int_eq(cmdline_is_progname("EFIMM.EFI"), 1);
 	ck_assert_int_eq(cmdline_is_progname("memmap"), 0);
+	ck_assert_str_eq(cmdline_skip_word("  fs0:\\efimm.efi memmap"), " memmap");
+	ck_assert_str_eq(cmdline_skip_word("\"fs0:\\my tools\\efimm.efi\" run x"), " run x");
+	ck_assert_str_eq(cmdline_skip_word("memmap;poweroff"), ";poweroff");
+	ck_assert_str_eq(cmdline_skip_word("\"open"), "");
+	ck_assert_str_eq(cmdline_skip_word(""), "");
 }
 END_TEST
 

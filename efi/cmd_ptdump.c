@@ -60,11 +60,9 @@ static EFI_STATUS parse(int argc, char **argv, struct ptdump_req *rq)
 }
 
 static void show(paddr_t root, const char *whose, const struct ptdump_req *rq,
-		 const struct ptdump_marker *mk, size_t nmk)
+		 const struct mmboot_layout *l)
 {
 	char header[120];
-	struct ptdump_opts o = { .header = header, .markers = mk, .nmarkers = nmk,
-				 .pat_known = true, .pat = cpu_read_pat() };
 
 	ksnprintf(header, sizeof(header), "Page tables: %s (root 0x%lx)", whose,
 		  (unsigned long)paddr_raw(root));
@@ -74,7 +72,7 @@ static void show(paddr_t root, const char *whose, const struct ptdump_req *rq,
 		return;
 	}
 	if (rq->views & VIEW_RANGES)
-		ptdump_ranges(root, &o);
+		mmboot_ptdump_ranges(root, header, l);
 	if (rq->views & VIEW_GRID) {
 		kprintf("%s, grid view:\n", header);
 		ptdump_grid(root);
@@ -83,24 +81,21 @@ static void show(paddr_t root, const char *whose, const struct ptdump_req *rq,
 
 EFI_STATUS cmd_ptdump(int argc, char **argv)
 {
-	struct ptdump_marker mk[12];
-	struct mmboot_layout l;
+	static struct mmboot_layout l;
 	struct ptdump_req rq;
 	paddr_t fw_root = PADDR(cpu_read_cr3() & CR3_ADDR_MASK);
 	EFI_STATUS s = parse(argc, argv, &rq);
-	size_t nmk;
 
 	if (EFI_ERROR(s))
 		return s;
 	mmboot_layout_get(&l);
-	nmk = mmboot_markers(&l, mk, ARRAY_SIZE(mk));
 	if (rq.tables & TABLES_FW)
-		show(fw_root, "the firmware's, live from CR3", &rq, mk, nmk);
+		show(fw_root, "the firmware's, live from CR3", &rq, &l);
 	if (!(rq.tables & TABLES_EFIMM))
 		return EFI_SUCCESS;
 	s = mmboot_preview();
 	if (EFI_ERROR(s))
 		return s;
-	show(arch_pt_root(), "efimm's, built from the memory map", &rq, mk, nmk);
+	show(arch_pt_root(), "efimm's, built from the memory map", &rq, &l);
 	return EFI_SUCCESS;
 }

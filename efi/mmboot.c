@@ -3,6 +3,7 @@
  */
 #include "mmboot.h"
 
+#include "../arch/x86_64/cpu.h"
 #include "../arch/x86_64/ptdump.h"
 #include "../lib/errno.h"
 #include "../lib/printf.h"
@@ -127,9 +128,10 @@ static void add_marker(struct ptdump_marker *m, size_t *n, size_t cap,
 	(*n)++;
 }
 
-size_t mmboot_markers(const struct mmboot_layout *l, void *markers, size_t cap)
+/* Markers for the ptdump range view, ascending. */
+static size_t mmboot_markers(const struct mmboot_layout *l, struct ptdump_marker *m,
+			     size_t cap)
 {
-	struct ptdump_marker *m = markers;
 	size_t n = 0;
 
 	add_marker(m, &n, cap, 0, "identity map: RAM, firmware, MMIO");
@@ -144,6 +146,18 @@ size_t mmboot_markers(const struct mmboot_layout *l, void *markers, size_t cap)
 	add_marker(m, &n, cap, VM_PAYLOAD_BASE, "payload window");
 	add_marker(m, &n, cap, VM_KMEM_BASE, "k_mem_map area");
 	return n;
+}
+
+uint64_t mmboot_ptdump_ranges(paddr_t root, const char *header,
+			      const struct mmboot_layout *l)
+{
+	struct ptdump_marker mk[12];
+	struct ptdump_opts o = { .header = header, .markers = mk,
+				 .pat_known = true, .pat = cpu_read_pat() };
+
+	if (l)
+		o.nmarkers = mmboot_markers(l, mk, ARRAY_SIZE(mk));
+	return ptdump_ranges(root, &o);
 }
 
 int mmboot_build(const struct mem_range *r, size_t n, const struct mmboot_layout *l)

@@ -59,8 +59,13 @@ void mmboot_layout_get(struct mmboot_layout *l);
 void mmboot_uc_extras(struct mmboot_layout *l, const void *map, UINTN size,
 		      UINTN desc_size);
 
-/* Markers for the ptdump range view, ascending. */
-size_t mmboot_markers(const struct mmboot_layout *l, void *markers, size_t cap);
+/*
+ * The ptdump range view of the tables at root under header, with the
+ * region markers of layout l (none if l is NULL) and the CPU's PAT.
+ * Returns the W+X page count.
+ */
+uint64_t mmboot_ptdump_ranges(paddr_t root, const char *header,
+			      const struct mmboot_layout *l);
 
 /*
  * Builds the frame database and the kernel address space from the

@@ -7,8 +7,6 @@
 #include "payload_api.h"
 #include "run_paging.h"
 
-#include "../arch/x86_64/cpu.h"
-#include "../arch/x86_64/ptdump.h"
 #include "../lib/console.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
@@ -70,14 +68,8 @@ void payload_api_set_view(const struct mmboot_layout *l,
 
 static void api_ptdump(void)
 {
-	struct ptdump_marker mk[12];
-	struct ptdump_opts o = { .header = "Page tables: efimm's, live (CR3)",
-				 .markers = mk, .pat_known = true,
-				 .pat = cpu_read_pat() };
-
-	if (view_layout)
-		o.nmarkers = mmboot_markers(view_layout, mk, ARRAY_SIZE(mk));
-	ptdump_ranges(arch_pt_root(), &o);
+	mmboot_ptdump_ranges(arch_pt_root(), "Page tables: efimm's, live (CR3)",
+			     view_layout);
 }
 
 static void api_memmap_summary(void)

@@ -122,8 +122,7 @@ FUZZ_RUNS ?= 20000
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(filter-out tests/fuzz/%,$(FUZZ_LIB_SRCS)) \
-		tests/fuzz/fuzz_host.c -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRCS) -o $@
 
 .PHONY: fuzz
 fuzz: $(FUZZ_BINS)

@@ -1,26 +1,13 @@
 /*
- * efi/timing.h - TSC time stamps of efimm's boot phases.  Under QEMU
- * with -icount shift=0,sleep=off the TSC counts instructions, so the
- * figures repeat exactly from run to run (make bench).
+ * efi/timing.h - TSC time stamps of efimm's boot phases (lib/timing.h)
+ * and the stamp taken at efimm's entry.
  */
 #ifndef EFI_TIMING_H
 #define EFI_TIMING_H
 
-#include <stdint.h>
-
-static inline uint64_t timing_tsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
+#include "../lib/timing.h"
 
 /* TSC at efi_main's first instruction (efi/main.c). */
 extern uint64_t timing_entry;
-
-/* Cycles of one 4 KiB memcpy (the smallest of several, warm caches):
- * the yardstick every boot-time figure is reported against. */
-uint64_t timing_copy_4k(void);
 
 #endif

@@ -18,20 +18,11 @@
  * dirty evictions" per figure and "paging_bench: copy-4k N cycles".
  */
 #include "efimm.h"
+#include "../lib/timing.h"
 
 #define MAX_SAMPLES 8192
 
 static uint64_t samples[MAX_SAMPLES];
-static uint8_t copy_src[4096] __attribute__((aligned(4096)));
-static uint8_t copy_dst[4096] __attribute__((aligned(4096)));
-
-static inline uint64_t tsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
 
 static uint64_t median(size_t n)
 {
@@ -47,21 +38,6 @@ static uint64_t median(size_t n)
 	return n ? samples[n / 2] : 0;
 }
 
-static uint64_t copy_4k(void)
-{
-	uint64_t best = ~0ull;
-
-	for (int i = 0; i < 16; i++) {
-		uint64_t t0 = tsc();
-
-		memcpy(copy_dst, copy_src, sizeof(copy_dst));
-		__asm__ volatile("" ::: "memory");
-		t0 = tsc() - t0;
-		best = t0 < best ? t0 : best;
-	}
-	return best;
-}
-
 /* One pass over pages [from, to): times every access that faulted. */
 static size_t pass(volatile uint8_t *p, size_t from, size_t to, bool write)
 {
@@ -69,13 +45,13 @@ static size_t pass(volatile uint8_t *p, size_t from, size_t to, bool write)
 
 	for (size_t i = from; i < to; i++) {
 		unsigned long f0 = k_mem_num_pagefaults_get();
-		uint64_t t0 = tsc();
+		uint64_t t0 = timing_tsc();
 
 		if (write)
 			p[i * PAGE_SIZE] = (uint8_t)i;
 		else
 			(void)p[i * PAGE_SIZE];
-		t0 = tsc() - t0;
+		t0 = timing_tsc() - t0;
 		if (k_mem_num_pagefaults_get() != f0 && n < MAX_SAMPLES)
 			samples[n++] = t0;
 	}
@@ -106,7 +82,7 @@ int main(int argc, char **argv)
 		printk("paging_bench: FAIL: no arena of %zu pages\n", n);
 		return 1;
 	}
-	printk("paging_bench: copy-4k %lu cycles\n", (unsigned long)copy_4k());
+	printk("paging_bench: copy-4k %lu cycles\n", (unsigned long)timing_copy_4k());
 	k_mem_paging_stats_get(&a);
 	m = pass(p, 0, k, true);
 	report("zero-fill", m, &a);
@@ -118,7 +94,7 @@ int main(int argc, char **argv)
 	k_mem_paging_stats_get(&a);
 	m = pass(p, 0, n, false);
 	report("page-in-clean", m, &a);
-	printk("paging_bench: copy-4k %lu cycles\n", (unsigned long)copy_4k());
+	printk("paging_bench: copy-4k %lu cycles\n", (unsigned long)timing_copy_4k());
 	k_mem_unmap((void *)p, n * PAGE_SIZE);
 	return 0;
 }

@@ -4,7 +4,7 @@
 # alone (`make -f payload/sdk/sdk.mk payloads`), always from the repository
 # root.  It defines only SDK_* / PAYLOAD_* variables and these targets:
 #
-#   build/payload/libefimm.a   the SDK library (sdk.c, lib/string.c and
+#   build/payload/libefimm.a   the SDK library (sdk.c, lib/string.c, lib/timing.c and
 #                              lib/printf.c); crt0.o next to it
 #   build/payload/NAME.elf     one per in-tree payload/NAME.c
 #   payloads                   all of the above
@@ -35,7 +35,7 @@ PAYLOAD_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(SDK_DIR)/payload.ld \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,--build-id=none \
 	-Wl,--no-dynamic-linker
 
-SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c lib/string.c lib/printf.c
+SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c lib/string.c lib/printf.c lib/timing.c
 SDK_LIB_OBJS  := $(patsubst %.c,$(PAYLOAD_BUILD)/sdk-obj/%.o,$(SDK_LIB_SRCS))
 SDK_LIB       := $(PAYLOAD_BUILD)/libefimm.a
 SDK_CRT0      := $(PAYLOAD_BUILD)/crt0.o

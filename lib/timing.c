@@ -1,9 +1,9 @@
 /*
- * efi/timing.c - the 4 KiB copy yardstick.
+ * lib/timing.c - the 4 KiB copy yardstick (efimm and the payload SDK).
  */
 #include "timing.h"
 
-#include "../lib/kstring.h"
+#include "kstring.h"
 
 static uint8_t src[4096] __attribute__((aligned(4096)));
 static uint8_t dst[4096] __attribute__((aligned(4096)));

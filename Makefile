@@ -37,11 +37,14 @@ EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
 	-T efi/efimm.lds $(EFI_LIB)/crt0-efi-x86_64.o
 
 LIB_SRCS   := $(wildcard lib/*.c)
-EFI_SRCS   := $(wildcard efi/*.c)
+EFI_SRCS   := $(wildcard efi/*.c efi/*/*.c)
+PURE_SRCS  := $(wildcard pure/*.c)
+MACHINE_SRCS := $(wildcard machine/*.c)
 MM_SRCS    := $(wildcard mm/*.c)
 ARCH_SRCS  := $(wildcard arch/x86_64/*.c)
 ARCH_ASM   := $(wildcard arch/x86_64/*.S)
-TARGET_SRCS := $(LIB_SRCS) $(EFI_SRCS) $(MM_SRCS) $(ARCH_SRCS)
+TARGET_SRCS := $(LIB_SRCS) $(EFI_SRCS) $(PURE_SRCS) $(MACHINE_SRCS) \
+	$(MM_SRCS) $(ARCH_SRCS)
 TARGET_OBJS := $(patsubst %.c,$(BUILD)/efi-obj/%.o,$(TARGET_SRCS)) \
 	$(patsubst %.S,$(BUILD)/efi-obj/%.o,$(ARCH_ASM))
 
@@ -84,17 +87,15 @@ esp/efimm/payloads/%.elf: $(PAYLOAD_BUILD)/%.elf
 .PHONY: all
 all: esp/EFI/BOOT/BOOTX64.EFI $(ESP_PAYLOADS)
 
-# --- host build: unit tests of mm/, arch/, lib/ and the pure efi/ parts ----
+# --- host build: unit tests of pure/, mm/, arch/ and lib/ -------------------
 HOST_CC := gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -I. \
 	-DEFIMM_HOST $(POLICY_CFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
-# efi/ files that never touch firmware and so run on the host:
-EFI_HOST_SRCS := $(filter $(EFI_SRCS),efi/cmdline.c efi/memmap_fmt.c \
-	efi/config.c efi/elf.c efi/menu_model.c efi/pe.c)
+# pure/ never touches firmware, so the whole folder runs on the host.
 HOST_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c \
-	$(EFI_HOST_SRCS) $(MM_SRCS) $(filter-out %_hw.c,$(ARCH_SRCS)) \
+	$(PURE_SRCS) $(MM_SRCS) $(filter-out %_hw.c,$(ARCH_SRCS)) \
 	$(wildcard tests/host/*.c)
 HOST_SRCS := $(filter $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(HOST_SRCS))

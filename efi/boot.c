@@ -3,8 +3,8 @@
  * let the user pick one in the menu (efi/menu.c).
  */
 #include "boot.h"
-#include "commands.h"
-#include "config.h"
+#include "cmd/commands.h"
+#include "../pure/config.h"
 #include "menu.h"
 
 #include "../lib/printf.h"

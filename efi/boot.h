@@ -4,7 +4,7 @@
 #ifndef EFI_BOOT_H
 #define EFI_BOOT_H
 
-#include "efi.h"
+#include "fw/efi.h"
 
 /*
  * Reads \efimm\efimm.conf and runs its default entry (or, with several

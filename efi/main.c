@@ -6,8 +6,8 @@
  * boots the entries of \efimm\efimm.conf (efi/boot.c).
  */
 #include "boot.h"
-#include "commands.h"
-#include "mmboot.h"
+#include "cmd/commands.h"
+#include "../machine/mmboot.h"
 #include "timing.h"
 
 #include "../lib/kstring.h"

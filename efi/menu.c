@@ -1,7 +1,7 @@
 /*
  * efi/menu.c - the boot menu's firmware side: keystrokes and a 1-second
  * timer in, drawing out.  What a key or a tick means is decided by
- * efi/menu_model.c; this file only translates and draws.
+ * pure/menu_model.c; this file only translates and draws.
  *
  * Keys come from ConIn: OVMF's terminal driver turns the serial
  * console's ANSI sequences (ESC [ A, ESC [ B, ...) into SCAN_UP/SCAN_DOWN,

@@ -1,13 +1,13 @@
 /*
  * efi/menu.h - the boot menu on the EFI console (efi/menu.c); its rules
- * live in the pure state machine efi/menu_model.h.
+ * live in the pure state machine pure/menu_model.h.
  */
 #ifndef EFI_MENU_H
 #define EFI_MENU_H
 
-#include "config.h"
-#include "efi.h"
-#include "menu_model.h"
+#include "../pure/config.h"
+#include "fw/efi.h"
+#include "../pure/menu_model.h"
 
 /*
  * Shows the entries of cfg and lets the user pick one: arrows, Home/End,

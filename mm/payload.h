@@ -2,12 +2,12 @@
  * mm/payload.h - mapping an ELF payload's image and stack into the
  * payload window (mm/vm.h: [VM_PAYLOAD_BASE, VM_PAYLOAD_END)).
  *
- * The loader (efi/cmd_run.c) has already validated the file (efi/elf.c)
+ * The loader (efi/cmd/cmd_run.c) has already validated the file (pure/elf.c)
  * and describes each PT_LOAD segment here in arch-neutral terms.  Every
  * page gets a fresh frame of the database, zeroed, with the file bytes
  * copied in (so .bss and the tail of the last page are zero), mapped
  * with the segment's own permissions (W^X: the checker refused RW+X).
- * Frames are pinned while the payload is loaded; efi/cmd_run.c then
+ * Frames are pinned while the payload is loaded; efi/cmd/cmd_run.c then
  * hands them to demand paging (paging_adopt), which makes them pageable.
  */
 #ifndef MM_PAYLOAD_H

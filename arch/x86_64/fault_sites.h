@@ -1,6 +1,6 @@
 /*
  * arch/x86_64/fault_sites.h - instructions that fault on purpose, for
- * efimm's `fault` command (efi/cmd_fault.c).  Each function's first
+ * efimm's `fault` command (efi/cmd/cmd_fault.c).  Each function's first
  * instruction is the one that faults, so its address is the RIP the
  * fatal report must show.  None returns when used as documented.
  */

@@ -3,7 +3,7 @@
 
 write_corpus(outdir, valid=DEFAULT_VALID) reads a valid payload ELF (built
 by payload/sdk/sdk.mk) and writes one broken copy per rejection that
-efi/elf.c must report, returning {file name: substring the reason
+pure/elf.c must report, returning {file name: substring the reason
 ("efimm: PATH: REASON") must contain}.  Each copy is broken in exactly
 one way, so the expected reason is unambiguous.
 

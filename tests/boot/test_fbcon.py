@@ -1,7 +1,7 @@
 """The GOP framebuffer text console after ExitBootServices, checked on the
 screen itself: QEMU runs with -no-shutdown (the VM stops at power-off but
 QEMU stays), a QMP `screendump` saves the final frame, and the first text
-cells must hold exactly the glyphs of efi/fbfont.c for what efimm printed
+cells must hold exactly the glyphs of efi/fw/fbfont.c for what efimm printed
 first on the framebuffer ("efimm: boot services exited ...")."""
 import json
 import os
@@ -15,13 +15,13 @@ import time
 import efimm_qemu
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FG = (0xC0, 0xC0, 0xC0)     # CON_DEFAULT in efi/fbcon.c
+FG = (0xC0, 0xC0, 0xC0)     # CON_DEFAULT in efi/fw/fbcon.c
 BG = (0, 0, 0)
 
 
 def font():
-    """{char: 16 row bytes} parsed from the generated efi/fbfont.c."""
-    text = open(os.path.join(ROOT, "efi", "fbfont.c")).read()
+    """{char: 16 row bytes} parsed from the generated efi/fw/fbfont.c."""
+    text = open(os.path.join(ROOT, "efi", "fw", "fbfont.c")).read()
     glyphs = {}
     for ch, rows in re.findall(r"/\* '(.)' \*/ \{([^}]*)\}", text):
         glyphs[ch] = [int(v, 16) for v in rows.split(",")]

@@ -1,5 +1,5 @@
-"""Boot tests of taking the machine over (efi/exitbs.c, arch/x86_64/
-gdt.c idt.c isr.S trap.c cpu_setup_hw.c serial_hw.c, efi/fbcon.c):
+"""Boot tests of taking the machine over (efi/fw/exitbs.c, arch/x86_64/
+gdt.c idt.c isr.S trap.c cpu_setup_hw.c serial_hw.c, efi/fw/fbcon.c):
 `fault KIND` leaves boot services, loads efimm's GDT/TSS/IDT, then
 faults on purpose; every kind must end in the fatal report and a real
 power-off (status line, QEMU exits on its own: with -no-reboot a triple

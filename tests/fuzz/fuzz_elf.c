@@ -1,5 +1,5 @@
 /*
- * tests/fuzz/fuzz_elf.c - libFuzzer target for efi/elf.c.
+ * tests/fuzz/fuzz_elf.c - libFuzzer target for pure/elf.c.
  *
  * Input: one byte choosing the reason buffer's length, then the ELF file.
  * The file is copied to a buffer of exactly its size so ASan catches any
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../efi/elf.h"
+#include "../../pure/elf.h"
 
 static void require(bool ok)
 {

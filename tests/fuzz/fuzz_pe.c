@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../efi/pe.h"
+#include "../../pure/pe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

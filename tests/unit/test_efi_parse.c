@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../efi/cmdline.h"
-#include "../../efi/config.h"
-#include "../../efi/memmap_fmt.h"
+#include "../../pure/cmdline.h"
+#include "../../pure/config.h"
+#include "../../pure/memmap_fmt.h"
 #include "../../lib/errno.h"
 #include "unit.h"
 

@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_elf.c - efi/elf.c, the payload ELF checker, and the
+ * tests/unit/test_elf.c - pure/elf.c, the payload ELF checker, and the
  * SDK's constants.
  *
  * Every image is built in memory from one valid model (three PT_LOADs:
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../efi/elf.h"
+#include "../../pure/elf.h"
 #include "../../lib/errno.h"
 #include "../../mm/kmem.h"
 #include "../../payload/sdk/efimm_abi.h"

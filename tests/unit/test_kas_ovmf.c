@@ -12,7 +12,7 @@
 #include "../../mm/kmem.h"
 #include "../../mm/mm.h"
 #include "../../mm/pfdb.h"
-#include "../../tests/host/physmem_host.h"
+#include "../host/physmem_host.h"
 #include "unit.h"
 
 static const struct mem_range ovmf_ranges[] = {

@@ -6,7 +6,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "../../efi/menu_model.h"
+#include "../../pure/menu_model.h"
 #include "unit.h"
 
 static struct menu_model m;

@@ -1,12 +1,12 @@
 /*
- * tests/unit/test_pe.c - the PE header check of `chainload` (efi/pe.c):
+ * tests/unit/test_pe.c - the PE header check of `chainload` (pure/pe.c):
  * a minimal valid image, then each way a file can be wrong, and every
  * truncation (read inside the buffer only: ASan would catch an overread).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../efi/pe.h"
+#include "../../pure/pe.h"
 #include "../../lib/errno.h"
 #include "unit.h"
 

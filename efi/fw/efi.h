@@ -1,0 +1,52 @@
+/*
+ * efi/fw/efi.h - firmware glue shared by the efi/ files: gnu-efi headers,
+ * the image handle, and small helpers.  Only efi/ includes this.
+ */
+#ifndef EFI_EFI_H
+#define EFI_EFI_H
+
+#include <efi.h>
+#include <efilib.h>
+
+#include "../../lib/types.h"
+
+extern EFI_HANDLE efi_image;
+
+/* "EFI_INVALID_PARAMETER" etc.; "EFI_STATUS(0x...)" for unknown codes
+ * (formatted into a static buffer). */
+const char *efi_status_name(EFI_STATUS s);
+
+/* The exit code efimm reports for s: 0 for success, else the low 8 bits
+ * of the status (EFI_LOAD_ERROR 1, EFI_INVALID_PARAMETER 2, ...). */
+int efi_status_exit_code(EFI_STATUS s);
+
+/*
+ * Prints "efimm: powering off, status CODE (NAME)" - the line tools/run.sh
+ * reads as efimm's exit status; CODE is taken modulo 256 - and asks the
+ * firmware to shut down, reporting reset_status.  Works before and after
+ * ExitBootServices (runtime services stay mapped).  Returns only if
+ * ResetSystem returned.
+ */
+void efi_poweroff_try(int code, const char *name, EFI_STATUS reset_status);
+
+/* efi_poweroff_try, then halts for good if the firmware did not power off. */
+__attribute__((noreturn))
+void efi_poweroff(int code, const char *name, EFI_STATUS reset_status);
+
+/* Installs ConOut as the console backend (lib/console.h). */
+void efi_con_init(void);
+
+/*
+ * Reads the file at path ('\' or '/' separators, relative to the root
+ * of the volume efimm was loaded from) into pool memory.  Returns
+ * EFI_SUCCESS with *buf and *size (free buf with FreePool), or EFI_NOT_FOUND,
+ * EFI_INVALID_PARAMETER (bad path), EFI_BAD_BUFFER_SIZE (over max),
+ * or the firmware's error.  Nothing is left allocated on failure.
+ */
+EFI_STATUS efi_file_read(const char *path, UINTN max, void **buf, UINTN *size);
+
+/* Converts an ESP path to the UCS-2 form ("\dir\file"); returns
+ * EFI_INVALID_PARAMETER for empty, non-ASCII or overlong paths. */
+EFI_STATUS efi_path_to_ucs2(const char *path, CHAR16 *out, UINTN outlen);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * efi/fw/fs.c - files on efimm's own ESP (the volume it was loaded from).
+ */
+#include "efi.h"
+
+#include "../../lib/kstring.h"
+
+#define PATH_MAX_CHARS 256
+
+EFI_STATUS efi_path_to_ucs2(const char *path, CHAR16 *out, UINTN outlen)
+{
+	UINTN n = 0;
+
+	while (*path == '/' || *path == '\\')
+		path++;
+	if (!*path)
+		return EFI_INVALID_PARAMETER;
+	out[n++] = L'\\';
+	for (; *path; path++) {
+		unsigned char c = (unsigned char)*path;
+
+		if (c < 0x20 || c >= 0x7F || n + 1 >= outlen)
+			return EFI_INVALID_PARAMETER;
+		out[n++] = c == '/' ? L'\\' : c;
+	}
+	out[n] = 0;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS open_file(const char *path, EFI_FILE_HANDLE *fh)
+{
+	EFI_LOADED_IMAGE *li;
+	EFI_FILE_HANDLE root;
+	CHAR16 wpath[PATH_MAX_CHARS];
+	EFI_STATUS s = efi_path_to_ucs2(path, wpath, PATH_MAX_CHARS);
+
+	if (EFI_ERROR(s))
+		return s;
+	s = uefi_call_wrapper(BS->HandleProtocol, 3, efi_image,
+			      &LoadedImageProtocol, (void **)&li);
+	if (EFI_ERROR(s))
+		return s;
+	root = LibOpenRoot(li->DeviceHandle);
+	if (!root)
+		return EFI_NOT_FOUND;
+	s = uefi_call_wrapper(root->Open, 5, root, fh, wpath, EFI_FILE_MODE_READ, 0);
+	uefi_call_wrapper(root->Close, 1, root);
+	return s;
+}
+
+static EFI_STATUS read_all(EFI_FILE_HANDLE fh, UINTN max, void **buf, UINTN *size)
+{
+	EFI_FILE_INFO *info = LibFileInfo(fh);
+	EFI_STATUS s;
+	UINTN n;
+
+	if (!info)
+		return EFI_DEVICE_ERROR;
+	n = info->FileSize;
+	s = (info->Attribute & EFI_FILE_DIRECTORY) ? EFI_NOT_FOUND : EFI_SUCCESS;
+	FreePool(info);
+	if (EFI_ERROR(s))
+		return s;
+	if (n > max)
+		return EFI_BAD_BUFFER_SIZE;
+	*buf = AllocatePool(n ? n : 1);
+	if (!*buf)
+		return EFI_OUT_OF_RESOURCES;
+	*size = n;
+	s = uefi_call_wrapper(fh->Read, 3, fh, size, *buf);
+	if (EFI_ERROR(s) || *size != n) {
+		FreePool(*buf);
+		*buf = NULL;
+		return EFI_ERROR(s) ? s : EFI_DEVICE_ERROR;
+	}
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS efi_file_read(const char *path, UINTN max, void **buf, UINTN *size)
+{
+	EFI_FILE_HANDLE fh;
+	EFI_STATUS s = open_file(path, &fh);
+
+	if (EFI_ERROR(s))
+		return s;
+	s = read_all(fh, max, buf, size);
+	uefi_call_wrapper(fh->Close, 1, fh);
+	return s;
+}

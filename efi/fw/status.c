@@ -1,0 +1,62 @@
+/*
+ * efi/fw/status.c - EFI status names for messages and exit codes.
+ */
+#include "efi.h"
+
+#include "../../lib/printf.h"
+
+static const struct {
+	EFI_STATUS status;
+	const char *name;
+} names[] = {
+	{ EFI_SUCCESS, "EFI_SUCCESS" },
+	{ EFI_LOAD_ERROR, "EFI_LOAD_ERROR" },
+	{ EFI_INVALID_PARAMETER, "EFI_INVALID_PARAMETER" },
+	{ EFI_UNSUPPORTED, "EFI_UNSUPPORTED" },
+	{ EFI_BAD_BUFFER_SIZE, "EFI_BAD_BUFFER_SIZE" },
+	{ EFI_BUFFER_TOO_SMALL, "EFI_BUFFER_TOO_SMALL" },
+	{ EFI_NOT_READY, "EFI_NOT_READY" },
+	{ EFI_DEVICE_ERROR, "EFI_DEVICE_ERROR" },
+	{ EFI_WRITE_PROTECTED, "EFI_WRITE_PROTECTED" },
+	{ EFI_OUT_OF_RESOURCES, "EFI_OUT_OF_RESOURCES" },
+	{ EFI_VOLUME_CORRUPTED, "EFI_VOLUME_CORRUPTED" },
+	{ EFI_VOLUME_FULL, "EFI_VOLUME_FULL" },
+	{ EFI_NO_MEDIA, "EFI_NO_MEDIA" },
+	{ EFI_MEDIA_CHANGED, "EFI_MEDIA_CHANGED" },
+	{ EFI_NOT_FOUND, "EFI_NOT_FOUND" },
+	{ EFI_ACCESS_DENIED, "EFI_ACCESS_DENIED" },
+	{ EFI_NO_RESPONSE, "EFI_NO_RESPONSE" },
+	{ EFI_NO_MAPPING, "EFI_NO_MAPPING" },
+	{ EFI_TIMEOUT, "EFI_TIMEOUT" },
+	{ EFI_NOT_STARTED, "EFI_NOT_STARTED" },
+	{ EFI_ALREADY_STARTED, "EFI_ALREADY_STARTED" },
+	{ EFI_ABORTED, "EFI_ABORTED" },
+	{ EFI_ICMP_ERROR, "EFI_ICMP_ERROR" },
+	{ EFI_TFTP_ERROR, "EFI_TFTP_ERROR" },
+	{ EFI_PROTOCOL_ERROR, "EFI_PROTOCOL_ERROR" },
+	{ EFI_INCOMPATIBLE_VERSION, "EFI_INCOMPATIBLE_VERSION" },
+	{ EFI_SECURITY_VIOLATION, "EFI_SECURITY_VIOLATION" },
+	{ EFI_CRC_ERROR, "EFI_CRC_ERROR" },
+	{ EFI_END_OF_MEDIA, "EFI_END_OF_MEDIA" },
+	{ EFI_END_OF_FILE, "EFI_END_OF_FILE" },
+	{ EFI_INVALID_LANGUAGE, "EFI_INVALID_LANGUAGE" },
+	{ EFI_COMPROMISED_DATA, "EFI_COMPROMISED_DATA" },
+};
+
+const char *efi_status_name(EFI_STATUS s)
+{
+	static char buf[40];
+
+	for (UINTN i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].status == s)
+			return names[i].name;
+	ksnprintf(buf, sizeof(buf), "EFI_STATUS(0x%lx)", (unsigned long)s);
+	return buf;
+}
+
+int efi_status_exit_code(EFI_STATUS s)
+{
+	if (s == EFI_SUCCESS)
+		return 0;
+	return (s & 0xFF) ? (int)(s & 0xFF) : 255;
+}

@@ -1,0 +1,123 @@
+/*
+ * machine/run_paging.c - demand paging for `run` (run_paging.h).
+ */
+#include "run_paging.h"
+#include "../efi/timing.h"
+
+#include "../arch/x86_64/trap_pf.h"
+#include "../lib/assert.h"
+#include "../lib/errno.h"
+#include "../lib/kstring.h"
+#include "../lib/printf.h"
+#include "../mm/kmem.h"
+#include "../mm/paging.h"
+#include "../mm/swap.h"
+
+#define RUN_SWAP_DEFAULT  (8ULL << 20)
+
+/* #PF error code: the page was present (a permission fault). */
+#define PF_ERR_PRESENT    1u
+
+static struct {
+	uint64_t mem, swap;
+	const char *evict;
+	bool report;
+} opts;
+
+void run_paging_reset(void)
+{
+	opts.mem = 0;
+	opts.swap = RUN_SWAP_DEFAULT;
+	opts.evict = NULL;
+	opts.report = false;
+}
+
+static const char *run_paging_size(const char *value, uint64_t *out)
+{
+	if (str_parse_size(value, out) != 0)
+		return "takes a size (e.g. 16M)";
+	return NULL;
+}
+
+const char *run_paging_opt_mem(struct run_req *rq, const char *value)
+{
+	UNUSED(rq);
+	if (run_paging_size(value, &opts.mem))
+		return "mem takes a size (e.g. 16M)";
+	if (opts.mem < MiB(1))
+		return "mem must be at least 1M";
+	return NULL;
+}
+
+const char *run_paging_opt_swap(struct run_req *rq, const char *value)
+{
+	UNUSED(rq);
+	return run_paging_size(value, &opts.swap) ? "swap takes a size (e.g. 64M)"
+						   : NULL;
+}
+
+const char *run_paging_opt_evict(struct run_req *rq, const char *value)
+{
+	UNUSED(rq);
+	if (strcmp(value, "clock") && strcmp(value, "nru") && strcmp(value, "lru"))
+		return "evict takes clock, nru or lru";
+	opts.evict = value;
+	return NULL;
+}
+
+const char *run_paging_opt_paging(struct run_req *rq, const char *value)
+{
+	UNUSED(rq);
+	if (strcmp(value, "0") && strcmp(value, "1"))
+		return "paging takes 0 or 1";
+	opts.report = value[0] == '1';
+	return NULL;
+}
+
+/* trap_pf_fn: not-present faults go to paging; the rest are fatal. */
+static int run_paging_fault(uint64_t cr2, uint64_t error)
+{
+	if (error & PF_ERR_PRESENT)
+		return -EFAULT;
+	return paging_fault((vaddr_t)cr2);
+}
+
+static const char *run_paging_classify(uint64_t cr2)
+{
+	return paging_classify((vaddr_t)cr2);
+}
+
+static uint64_t run_paging_clock(void)
+{
+	return timing_tsc();
+}
+
+void run_paging_start(void)
+{
+	int err;
+
+	if (opts.evict && paging_set_policy(opts.evict) != 0)
+		panic("efi: no eviction policy %s", opts.evict);
+	err = paging_setup(opts.swap, opts.mem);
+	if (err)
+		panic("efi: backing store of %llu KiB: %s",
+		      (unsigned long long)(opts.swap >> 10), errno_name(err));
+	paging_set_clock(run_paging_clock);
+	trap_set_pf_handler(run_paging_fault);
+	trap_set_classifier(run_paging_classify);
+	kprintf("efimm: paging: policy %s, backing store %llu KiB in RAM, "
+		"%lu KiB of frames free\n", paging_policy_name(),
+		(unsigned long long)(swap_slots_total() * PAGE_SIZE >> 10),
+		(unsigned long)(k_mem_free_get() >> 10));
+}
+
+void run_paging_adopt(vaddr_t start, vaddr_t end)
+{
+	paging_adopt(start, end);
+}
+
+void run_paging_report(void)
+{
+	if (opts.report)
+		paging_stats_print();
+}

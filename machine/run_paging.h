@@ -1,0 +1,45 @@
+/*
+ * machine/run_paging.h - demand paging for `run`: the run-line options, the
+ * bring-up after efimm has the machine, the #PF route and the report.
+ *
+ * Options (trailing key=value words of `run PATH ...`, see cmd_run.c):
+ *   mem=SIZE     at most SIZE of free frames stay for the payload, its
+ *                page tables and paging once efimm is set up; the rest
+ *                is taken out as RESERVED (forces eviction in a big VM)
+ *   swap=SIZE    the RAM backing store (default 8M; 0: none), its frames
+ *                taken before mem= applies
+ *   evict=NAME   eviction policy: clock (default: EVICT= in the Makefile),
+ *                nru, lru
+ *   paging=1     print the paging statistics when the payload exits
+ */
+#ifndef EFI_RUN_PAGING_H
+#define EFI_RUN_PAGING_H
+
+#include "../lib/types.h"
+
+struct run_req;
+
+/* Option parsers for cmd_run.c's table: NULL or why value is bad. */
+const char *run_paging_opt_mem(struct run_req *rq, const char *value);
+const char *run_paging_opt_swap(struct run_req *rq, const char *value);
+const char *run_paging_opt_evict(struct run_req *rq, const char *value);
+const char *run_paging_opt_paging(struct run_req *rq, const char *value);
+
+/* Forgets the options of a previous `run` line. */
+void run_paging_reset(void);
+
+/*
+ * After mm_init and kas_build, with efimm's tables live: sets up the
+ * store, the mem= cap and the policy, routes #PF to paging_fault and
+ * installs the fatal report's classifier.  Panics if the store does not
+ * fit (no caller is left to tell).
+ */
+void run_paging_start(void);
+
+/* Makes the payload's mapped pages in [start, end) pageable. */
+void run_paging_adopt(vaddr_t start, vaddr_t end);
+
+/* The paging=1 report (nothing without it). */
+void run_paging_report(void);
+
+#endif

@@ -6,6 +6,7 @@
 #include "../efi/fw/efi.h"
 #include "payload_api.h"
 #include "run_paging.h"
+#include "uaccess.h"
 
 #include "../lib/console.h"
 #include "../lib/errno.h"
@@ -15,42 +16,106 @@
 #include "../mm/kmem.h"
 #include "../mm/paging.h"
 #include "../mm/pfdb.h"
+#include "../mm/vm.h"
+#include "../pure/elf.h"
+
+/* The payload window as the SDK links payloads, the ELF checker accepts
+ * them and mm lays out the address space: one place each, one value. */
+_Static_assert(EFIMM_PAYLOAD_BASE == VM_PAYLOAD_BASE, "payload window moved");
+_Static_assert(EFIMM_PAYLOAD_BASE == ELF_WINDOW_LO, "payload window moved");
 
 #define API_MAP_FLAGS (K_MEM_CACHE_MASK | K_MEM_PERM_RW | K_MEM_PERM_EXEC | \
 		       K_MEM_MAP_UNINIT | K_MEM_MAP_LOCK)
 
-void payload_exit(int status)
+/*
+ * The status efimm powers off with: the payload's when it is 0..255,
+ * else its low byte (as a Unix exit status), except that a non-zero
+ * status whose low byte is 0 (256, 512, INT_MIN) gives
+ * PAYLOAD_EXIT_LOW_BYTE_ZERO: a failure never turns into success.
+ */
+static int payload_exit_code(int status)
 {
-	kprintf("efimm: payload exited with status %d\n", status);
-	run_paging_report();
-	efi_poweroff(status, status ? "payload failure" : "EFI_SUCCESS",
-		     status ? EFI_ABORTED : EFI_SUCCESS);
+	int code = status & 0xFF;
+
+	return status != 0 && code == 0 ? PAYLOAD_EXIT_LOW_BYTE_ZERO : code;
 }
 
+void payload_exit(int status)
+{
+	int code = payload_exit_code(status);
+
+	if (code == status)
+		kprintf("efimm: payload exited with status %d\n", code);
+	else
+		kprintf("efimm: payload exited with status %d (payload status %d)\n",
+			code, status);
+	run_paging_report();
+	efi_poweroff(code, code ? "payload failure" : "EFI_SUCCESS",
+		     code ? EFI_ABORTED : EFI_SUCCESS);
+}
+
+/* Writes in chunks through a bounce buffer: efimm reads payload memory
+ * only through uaccess. */
 static long api_write(const char *s, size_t len)
 {
-	con_write(s, len);
-	return (long)len;
+	char buf[256];
+	int err = uaccess_check(s, len, false);
+
+	for (size_t off = 0, n; err == 0 && off < len; off += n) {
+		n = MIN(len - off, sizeof(buf));
+		err = uaccess_copy_in(buf, s + off, n);
+		if (err == 0)
+			con_write(buf, n);
+	}
+	return err ? err : (long)len;
 }
 
 static int api_k_mem_map(size_t size, uint32_t flags, void **addr)
 {
-	uint32_t wx = K_MEM_PERM_RW | K_MEM_PERM_EXEC;
+	void *p = NULL;
+	int err = uaccess_copy_out(addr, &p, sizeof(p));
 
-	if (size == 0 || size % PAGE_SIZE || (flags & ~API_MAP_FLAGS) ||
-	    (flags & wx) == wx)
+	if (err)
+		return err;
+	if (size == 0 || size % PAGE_SIZE || !k_mem_flags_valid(flags, API_MAP_FLAGS))
 		return -EINVAL;
-	*addr = k_mem_map(size, flags);
-	return *addr ? 0 : -ENOMEM;
+	p = k_mem_map(size, flags);
+	if (!p)
+		return -ENOMEM;
+	return uaccess_copy_out(addr, &p, sizeof(p));
+}
+
+/* Translation of va, with the state of a mapped page that is not
+ * resident told apart from an unmapped one (efimm_abi.h). */
+static int api_translate_va(vaddr_t va, paddr_t *p, uint32_t *flags)
+{
+	uint64_t loc;
+	int err = arch_mem_translate(va, p, flags);
+
+	if (err != -EFAULT)
+		return err;
+	if (arch_page_location_get(ALIGN_DOWN(va, PAGE_SIZE), &loc) !=
+	    ARCH_PAGE_LOCATION_PAGED_OUT)
+		return -EFAULT;
+	return loc >= PAGING_LOC_FIRST_RESERVED ? -ENOENT : -EAGAIN;
 }
 
 static int api_k_mem_translate(const void *addr, uint64_t *phys, uint32_t *flags)
 {
-	paddr_t p;
-	int err = arch_mem_translate((vaddr_t)addr, &p, flags);
+	paddr_t p = PADDR(0);
+	uint32_t f = 0;
+	uint64_t raw;
+	int err;
 
+	if ((phys && uaccess_check(phys, sizeof(*phys), true)) ||
+	    (flags && uaccess_check(flags, sizeof(*flags), true)))
+		return -EFAULT;
+	err = api_translate_va((vaddr_t)addr, &p, &f);
+	raw = paddr_raw(p);
 	if (err == 0 && phys)
-		*phys = paddr_raw(p);
+		uaccess_copy_out(phys, &raw, sizeof(raw));
+	if (err == 0 && flags)
+		uaccess_copy_out(flags, &f, sizeof(f));
 	return err;
 }
 
@@ -104,18 +169,21 @@ static int api_page_frame_evict(uint64_t phys)
 
 static int api_num_pagefaults_get(uint64_t *count)
 {
-	*count = k_mem_num_pagefaults_get();
-	return 0;
+	uint64_t n = k_mem_num_pagefaults_get();
+
+	return uaccess_copy_out(count, &n, sizeof(n));
 }
 
-/* Copies at most size bytes of the statistics; returns efimm's size. */
+/* Copies at most size bytes of the statistics; returns efimm's size or
+ * -EFAULT. */
 static int api_paging_stats_get(void *stats, size_t size)
 {
 	struct k_mem_paging_stats s;
+	int err;
 
 	k_mem_paging_stats_get(&s);
-	memcpy(stats, &s, MIN(size, sizeof(s)));
-	return (int)sizeof(s);
+	err = uaccess_copy_out(stats, &s, MIN(size, sizeof(s)));
+	return err ? err : (int)sizeof(s);
 }
 
 static const struct efimm_api api = {

@@ -16,10 +16,17 @@ void payload_api_set_view(const struct mmboot_layout *l,
 /* The table; every mandatory slot is filled. */
 const struct efimm_api *payload_api(void);
 
+/* The exit status of a payload whose non-zero status has a low byte of
+ * 0 (256, 512, INT_MIN), which would otherwise read as success. */
+#define PAYLOAD_EXIT_LOW_BYTE_ZERO 1
+
 /*
  * Ends the run: prints exactly "efimm: payload exited with status N",
- * then the "efimm: powering off, status N" line, and shuts the machine
- * down through the firmware's ResetSystem.  Never returns.
+ * then the "efimm: powering off, status N" line with the same N, and
+ * shuts the machine down through the firmware's ResetSystem.  N is
+ * status when it is 0..255; otherwise its low byte, or
+ * PAYLOAD_EXIT_LOW_BYTE_ZERO if that is 0, and the first line ends in
+ * " (payload status STATUS)".  Never returns.
  */
 __attribute__((noreturn)) void payload_exit(int status);
 

@@ -29,9 +29,7 @@
 
 static bool kmem_flags_ok(uint32_t flags, uint32_t allowed)
 {
-	uint32_t wx = K_MEM_PERM_RW | K_MEM_PERM_EXEC;
-
-	return (flags & ~allowed) == 0 && (flags & wx) != wx;
+	return k_mem_flags_valid(flags, allowed);
 }
 
 /*

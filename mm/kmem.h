@@ -11,22 +11,21 @@
 
 #include "../lib/types.h"
 
-/* Cache mode: the low three bits. */
-#define K_MEM_CACHE_WB          0u
-#define K_MEM_CACHE_WT          1u
-#define K_MEM_CACHE_NONE        2u
-#define K_MEM_CACHE_MASK        7u
-/* Permissions.  Without K_MEM_PERM_RW a mapping is read-only; without
- * K_MEM_PERM_EXEC it is no-execute.  RW and EXEC together are refused
- * (-EINVAL): efimm keeps W^X everywhere. */
-#define K_MEM_PERM_RW           (1u << 3)
-#define K_MEM_PERM_EXEC         (1u << 4)
-#define K_MEM_PERM_USER         (1u << 5)
-/* Mapping options. */
-#define K_MEM_MAP_UNINIT        (1u << 16)  /* don't zero anonymous memory */
-#define K_MEM_MAP_LOCK          (1u << 17)  /* pin the frames */
+/* K_MEM_CACHE_*, K_MEM_PERM_* and K_MEM_MAP_UNINIT/LOCK: the payload
+ * ABI's values, defined once there. */
+#include "../payload/sdk/efimm_abi.h"
 /* efimm-internal: may use 2 MiB / 1 GiB pages (kernel address space). */
 #define K_MEM_MAP_LARGE         (1u << 24)
+
+/* True if flags has no bit outside allowed, a defined cache mode, and
+ * not both RW and EXEC. */
+static inline bool k_mem_flags_valid(uint32_t flags, uint32_t allowed)
+{
+	uint32_t wx = K_MEM_PERM_RW | K_MEM_PERM_EXEC;
+
+	return (flags & ~allowed) == 0 && (flags & wx) != wx &&
+	       (flags & K_MEM_CACHE_MASK) <= K_MEM_CACHE_LAST;
+}
 
 /*
  * Maps size bytes (a multiple of PAGE_SIZE, > 0) of anonymous memory with

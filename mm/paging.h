@@ -46,35 +46,8 @@ struct paging_frame {
 	uint32_t aux;           /* free for a policy */
 };
 
-/* Statistics, laid out as Zephyr's k_mem_paging_stats_t (pagefaults,
- * eviction) and extended; payload/sdk/efimm.h has the same layout. */
-#define K_MEM_PAGING_HISTOGRAM_BINS 16
-
-struct k_mem_paging_histogram {
-	uint64_t counts[K_MEM_PAGING_HISTOGRAM_BINS];
-	uint64_t bounds[K_MEM_PAGING_HISTOGRAM_BINS];   /* cycles <= bound */
-};
-
-struct k_mem_paging_stats {
-	struct {
-		uint64_t cnt;
-		uint64_t irq_locked;    /* every fault: efimm runs with IF=0 */
-		uint64_t irq_unlocked;
-		uint64_t in_isr;
-	} pagefaults;
-	struct {
-		uint64_t clean;         /* victim had a valid copy: no write */
-		uint64_t dirty;         /* victim written to the store */
-	} eviction;
-	uint64_t page_ins;              /* pages read from the store */
-	uint64_t page_outs;             /* pages written to the store */
-	uint64_t zero_fills;            /* first touches of zero-fill memory */
-	struct k_mem_paging_histogram fault_cycles;  /* serving one fault */
-	struct k_mem_paging_histogram store_cycles;  /* one store read/write */
-	/* State, not counters: the backing store's slots now. */
-	uint64_t store_slots;
-	uint64_t store_slots_free;
-};
+/* struct k_mem_paging_stats: part of the payload ABI, defined there. */
+#include "../payload/sdk/efimm_abi.h"
 
 /*
  * Called by mm_init: forgets all paging state (nothing is given back:

@@ -1,10 +1,24 @@
 /*
  * mm/vm.c - virtual-region allocator (design and bounds: see vm.h).
+ *
+ * Lists are singly linked and sorted by start; `link` walks below point
+ * at the pointer that leads to a node, so removal needs no back links.
  */
 #include "../lib/assert.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "arch_hooks.h"
+#include "pfdb.h"
 #include "vm.h"
+
+/* Puts n nodes starting at nodes on the spare list. */
+static void vm_spare_add(struct vm_space *vs, struct vm_extent *nodes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		nodes[i].next = vs->spare;
+		vs->spare = &nodes[i];
+	}
+}
 
 void vm_init(struct vm_space *vs, vaddr_t base, vaddr_t end)
 {
@@ -12,109 +26,154 @@ void vm_init(struct vm_space *vs, vaddr_t base, vaddr_t end)
 	       IS_ALIGNED(end, PAGE_SIZE), "vm: bad area");
 	vs->base = base;
 	vs->end = end;
-	vs->free[0] = (struct vm_extent){ base, end - base, 0 };
+	vs->spare = NULL;
+	vs->node_frames = 0;
+	vm_spare_add(vs, vs->inline_nodes, VM_INLINE_NODES);
+	vs->free = vs->spare;
+	vs->spare = vs->spare->next;
+	*vs->free = (struct vm_extent){ base, end - base, 0, NULL };
+	vs->used = NULL;
 	vs->nfree = 1;
 	vs->nused = 0;
 }
 
-static void vm_remove(struct vm_extent *a, size_t *n, size_t i)
+/*
+ * A spare node; when none is left, a pinned frame of the frame database
+ * is carved into nodes (kept for the life of vs).  Returns NULL when no
+ * frame is free.
+ */
+static struct vm_extent *vm_node_get(struct vm_space *vs)
 {
-	memmove(&a[i], &a[i + 1], (*n - i - 1) * sizeof(*a));
-	(*n)--;
-}
+	struct vm_extent *e;
 
-/* Inserts e at index i of a; the caller guarantees room. */
-static void vm_insert(struct vm_extent *a, size_t *n, size_t i,
-		      const struct vm_extent *e)
-{
-	ASSERT(*n < VM_MAX_REGIONS, "vm: table full");
-	memmove(&a[i + 1], &a[i], (*n - i) * sizeof(*a));
-	a[i] = *e;
-	(*n)++;
-}
+	if (!vs->spare) {
+		struct page_frame *pf = pfdb_alloc();
 
-/* Index of the first extent of a[0..n) that starts at or after va. */
-static size_t vm_find(const struct vm_extent *a, size_t n, vaddr_t va)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (a[mid].start < va)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if (!pf)
+			return NULL;
+		pfdb_pin(pf);
+		vs->node_frames++;
+		vm_spare_add(vs, arch_phys_to_ptr(pfdb_to_phys(pf)),
+			     PAGE_SIZE / sizeof(struct vm_extent));
 	}
-	return lo;
+	e = vs->spare;
+	vs->spare = e->next;
+	return e;
+}
+
+/* The link to the first extent of *list that starts at or after va. */
+static struct vm_extent **vm_link(struct vm_extent **list, vaddr_t va)
+{
+	while (*list && (*list)->start < va)
+		list = &(*list)->next;
+	return list;
+}
+
+/* Records node r (start, size, kind set) as a live region. */
+static void vm_used_insert(struct vm_space *vs, struct vm_extent *r)
+{
+	struct vm_extent **link = vm_link(&vs->used, r->start);
+
+	r->next = *link;
+	*link = r;
+	vs->nused++;
 }
 
 int vm_alloc(struct vm_space *vs, uint64_t size, enum vm_kind kind, vaddr_t *va)
 {
+	struct vm_extent **link;
+
 	ASSERT(size > 0 && IS_ALIGNED(size, PAGE_SIZE), "vm: size %llx",
 	       (unsigned long long)size);
-	if (vs->nused >= VM_MAX_REGIONS - 1)
-		return -ENOMEM;
-	for (size_t i = 0; i < vs->nfree; i++) {
-		struct vm_extent *f = &vs->free[i];
-		struct vm_extent r = { f->start, size, kind };
+	for (link = &vs->free; *link; link = &(*link)->next) {
+		struct vm_extent *f = *link, *r = f;
 
 		if (f->size < size)
 			continue;
-		f->start += size;
-		f->size -= size;
-		if (f->size == 0)
-			vm_remove(vs->free, &vs->nfree, i);
-		vm_insert(vs->used, &vs->nused,
-			  vm_find(vs->used, vs->nused, r.start), &r);
-		*va = r.start;
+		if (f->size == size) {
+			*link = f->next;        /* the hole's node becomes the region's */
+			vs->nfree--;
+		} else {
+			r = vm_node_get(vs);
+			if (!r)
+				return -ENOMEM;
+			*r = (struct vm_extent){ f->start, size, 0, NULL };
+			f->start += size;
+			f->size -= size;
+		}
+		r->kind = kind;
+		vm_used_insert(vs, r);
+		*va = r->start;
 		return 0;
 	}
 	return -ENOMEM;
 }
 
-/* Returns [va, va+size) to the free extents, merging neighbours. */
-static void vm_release(struct vm_space *vs, vaddr_t va, uint64_t size)
+/* Returns node r's range to the free list, merging neighbours; r itself
+ * becomes a free extent or a spare node. */
+static void vm_release(struct vm_space *vs, struct vm_extent *r)
 {
-	size_t i = vm_find(vs->free, vs->nfree, va);
-	struct vm_extent *prev = i > 0 ? &vs->free[i - 1] : NULL;
-	struct vm_extent *next = i < vs->nfree ? &vs->free[i] : NULL;
-	bool join_prev = prev && prev->start + prev->size == va;
-	bool join_next = next && va + size == next->start;
+	struct vm_extent *prev = NULL, **link = &vs->free;
+	struct vm_extent *next;
 
-	if (join_prev && join_next) {
-		prev->size += size + next->size;
-		vm_remove(vs->free, &vs->nfree, i);
-	} else if (join_prev) {
-		prev->size += size;
-	} else if (join_next) {
-		next->start = va;
-		next->size += size;
+	while (*link && (*link)->start < r->start) {
+		prev = *link;
+		link = &prev->next;
+	}
+	next = *link;
+	if (prev && prev->start + prev->size == r->start) {
+		prev->size += r->size;
+		r->next = vs->spare;
+		vs->spare = r;
+		r = prev;
 	} else {
-		struct vm_extent e = { va, size, 0 };
-
-		vm_insert(vs->free, &vs->nfree, i, &e);
+		r->next = next;
+		*link = r;
+		vs->nfree++;
+	}
+	if (next && r->start + r->size == next->start) {
+		r->size += next->size;
+		r->next = next->next;
+		next->next = vs->spare;
+		vs->spare = next;
+		vs->nfree--;
 	}
 }
 
 int vm_free(struct vm_space *vs, vaddr_t va, uint64_t size, enum vm_kind kind)
 {
-	size_t i = vm_find(vs->used, vs->nused, va);
+	struct vm_extent **link = vm_link(&vs->used, va);
+	struct vm_extent *r = *link;
 
-	if (i == vs->nused || vs->used[i].start != va ||
-	    vs->used[i].size != size || vs->used[i].kind != (uint32_t)kind)
+	if (!r || r->start != va || r->size != size || r->kind != (uint32_t)kind)
 		return -EINVAL;
-	vm_remove(vs->used, &vs->nused, i);
-	vm_release(vs, va, size);
+	*link = r->next;
+	vs->nused--;
+	vm_release(vs, r);
 	return 0;
+}
+
+bool vm_lookup(const struct vm_space *vs, vaddr_t va, uint64_t size,
+	       enum vm_kind *kind)
+{
+	if (size == 0 || va + size < va)
+		return false;
+	for (const struct vm_extent *r = vs->used; r && r->start < va + size;
+	     r = r->next) {
+		if (va >= r->start && va + size <= r->start + r->size) {
+			*kind = (enum vm_kind)r->kind;
+			return true;
+		}
+	}
+	return false;
 }
 
 uint64_t vm_free_bytes(const struct vm_space *vs)
 {
 	uint64_t total = 0;
 
-	for (size_t i = 0; i < vs->nfree; i++)
-		total += vs->free[i].size;
+	for (const struct vm_extent *f = vs->free; f; f = f->next)
+		total += f->size;
 	return total;
 }
 

@@ -12,12 +12,16 @@
  *   0x0000_6000_0000_0000  k_mem_map / z_phys_map area (this allocator)
  *   0x0000_7000_0000_0000  unused up to the canonical hole at 2^47
  *
- * The allocator keeps two sorted arrays in its own fixed-size storage
- * (no heap): free extents and live regions.  A live-region limit of
- * VM_MAX_REGIONS - 1 guarantees that freeing never needs a free-extent
- * slot that is not there (n live regions leave at most n + 1 holes), so
- * vm_free cannot fail for a valid region.  Allocation is first fit,
- * O(regions); freeing is O(regions) with coalescing of neighbours.
+ * The allocator keeps two address-sorted lists of extents: free space and
+ * live regions.  Their nodes come from a pool: VM_INLINE_NODES inside
+ * struct vm_space (enough for VM_INLINE_NODES / 2 - 1 live regions
+ * without taking a frame), then whole frames of the frame database, taken
+ * one at a time as the pool runs dry and kept (pinned, reused) for the
+ * life of the address space.  So the number of live regions is bounded by
+ * memory only (128 regions per 4 KiB frame of nodes).  vm_free never
+ * needs a node: the region's own node becomes the free extent's when it
+ * cannot merge.  Allocation is first fit, O(free extents); freeing is
+ * O(regions), coalescing neighbours.
  */
 #ifndef MM_VM_H
 #define MM_VM_H
@@ -30,7 +34,8 @@
 #define VM_KMEM_BASE          0x0000600000000000ULL
 #define VM_KMEM_END           0x0000700000000000ULL
 
-#define VM_MAX_REGIONS        256
+/* Nodes kept inside struct vm_space before frames are taken. */
+#define VM_INLINE_NODES       256
 
 /* What a live region holds; vm_free checks it matches. */
 enum vm_kind {
@@ -42,13 +47,16 @@ struct vm_extent {
 	vaddr_t start;
 	uint64_t size;
 	uint32_t kind;          /* enum vm_kind for live regions */
+	struct vm_extent *next; /* next extent by address, or the next spare */
 };
 
 struct vm_space {
 	vaddr_t base, end;
-	struct vm_extent free[VM_MAX_REGIONS];
-	struct vm_extent used[VM_MAX_REGIONS];
+	struct vm_extent *free, *used;  /* sorted by start */
+	struct vm_extent *spare;        /* unused nodes */
 	size_t nfree, nused;
+	size_t node_frames;             /* frames taken for nodes */
+	struct vm_extent inline_nodes[VM_INLINE_NODES];
 };
 
 /* Makes vs manage [base, end) (page-aligned, base < end), all free. */
@@ -56,8 +64,8 @@ void vm_init(struct vm_space *vs, vaddr_t base, vaddr_t end);
 
 /*
  * Allocates size bytes (page multiple, > 0) of virtual space of kind.
- * Returns 0 and *va, or -ENOMEM (no hole big enough, or the region limit
- * is reached).
+ * Returns 0 and *va, or -ENOMEM (no hole big enough, or a node was needed
+ * and no frame is free).
  */
 int vm_alloc(struct vm_space *vs, uint64_t size, enum vm_kind kind, vaddr_t *va);
 
@@ -66,6 +74,13 @@ int vm_alloc(struct vm_space *vs, uint64_t size, enum vm_kind kind, vaddr_t *va)
  * it with neighbouring free space.  Returns 0 or -EINVAL (no such region).
  */
 int vm_free(struct vm_space *vs, vaddr_t va, uint64_t size, enum vm_kind kind);
+
+/*
+ * Finds the live region holding all of [va, va+size) (size > 0; a range
+ * that wraps holds nothing).  Returns true and *kind if there is one.
+ */
+bool vm_lookup(const struct vm_space *vs, vaddr_t va, uint64_t size,
+	       enum vm_kind *kind);
 
 /* Bytes of free virtual space, and live regions (for tests and stats). */
 uint64_t vm_free_bytes(const struct vm_space *vs);

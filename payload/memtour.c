@@ -7,7 +7,8 @@
  *      the k_mem_map area, per-page translation with the asked-for flags,
  *      unmapped guard pages around the range (before and after the unmap),
  *      zero-fill (unless UNINIT), read/write, free memory given back;
- *   4. refusals: RW+EXEC, size 0 or unaligned, unmapping what was never
+ *   4. refusals: RW+EXEC, size 0 or unaligned, an undefined cache mode
+ *      (3 to 7), unmapping what was never
  *      mapped or half a range, an impossible size (-ENOMEM, no leak),
  *      translating a non-canonical address.
  * It prints one line per mapping and every failed check, and exits 0
@@ -233,6 +234,9 @@ static void tour_refusals(void)
 		      -EINVAL);
 	check_refused("size 0", 0, K_MEM_PERM_RW, -EINVAL);
 	check_refused("size 100", 100, K_MEM_PERM_RW, -EINVAL);
+	for (uint32_t mode = K_MEM_CACHE_LAST + 1; mode <= K_MEM_CACHE_MASK; mode++)
+		check_refused("undefined cache mode", PAGE_SIZE, K_MEM_PERM_RW | mode,
+			      -EINVAL);
 	check_refused("twice the free memory", huge, K_MEM_PERM_RW, -ENOMEM);
 	err = k_mem_unmap((void *)(KMAP_LO + (KMAP_HI - KMAP_LO) / 2), PAGE_SIZE);
 	check(err == -EINVAL, "unmap of a never-mapped range returned %d", err);

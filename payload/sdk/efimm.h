@@ -22,35 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The errno values, the K_MEM_* flags, struct k_mem_paging_stats and the
+ * call table: shared with efimm, defined once there. */
 #include "efimm_abi.h"
-
-/* --- errno values (same as efimm's lib/errno.h, i.e. Linux's) --------- */
-#define EPERM    1
-#define ENOENT   2
-#define EIO      5
-#define E2BIG    7
-#define ENOEXEC  8
-#define EAGAIN  11
-#define ENOMEM  12
-#define EFAULT  14
-#define EBUSY   16
-#define EEXIST  17
-#define EINVAL  22
-#define ENOSPC  28
-#define ERANGE  34
-#define ENOSYS  38
-#define ENOTSUP 95
-
-/* --- k_mem flags (same values as efimm's mm/kmem.h) -------------------- */
-#define K_MEM_CACHE_WB          0u
-#define K_MEM_CACHE_WT          1u
-#define K_MEM_CACHE_NONE        2u
-#define K_MEM_CACHE_MASK        7u
-#define K_MEM_PERM_RW           (1u << 3)   /* without it: read-only */
-#define K_MEM_PERM_EXEC         (1u << 4)   /* without it: no-execute */
-#define K_MEM_PERM_USER         (1u << 5)
-#define K_MEM_MAP_UNINIT        (1u << 16)  /* don't zero the memory */
-#define K_MEM_MAP_LOCK          (1u << 17)  /* pin the frames */
 
 #define PAGE_SIZE               4096ul
 
@@ -114,31 +88,6 @@ int k_mem_page_in(void *addr, size_t size);
 int k_mem_pin(void *addr, size_t size);
 int k_mem_unpin(void *addr, size_t size);
 int k_mem_page_frame_evict(uint64_t phys);
-
-/* Statistics, laid out as efimm's (mm/paging.h; Zephyr's
- * k_mem_paging_stats_t extended).  Histogram bin i counts samples of at
- * most bounds[i] TSC cycles (and more than bounds[i - 1]). */
-#define K_MEM_PAGING_HISTOGRAM_BINS 16
-
-struct k_mem_paging_histogram {
-	uint64_t counts[K_MEM_PAGING_HISTOGRAM_BINS];
-	uint64_t bounds[K_MEM_PAGING_HISTOGRAM_BINS];
-};
-
-struct k_mem_paging_stats {
-	struct {
-		uint64_t cnt, irq_locked, irq_unlocked, in_isr;
-	} pagefaults;
-	struct {
-		uint64_t clean, dirty;
-	} eviction;
-	uint64_t page_ins, page_outs, zero_fills;
-	struct k_mem_paging_histogram fault_cycles;
-	struct k_mem_paging_histogram store_cycles;
-	/* State, not counters: the backing store's slots now. */
-	uint64_t store_slots;
-	uint64_t store_slots_free;
-};
 
 /* Page faults served so far (0 when efimm lacks paging). */
 unsigned long k_mem_num_pagefaults_get(void);

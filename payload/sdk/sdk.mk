@@ -14,7 +14,15 @@
 #
 # A payload is compiled -fpie (RIP-relative code, so the small code model
 # works at the link address 0x500000000000) but linked as a static,
-# non-PIE ET_EXEC with payload/sdk/payload.ld.
+# non-PIE ET_EXEC with payload/sdk/payload.ld.  --no-relax: -fpie takes a
+# function's address from the GOT (mov f@GOTPCREL(%rip)), which ld would
+# rewrite for a non-PIE link into a 32-bit immediate that cannot hold an
+# address at 0x500000000000 (the link failed); kept as a GOT load, the
+# GOT is filled at link time and lives in the read-only segment.
+#
+# The SDK's header efimm.h includes efimm_abi.h, the one definition of the
+# ABI efimm is built against too; both stay in payload/sdk/, which is on
+# the include path of every payload build (in-tree and `make payload`).
 
 # Used alone, build every payload by default; included, leave the
 # including Makefile's default goal alone.
@@ -33,7 +41,7 @@ PAYLOAD_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
 	-fno-omit-frame-pointer -I$(SDK_DIR) $(PAYLOAD_EXTRA_CFLAGS)
 PAYLOAD_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(SDK_DIR)/payload.ld \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,--build-id=none \
-	-Wl,--no-dynamic-linker
+	-Wl,--no-dynamic-linker -Wl,--no-relax
 
 SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c lib/string.c lib/printf.c lib/timing.c
 SDK_LIB_OBJS  := $(patsubst %.c,$(PAYLOAD_BUILD)/sdk-obj/%.o,$(SDK_LIB_SRCS))

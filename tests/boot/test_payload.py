@@ -24,6 +24,11 @@ def test_hello_args_and_exit_status(efimm_boot):
 def test_default_boot_runs_demo(efimm_boot):
     res = efimm_boot()
     assert "efimm: booting entry 'demo'" in res.text
+    # k_mem_map is lazy: fresh pages have no frame yet, and say so
+    pages = re.findall(r"^demo:   0x[0-9a-f]{16} -> (.*)$", res.text, re.M)
+    assert pages[:4] == ["(not yet populated)"] * 4, pages
+    assert all(re.fullmatch(r"0x[0-9a-f]+ RW NX", p) for p in pages[4:]), pages
+    assert len(pages) == 8, pages
     assert "efimm: memory map:" in res.text
     assert "Page tables: efimm's, live (CR3)" in res.text
     assert "W+X audit: 0 W+X pages (PASS)" in res.text
@@ -45,6 +50,45 @@ def test_exit_boot_services_retries_a_stale_map_key(efimm_boot):
     assert re.search(r"efimm: boot services exited \(\d+ map entries, 3 attempts\)", res.text)
     assert "efimm: payload exited with status 5" in res.text
     assert res.status == 5
+
+
+@pytest.mark.parametrize("status,code", [(256, 1), (512, 1), (-2147483648, 1), (-1, 255),
+                                         (257, 1), (255, 255)])
+def test_exit_status_never_turns_failure_into_success(efimm_boot, status, code):
+    """A non-zero status whose low byte is 0 used to power off with 0."""
+    res = efimm_boot(args=f"run efimm/payloads/hello.elf exit={status}")
+    suffix = "" if status == code else f" (payload status {status})"
+    assert f"efimm: payload exited with status {code}{suffix}\n" in res.text
+    assert f"efimm: powering off, status {code} (payload failure)" in res.text
+    assert res.status == code
+
+
+def test_bad_pointers_fail_the_call_not_efimm(efimm_boot):
+    """NULL, wrapping, read-only and guard-page pointers given to efimm's
+    services return -EFAULT; good pointers into lazy pages still work."""
+    res = efimm_boot(args="run efimm/payloads/badptr.elf")
+    assert "efimm: FATAL" not in res.text
+    assert "FAILED" not in res.text
+    assert "badptr: written from a lazy page\n" in res.text
+    assert "badptr: all checks passed" in res.text
+    assert res.status == 0
+
+
+def test_payload_takes_sdk_function_addresses(efimm_boot):
+    res = efimm_boot(args="run efimm/payloads/fnaddr.elf")
+    assert re.search(r"fnaddr: k_mem_unpin at 0x00005000[0-9a-f]+, k_mem_pin at "
+                     r"0x00005000[0-9a-f]+, free \d+ KiB: ok", res.text)
+    assert res.status == 0
+
+
+def test_many_live_regions(efimm_boot):
+    """255 live k_mem_map regions were the limit: 257 and 3000 now map."""
+    res = efimm_boot(args="run efimm/payloads/regions.elf")
+    assert "regions: 257 of 257 regions mapped, 0 bad" in res.text
+    assert res.status == 0
+    res = efimm_boot(args="run efimm/payloads/regions.elf 3000")
+    assert "regions: 3000 of 3000 regions mapped, 0 bad" in res.text
+    assert res.status == 0
 
 
 def test_memtour(efimm_boot):

@@ -409,30 +409,6 @@ START_TEST(in_tree_payloads_accepted)
 }
 END_TEST
 
-extern const unsigned long sdk_values[];
-extern const unsigned long sdk_nvalues;
-
-/* The SDK re-declares efimm's errno and K_MEM_* values (efimm.h cannot
- * include efimm's headers): they must not drift apart. */
-START_TEST(sdk_constants_match_efimm)
-{
-	static const unsigned long sdk_expected[] = {
-		EPERM, ENOENT, EIO, E2BIG, ENOEXEC, EAGAIN, ENOMEM, EFAULT, EBUSY,
-		EEXIST, EINVAL, ENOSPC, ERANGE, ENOSYS, ENOTSUP,
-		K_MEM_CACHE_WB, K_MEM_CACHE_WT, K_MEM_CACHE_NONE, K_MEM_CACHE_MASK,
-		K_MEM_PERM_RW, K_MEM_PERM_EXEC, K_MEM_PERM_USER, K_MEM_MAP_UNINIT,
-		K_MEM_MAP_LOCK, PAGE_SIZE,
-	};
-
-	ck_assert_uint_eq(sdk_nvalues, ARRAY_SIZE(sdk_expected));
-	for (size_t i = 0; i < ARRAY_SIZE(sdk_expected); i++)
-		ck_assert_msg(sdk_values[i] == sdk_expected[i],
-			      "constant %zu: SDK %lu, efimm %lu", i, sdk_values[i],
-			      sdk_expected[i]);
-	ck_assert_uint_eq(EFIMM_PAYLOAD_BASE, ELF_WINDOW_LO);
-}
-END_TEST
-
 static Suite *elf_suite(void)
 {
 	Suite *s = suite_create("elf");
@@ -447,7 +423,6 @@ static Suite *elf_suite(void)
 	tcase_add_test(tc, wrap_and_noncanonical_refused);
 	tcase_add_test_raise_signal(tc, bad_limits_assert, SIGABRT);
 	tcase_add_test(tc, in_tree_payloads_accepted);
-	tcase_add_test(tc, sdk_constants_match_efimm);
 	suite_add_tcase(s, tc);
 	return s;
 }

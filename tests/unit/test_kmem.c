@@ -119,6 +119,27 @@ START_TEST(bad_requests_change_nothing)
 }
 END_TEST
 
+/* Cache modes 3..7 do not exist: refused as bad flags, changing nothing. */
+START_TEST(undefined_cache_modes_are_einval)
+{
+	struct snap before;
+	uint8_t *q;
+
+	setup();
+	before = snap();
+	for (uint32_t mode = K_MEM_CACHE_LAST + 1; mode <= K_MEM_CACHE_MASK; mode++) {
+		ck_assert(!k_mem_flags_valid(K_MEM_PERM_RW | mode, K_MEM_CACHE_MASK |
+					     K_MEM_PERM_RW));
+		ck_assert_ptr_null(k_mem_map(PAGE_SIZE, K_MEM_PERM_RW | mode));
+		ck_assert_int_eq(z_phys_map(&q, PADDR(0xfec00000), PAGE_SIZE,
+					    K_MEM_PERM_RW | mode), -EINVAL);
+		check_snap(before);
+	}
+	ck_assert(k_mem_flags_valid(K_MEM_PERM_RW | K_MEM_CACHE_LAST,
+				    K_MEM_CACHE_MASK | K_MEM_PERM_RW));
+}
+END_TEST
+
 /*
  * Leaves exactly `left` frames free, then maps more pages than can be
  * had: the first page also needs table pages, so the frames run out part
@@ -248,6 +269,7 @@ static Suite *kmem_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, map_has_guards_and_unmap_frees_all);
 	tcase_add_test(tc, bad_requests_change_nothing);
+	tcase_add_test(tc, undefined_cache_modes_are_einval);
 	tcase_add_loop_test(tc, exhaustion_rolls_back_completely, 0, 8);
 	tcase_add_test(tc, uninit_keeps_old_contents);
 	tcase_add_test(tc, phys_map_keeps_offset);

@@ -641,28 +641,6 @@ START_TEST(unserved_faults_are_fatal)
 }
 END_TEST
 
-#define OFF(f) offsetof(struct k_mem_paging_stats, f)
-
-extern const size_t sdk_paging_layout[], sdk_paging_nlayout;
-
-/* The payload SDK's statistics layout is efimm's (the ABI copies bytes). */
-START_TEST(sdk_stats_layout_matches)
-{
-	const size_t mine[] = {
-		sizeof(struct k_mem_paging_stats), OFF(pagefaults.cnt),
-		OFF(pagefaults.in_isr), OFF(eviction.clean), OFF(eviction.dirty),
-		OFF(page_ins), OFF(page_outs), OFF(zero_fills),
-		OFF(fault_cycles.counts), OFF(fault_cycles.bounds),
-		OFF(store_cycles.counts), OFF(store_slots), OFF(store_slots_free),
-		K_MEM_PAGING_HISTOGRAM_BINS,
-	};
-
-	ck_assert_uint_eq(sdk_paging_nlayout, ARRAY_SIZE(mine));
-	for (size_t i = 0; i < ARRAY_SIZE(mine); i++)
-		ck_assert_uint_eq(sdk_paging_layout[i], mine[i]);
-}
-END_TEST
-
 static Suite *paging_suite(void)
 {
 	Suite *s = suite_create("paging");
@@ -686,7 +664,6 @@ static Suite *paging_suite(void)
 	tcase_add_test(tc, nru_returns_victim_dirty_and_moves_on);
 	tcase_add_test(tc, clock_second_chance);
 	tcase_add_test(tc, histograms_use_the_clock);
-	tcase_add_test(tc, sdk_stats_layout_matches);
 	tcase_add_test(tc, served_fault_resumes);
 	tcase_add_test(tc, unserved_faults_are_fatal);
 	suite_add_tcase(s, tc);

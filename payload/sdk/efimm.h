@@ -10,7 +10,10 @@
  * Memory calls keep the names of the seed API (Zephyr's k_mem_*) and
  * efimm's flag and errno values; a call that fails returns a negative
  * errno (ENOMEM, EINVAL, ...) unless it says otherwise.  A call whose
- * service the running efimm does not offer yet returns -ENOSYS.
+ * service the running efimm does not offer yet returns -ENOSYS.  A
+ * pointer efimm cannot use (NULL, wrapping, outside the payload's image
+ * and its k_mem_map regions, or read-only where efimm must write) makes
+ * the call return -EFAULT.
  *
  * Build: `make payload SRC=path/test.c OUT=path/test.elf` (payload/sdk/sdk.mk).
  */
@@ -63,7 +66,8 @@ int efimm_parse_int(const char *s, long *out);
 /* --- memory ------------------------------------------------------------- */
 
 /* Anonymous memory (size a non-zero multiple of PAGE_SIZE) with a guard
- * page on each side; zeroed unless K_MEM_MAP_UNINIT.  Returns the address
+ * page on each side; zeroed unless K_MEM_MAP_UNINIT.  Cache modes other
+ * than WB, WT and NONE are -EINVAL.  Returns the address
  * or NULL (the seed's API); efimm_mem_map() gives the errno instead. */
 void *k_mem_map(size_t size, uint32_t flags);
 int efimm_mem_map(size_t size, uint32_t flags, void **addr);
@@ -71,8 +75,10 @@ int efimm_mem_map(size_t size, uint32_t flags, void **addr);
 int k_mem_unmap(void *addr, size_t size);
 /* Bytes of free RAM. */
 size_t k_mem_free_get(void);
-/* 0 with *phys and *flags (K_MEM_PERM_*, K_MEM_CACHE_*) if addr is
- * mapped, -EFAULT if not, -EINVAL if non-canonical; outputs may be NULL. */
+/* 0 with *phys and *flags (K_MEM_PERM_*, K_MEM_CACHE_*) if addr's page
+ * has its frame; -ENOENT if it is mapped but not yet populated (lazy
+ * memory never touched), -EAGAIN if it is paged out, -EFAULT if it is not
+ * mapped, -EINVAL if non-canonical.  Outputs may be NULL. */
 int k_mem_translate(const void *addr, uint64_t *phys, uint32_t *flags);
 
 /*

@@ -13,12 +13,15 @@ SOURCE = r'''
 int main(int argc, char **argv)
 {
 	uint8_t *p = k_mem_map(4 * PAGE_SIZE, K_MEM_PERM_RW);
+	void *unpin;
 
 	if (!p)
 		return 1;
 	p[0] = 42;
 	printk("outoftree: argc=%d last=%s mapped at %p\n", argc, argv[argc - 1], p);
 	k_mem_unmap(p, 4 * PAGE_SIZE);
+	unpin = k_mem_unpin;
+	printk("outoftree: k_mem_unpin at %p\n", unpin);
 	return argc + 40;
 }
 '''
@@ -36,6 +39,8 @@ def test_make_payload_then_make_run(tmp_path):
                        timeout=150)
     text = p.stdout.decode("utf-8", "replace")
     assert "outoftree: argc=3 last=b c mapped at 0x0000600000" in text, text[-3000:]
+    # the address of an SDK function (the link used to fail on it)
+    assert "outoftree: k_mem_unpin at 0x00005000" in text
     assert "efimm: payload exited with status 43" in text
     assert "efimm: powering off, status 43" in text
     # GNU make turns any failing recipe into its own exit status 2

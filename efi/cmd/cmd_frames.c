@@ -7,7 +7,7 @@
  * frame database and page tables built in it are pinned ('P').
  */
 #include "commands.h"
-#include "../../machine/mmboot.h"
+#include "../fw/mmboot_fw.h"
 
 #include "../../lib/printf.h"
 #include "../../mm/pfdb.h"

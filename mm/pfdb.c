@@ -106,31 +106,42 @@ static void pfdb_fill_dir(void)
 }
 
 /*
- * Writes the entries of [lo, hi) with bits, highest first, ending at
- * entry *idx (exclusive; *idx moves down to lo's entry).  FREE frames
- * are pushed on the free list as they are written, so filling all
- * frames from the top down leaves it in ascending order: allocation
- * starts low.  The whole database is thus built in one pass over the
- * frames, one store each.
+ * Writes the entries of [lo, hi) with bits; they end at entry *idx
+ * (exclusive), and *idx moves down to lo's entry.  FREE frames are put
+ * on the free list as they are written: frame i links to i + 1 (the
+ * link holds index + 1), the span's last frame to the old head, and the
+ * span's first frame becomes the head.  Filling all spans from the top
+ * down thus leaves the list ascending (allocation starts low) and builds
+ * the database in one pass, one store per frame; the loop writes four
+ * entries a round because this is the boot's per-frame cost.
  */
 static void pfdb_fill_span(uint64_t lo, uint64_t hi, uint64_t bits,
 			   uint64_t *idx)
 {
-	uint64_t first = *idx - ((hi - lo) >> PAGE_SHIFT), head = db.free_head;
-	struct page_frame *e = db.ent;
+	uint64_t count = (hi - lo) >> PAGE_SHIFT, first = *idx - count;
+	struct page_frame *e = db.ent + first, *end = db.ent + *idx;
+	uint64_t link = bits | ((first + 2) << PAGE_SHIFT);
 
-	if (!(bits & PFDB_FREE)) {
-		for (uint64_t i = *idx; i-- > first;)
-			e[i].bits = bits;
-	} else {
-		for (uint64_t i = *idx; i-- > first;) {
-			e[i].bits = bits | (head << PAGE_SHIFT);
-			head = i + 1;
-		}
-		db.free_head = head;
-		db.nfree += *idx - first;
-	}
 	*idx = first;
+	if (!(bits & PFDB_FREE)) {
+		for (; e < end; e++)
+			e->bits = bits;
+		return;
+	}
+	if (!count)
+		return;
+	for (struct page_frame *stop = count > 4 ? end - 4 : e; e < stop;
+	     e += 4, link += 4 * PAGE_SIZE) {
+		e[0].bits = link;
+		e[1].bits = link + 1 * PAGE_SIZE;
+		e[2].bits = link + 2 * PAGE_SIZE;
+		e[3].bits = link + 3 * PAGE_SIZE;
+	}
+	for (; e < end - 1; e++, link += PAGE_SIZE)
+		e->bits = link;
+	e->bits = bits | (db.free_head << PAGE_SHIFT);
+	db.free_head = first + 1;
+	db.nfree += count;
 }
 
 /*

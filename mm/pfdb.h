@@ -1,6 +1,6 @@
 /*
  * mm/pfdb.h - the page-frame database: one 8-byte entry per 4 KiB frame
- * of RAM (the seed's struct z_page_frame, packed).
+ * of RAM (Zephyr's struct z_page_frame, packed).
  *
  * Entry layout (struct page_frame.bits):
  *

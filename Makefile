@@ -4,6 +4,7 @@
 #   make image      build/efimm.img: GPT disk, one FAT32 ESP holding esp/
 #   make run        boot the image in QEMU/OVMF (MEM=, ARGS=, PAYLOAD=)
 #   make test       unit tests, fuzz smoke runs, QEMU boot tests
+#   make layers     the layer rules over the built objects (tools/check-layers.py)
 #   make bench      benchmarks (host and QEMU -icount)
 #   make payload SRC=path/test.c OUT=path/test.elf
 #
@@ -169,6 +170,13 @@ test:
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory fuzz
 	$(PYTHON) -m pytest -q -n 2 tests/boot $(PYTEST_ARGS)
+
+# The layer rules (order in tools/check-layers.py and README "Source
+# layout"): its fault-injection tests first, then the check of efimm.
+.PHONY: layers
+layers: all
+	$(PYTHON) -m pytest -q tests/tools
+	$(PYTHON) tools/check-layers.py $(BUILD)/efi-obj
 
 .PHONY: test-images
 test-images: all

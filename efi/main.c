@@ -7,7 +7,7 @@
  */
 #include "boot.h"
 #include "cmd/commands.h"
-#include "../machine/mmboot.h"
+#include "fw/mmboot_fw.h"
 #include "timing.h"
 
 #include "../lib/kstring.h"

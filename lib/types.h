@@ -1,11 +1,13 @@
 /*
  * lib/types.h - fixed-width types, address types and alignment helpers
- * shared by efi/, mm/, arch/ and the host tests.
+ * shared by every layer and the host tests.
  *
- * Physical and virtual addresses are different types (as in seL4):
- * paddr_t is a one-member struct, so passing a physical address where a
- * virtual one is expected (or doing arithmetic on it by accident) is a
- * compile error.  vaddr_t is an integer wide enough for a pointer.
+ * Physical and virtual addresses are different types: paddr_t is a
+ * one-member struct (the trick Linux uses for pte_t and pgprot_t), so
+ * passing a physical address where a virtual one is expected (or doing
+ * arithmetic on it by accident) is a compile error.  vaddr_t is an
+ * integer wide enough for a pointer.  Neither Zephyr nor seL4 does this:
+ * seL4's paddr_t and vptr_t are both word_t.
  */
 #ifndef LIB_TYPES_H
 #define LIB_TYPES_H

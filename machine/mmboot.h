@@ -1,36 +1,35 @@
 /*
- * machine/mmboot.h - bringing efimm's memory core up from the firmware's
- * memory map: the frame database, the kernel address space, and what
- * they need from the firmware (efimm's image sections, the framebuffer).
+ * machine/mmboot.h - bringing efimm's memory core up from a firmware
+ * memory map: the frame database and the kernel address space.
  *
- * Two moments:
- *   preview  while boot services run (`ptdump`, `frames`): the firmware
- *            owns free memory, so efimm takes a pool with AllocatePages
- *            and the database sees only that pool as free; the tables
- *            are built but never loaded;
- *   final    after ExitBootServices (`run`): every conventional and
- *            boot-services page is free (efi/cmd/cmd_run.c).
+ * One routine, mmboot_bring_up(), serves both moments; they differ only
+ * in where the map comes from and what an error does:
+ *   preview  while boot services run (`ptdump`, `frames`; efi/fw/mmboot_fw.c):
+ *            a fresh GetMemoryMap; the firmware owns free memory, so the
+ *            map is sanitised with efimm's pool as the only free part and
+ *            the tables are built but never loaded; an error is printed
+ *            and returned as an EFI status;
+ *   final    after ExitBootServices (`run`, machine/run.c): the map
+ *            ExitBootServices was called with, every conventional and
+ *            boot-services page free; an error panics (no caller is left).
+ * Nothing here calls the firmware: efi/ gathers what is needed from it
+ * (struct mmboot_layout, the map) and passes it in.
  */
-#ifndef EFI_MMBOOT_H
-#define EFI_MMBOOT_H
-
-#include "../efi/fw/efi.h"
+#ifndef MACHINE_MMBOOT_H
+#define MACHINE_MMBOOT_H
 
 #include "../mm/kas.h"
 #include "../mm/memmap.h"
 
-struct efi_memmap {
-	void *buf;
-	UINTN size, key, desc_size;
-	UINT32 desc_version;
-};
-
-/* GetMemoryMap into pool memory; free with efi_memmap_free. */
-EFI_STATUS efi_memmap_get(struct efi_memmap *m);
-void efi_memmap_free(struct efi_memmap *m);
-
 #define MMBOOT_MAX_RANGES   1024
 #define MMBOOT_MAX_EXTRA    256
+
+/* A firmware memory map: descriptors (mm/fwmap.h) desc_size bytes apart. */
+struct mmboot_map {
+	const void *buf;
+	size_t size;            /* bytes of descriptors */
+	size_t desc_size;
+};
 
 /* What kas_build needs, gathered while the firmware still answers. */
 struct mmboot_layout {
@@ -40,24 +39,32 @@ struct mmboot_layout {
 	size_t mat_entries;             /* of them from the attributes table */
 };
 
-/*
- * efimm's sections (from efi/efimm.lds), the GOP framebuffer, and the
- * runtime images' sections from the UEFI Memory Attributes Table (UEFI
- * 2.10, 4.6.4): a runtime driver keeps code and data in one RT_Code
- * range, so without the table efimm would have to map its data R+X (and
- * ResetSystem faults writing it) or its code RW (W+X).  Needs boot
- * services; the table is copied, since it may live in boot-services data.
- */
-void mmboot_layout_get(struct mmboot_layout *l);
+/* What mmboot_bring_up did. */
+struct mmboot_outcome {
+	const struct mem_range *ranges; /* the sanitised map */
+	size_t nranges;
+	const char *failed;             /* the step that failed, or NULL:
+					 * "memory map", "frame database" or
+					 * "kernel address space" */
+	uint64_t tsc_pfdb;              /* TSC when the frame database was done */
+};
 
 /*
- * Adds an uncached RW+NX extra for every descriptor of the map that is
- * not RAM and whose attributes lack write-back (EFI_MEMORY_WB), such as
- * a PCIe configuration window the firmware types Reserved: kas would
- * otherwise map it write-back by its type.
+ * Adds an uncached RW+NX extra for every descriptor of m that is not RAM
+ * and whose attributes lack write-back (FW_ATTR_WB), such as a PCIe
+ * configuration window the firmware types Reserved: kas would otherwise
+ * map it write-back by its type.
  */
-void mmboot_uc_extras(struct mmboot_layout *l, const void *map, UINTN size,
-		      UINTN desc_size);
+void mmboot_uc_extras(struct mmboot_layout *l, const struct mmboot_map *m);
+
+/*
+ * The memory bring-up: sanitises m (with o; NULL after ExitBootServices),
+ * adds m's uncached extras to l, fills the frame database and builds the
+ * kernel address space (not loaded into CR3).  Returns 0, or -errno with
+ * out->failed naming the step; prints nothing (the caller decides).
+ */
+int mmboot_bring_up(const struct mmboot_map *m, const struct memmap_opts *o,
+		    struct mmboot_layout *l, struct mmboot_outcome *out);
 
 /*
  * The ptdump range view of the tables at root under header, with the
@@ -66,20 +73,5 @@ void mmboot_uc_extras(struct mmboot_layout *l, const void *map, UINTN size,
  */
 uint64_t mmboot_ptdump_ranges(paddr_t root, const char *header,
 			      const struct mmboot_layout *l);
-
-/*
- * Builds the frame database and the kernel address space from the
- * sanitised ranges r[0..n).  Returns 0 or -errno (printed by the caller).
- */
-int mmboot_build(const struct mem_range *r, size_t n, const struct mmboot_layout *l);
-
-/*
- * The preview (once per efimm run; later calls return the cached
- * result).  Returns EFI_SUCCESS or an error after printing one line.
- */
-EFI_STATUS mmboot_preview(void);
-
-/* Gives the preview's pool back to the firmware (before efimm returns). */
-void mmboot_preview_release(void);
 
 #endif

@@ -7,7 +7,7 @@
  * memory (MAPPED, not PINNED).  paging.c tells it when a frame joins
  * (add) or leaves (remove) that set; select() names a victim without
  * removing it and says whether the victim's page is dirty - the dirty
- * state of the VICTIM, read from its own PTE (the seed's NRU returned the
+ * state of the VICTIM, read from its own PTE (Zephyr's NRU returned the
  * last frame scanned's).  Policies read and clear accessed bits through
  * arch_page_info_get(), which flushes the TLB entry it changes.
  *

@@ -1,15 +1,15 @@
 /*
- * mm/evict_nru.c - not recently used (the seed's policy, fixed).
+ * mm/evict_nru.c - not recently used (Zephyr's NRU policy, fixed).
  *
  * Classes by the PTE bits: 0 = not accessed, clean; 1 = not accessed,
  * dirty; 2 = accessed, clean; 3 = accessed, dirty.  A selection scans
- * the ring from just after the previous victim (the seed always started
+ * the ring from just after the previous victim (Zephyr always started
  * at the lowest frame, so it kept evicting the same few frames) and
  * takes the first frame of the lowest class, stopping at the first class
- * 0.  The seed cleared accessed bits from a timer; efimm has none, so
+ * 0.  Zephyr clears accessed bits from a timer; efimm has none, so
  * the scan clears the bit of each frame it reads (after classifying it):
  * the next scan sees only accesses since.  The dirty state returned is
- * the VICTIM's (the seed returned that of the last frame scanned).
+ * the VICTIM's (Zephyr returned that of the last frame scanned).
  * Cost: O(resident frames) per selection at worst.
  */
 #include "evict.h"

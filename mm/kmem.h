@@ -1,5 +1,5 @@
 /*
- * mm/kmem.h - the public memory-mapping API, under the seed's (Zephyr's)
+ * mm/kmem.h - the public memory-mapping API, under Zephyr's
  * names and flag values, completed with k_mem_unmap and full rollback.
  *
  * Every call returns a negative errno (lib/errno.h) on a failure the

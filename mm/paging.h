@@ -1,7 +1,7 @@
 /*
- * mm/paging.h - demand paging (efimm issue 5): the page-fault path,
+ * mm/paging.h - demand paging: the page-fault path,
  * lazy anonymous memory, eviction through a policy (mm/evict.h) into a
- * backing store (mm/swap.h), and the seed's paging API for payloads.
+ * backing store (mm/swap.h), and Zephyr's paging API for payloads.
  *
  * Page states, as the PTE of a pageable page records them:
  *   resident      present PTE -> a MAPPED, unpinned frame on the policy's
@@ -120,7 +120,7 @@ size_t paging_cached(void);
 /* Prints the statistics (the `paging=1` report). */
 void paging_stats_print(void);
 
-/* ---- the seed's API (Zephyr names); ranges as k_mem_map returned, or
+/* ---- Zephyr's paging API (its names); ranges as k_mem_map returned, or
  * payload image/stack pages: page-aligned, every page pageable.  Each
  * returns -ENOTSUP before paging_setup. --------------------------------- */
 

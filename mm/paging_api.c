@@ -1,5 +1,5 @@
 /*
- * mm/paging_api.c - the seed's paging calls (k_mem_page_out & co., API
+ * mm/paging_api.c - Zephyr's paging calls (k_mem_page_out & co., API
  * in mm/paging.h) and the statistics report, over the core in paging.c.
  *
  * Every range call first checks the whole range and changes nothing

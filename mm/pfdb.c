@@ -2,10 +2,8 @@
  * mm/pfdb.c - the page-frame database (layout and costs: see pfdb.h).
  */
 #include "../lib/assert.h"
-#include "../lib/console.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
-#include "../lib/printf.h"
 #include "arch_hooks.h"
 #include "pfdb.h"
 
@@ -14,7 +12,6 @@
 #define PFDB_MAX_FRAMES  (1ULL << 36)
 #define PFDB_ADDR_MASK   0x0000fffffffff000ULL
 #define PFDB_DIR_SHIFT   30          /* one directory entry per GiB */
-#define PFDB_ROW         64
 
 struct pfdb_seg {
 	uint64_t start, end;   /* physical, page-aligned */
@@ -74,15 +71,15 @@ static uint64_t pfdb_initial_flags(uint32_t state)
 	return state == MEM_EFIMM ? PFDB_PINNED : PFDB_RESERVED;
 }
 
-/* Fills segments and entries from the RAM ranges of r. */
-static void pfdb_fill(const struct mem_range *r, size_t n)
+/* Segments of the RAM ranges of r: one per run of adjacent ranges.
+ * O(ranges). */
+static void pfdb_fill_segments(const struct mem_range *r, size_t n)
 {
 	uint64_t idx = 0;
 
 	db.nseg = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct pfdb_seg *s = db.nseg ? &db.seg[db.nseg - 1] : NULL;
-		uint64_t flags = pfdb_initial_flags(r[i].state);
 
 		if (!memmap_type_is_ram(r[i].type))
 			continue;
@@ -92,9 +89,7 @@ static void pfdb_fill(const struct mem_range *r, size_t n)
 			s->first = idx;
 		}
 		s->end = r[i].end;
-		for (uint64_t p = r[i].start; p < r[i].end; p += PAGE_SIZE)
-			db.ent[idx++].bits = flags |
-				((uint64_t)(db.nseg - 1) << PFDB_SEG_SHIFT);
+		idx += (r[i].end - r[i].start) >> PAGE_SHIFT;
 	}
 }
 
@@ -110,18 +105,74 @@ static void pfdb_fill_dir(void)
 	}
 }
 
-/* Pushes every FREE frame, highest first, so allocation starts low. */
-static void pfdb_build_free_list(void)
+/*
+ * Writes the entries of [lo, hi) with bits; they end at entry *idx
+ * (exclusive), and *idx moves down to lo's entry.  FREE frames are put
+ * on the free list as they are written: frame i links to i + 1 (the
+ * link holds index + 1), the span's last frame to the old head, and the
+ * span's first frame becomes the head.  Filling all spans from the top
+ * down thus leaves the list ascending (allocation starts low) and builds
+ * the database in one pass, one store per frame; the loop writes four
+ * entries a round because this is the boot's per-frame cost.
+ */
+static void pfdb_fill_span(uint64_t lo, uint64_t hi, uint64_t bits,
+			   uint64_t *idx)
 {
+	uint64_t count = (hi - lo) >> PAGE_SHIFT, first = *idx - count;
+	struct page_frame *e = db.ent + first, *end = db.ent + *idx;
+	uint64_t link = bits | ((first + 2) << PAGE_SHIFT);
+
+	*idx = first;
+	if (!(bits & PFDB_FREE)) {
+		for (; e < end; e++)
+			e->bits = bits;
+		return;
+	}
+	if (!count)
+		return;
+	for (struct page_frame *stop = count > 4 ? end - 4 : e; e < stop;
+	     e += 4, link += 4 * PAGE_SIZE) {
+		e[0].bits = link;
+		e[1].bits = link + 1 * PAGE_SIZE;
+		e[2].bits = link + 2 * PAGE_SIZE;
+		e[3].bits = link + 3 * PAGE_SIZE;
+	}
+	for (; e < end - 1; e++, link += PAGE_SIZE)
+		e->bits = link;
+	e->bits = bits | (db.free_head << PAGE_SHIFT);
+	db.free_head = first + 1;
+	db.nfree += count;
+}
+
+/*
+ * Fills every entry from the RAM ranges of r, last frame first (see
+ * pfdb_fill_span); the database's own pages [own_lo, own_hi), which lie
+ * inside one FREE range, are PINNED instead.
+ */
+static void pfdb_fill_entries(const struct mem_range *r, size_t n,
+			      uint64_t own_lo, uint64_t own_hi)
+{
+	uint64_t idx = db.nframes;
+	size_t seg = db.nseg - 1;
+
 	db.free_head = 0;
 	db.nfree = 0;
-	for (uint64_t i = db.nframes; i-- > 0;) {
-		if (!(db.ent[i].bits & PFDB_FREE))
+	for (size_t i = n; i-- > 0;) {
+		uint64_t lo = r[i].start, hi = r[i].end, bits;
+
+		if (!memmap_type_is_ram(r[i].type))
 			continue;
-		db.ent[i].bits = (db.ent[i].bits & ~PFDB_ADDR_MASK) |
-				 (db.free_head << PAGE_SHIFT);
-		db.free_head = i + 1;
-		db.nfree++;
+		while (db.seg[seg].start > lo)
+			seg--;
+		bits = pfdb_initial_flags(r[i].state) |
+		       ((uint64_t)seg << PFDB_SEG_SHIFT);
+		if (own_lo >= lo && own_hi <= hi && own_lo < own_hi) {
+			pfdb_fill_span(own_hi, hi, bits, &idx);
+			pfdb_fill_span(own_lo, own_hi, PFDB_PINNED |
+				       ((uint64_t)seg << PFDB_SEG_SHIFT), &idx);
+			hi = own_lo;
+		}
+		pfdb_fill_span(lo, hi, bits, &idx);
 	}
 }
 
@@ -144,14 +195,9 @@ int pfdb_init(const struct mem_range *r, size_t n)
 	db.nframes = s.nframes;
 	db.ndir = s.ndir;
 	db.bytes = s.bytes;
-	pfdb_fill(r, n);
+	pfdb_fill_segments(r, n);
 	pfdb_fill_dir();
-	for (uint64_t p = base; p < base + s.bytes; p += PAGE_SIZE) {
-		struct page_frame *pf = pfdb_from_phys(PADDR(p));
-
-		pf->bits = (pf->bits & ~(uint64_t)PFDB_FLAGS_MASK) | PFDB_PINNED;
-	}
-	pfdb_build_free_list();
+	pfdb_fill_entries(r, n, base, base + s.bytes);
 	return 0;
 }
 
@@ -288,6 +334,16 @@ size_t pfdb_overhead_bytes(void)
 	return db.bytes;
 }
 
+bool pfdb_segment(size_t s, struct pfdb_span *out)
+{
+	if (s >= db.nseg)
+		return false;
+	*out = (struct pfdb_span){ .start = PADDR(db.seg[s].start),
+				   .end = PADDR(db.seg[s].end),
+				   .first = db.seg[s].first };
+	return true;
+}
+
 void pfdb_foreach(pfdb_foreach_fn fn, void *ctx)
 {
 	for (size_t s = 0; s < db.nseg; s++) {
@@ -297,115 +353,4 @@ void pfdb_foreach(pfdb_foreach_fn fn, void *ctx)
 			fn(&db.ent[sg->first + ((p - sg->start) >> PAGE_SHIFT)],
 			   PADDR(p), ctx);
 	}
-}
-
-/* The dump character of a frame and its colour, by precedence. */
-static char pfdb_char(uint32_t f, enum con_color *color)
-{
-	static const struct { uint32_t flag; char c; enum con_color color; } t[] = {
-		{ PFDB_RESERVED, 'R', CON_CYAN },
-		{ PFDB_BUSY,     'B', CON_MAGENTA },
-		{ PFDB_PINNED,   'P', CON_YELLOW },
-		{ PFDB_FREE,     '.', CON_GREY },
-		{ PFDB_MAPPED,   'M', CON_DEFAULT },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
-		if (f & t[i].flag) {
-			*color = t[i].color;
-			return t[i].c;
-		}
-	}
-	*color = CON_RED;
-	return '?';
-}
-
-static void pfdb_count_one(struct page_frame *pf, paddr_t phys, void *ctx)
-{
-	struct pfdb_counts *c = ctx;
-	enum con_color color;
-
-	UNUSED(phys);
-	c->total++;
-	switch (pfdb_char(pfdb_flags(pf), &color)) {
-	case 'R': c->reserved++; break;
-	case 'B': c->busy++; break;
-	case 'P': c->pinned++; break;
-	case '.': c->free++; break;
-	case 'M': c->mapped++; break;
-	default: c->other++; break;
-	}
-}
-
-void pfdb_counts(struct pfdb_counts *c)
-{
-	memset(c, 0, sizeof(*c));
-	pfdb_foreach(pfdb_count_one, c);
-}
-
-/* Prints one row of the dump, switching colour only when it changes. */
-static void pfdb_print_row(const char *row, const uint8_t *colors, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		size_t j = i;
-
-		while (j < len && colors[j] == colors[i])
-			j++;
-		con_color((enum con_color)colors[i]);
-		con_write(row + i, j - i);
-		i = j;
-	}
-	con_color(CON_DEFAULT);
-	con_write("\n", 1);
-}
-
-static void pfdb_flush_repeats(size_t *repeats)
-{
-	if (*repeats)
-		kprintf("  ... %zu identical rows\n", *repeats);
-	*repeats = 0;
-}
-
-static void pfdb_dump_segment(const struct pfdb_seg *sg)
-{
-	char row[PFDB_ROW], prev[PFDB_ROW];
-	uint8_t colors[PFDB_ROW];
-	size_t nframes = (sg->end - sg->start) >> PAGE_SHIFT, repeats = 0;
-
-	kprintf("Physical memory from 0x%llx to 0x%llx\n",
-		(unsigned long long)sg->start, (unsigned long long)sg->end);
-	for (size_t r = 0; r < nframes; r += PFDB_ROW) {
-		size_t len = MIN(PFDB_ROW, nframes - r);
-
-		for (size_t i = 0; i < len; i++) {
-			enum con_color c;
-
-			row[i] = pfdb_char(pfdb_flags(&db.ent[sg->first + r + i]), &c);
-			colors[i] = (uint8_t)c;
-		}
-		if (r > 0 && len == PFDB_ROW && memcmp(row, prev, len) == 0) {
-			repeats++;
-			continue;
-		}
-		pfdb_flush_repeats(&repeats);
-		pfdb_print_row(row, colors, len);
-		memcpy(prev, row, len);
-	}
-	pfdb_flush_repeats(&repeats);
-}
-
-void pfdb_dump(void)
-{
-	struct pfdb_counts c;
-
-	kprintf("Legend: R reserved, B busy, P pinned, . free, M mapped, "
-		"? allocated; 64 frames of 4 KiB per row\n");
-	for (size_t s = 0; s < db.nseg; s++)
-		pfdb_dump_segment(&db.seg[s]);
-	pfdb_counts(&c);
-	kprintf("frames: %zu total, %zu free, %zu mapped, %zu pinned, "
-		"%zu busy, %zu reserved, %zu other\n", c.total, c.free,
-		c.mapped, c.pinned, c.busy, c.reserved, c.other);
 }

@@ -1,6 +1,6 @@
 /*
  * mm/pfdb.h - the page-frame database: one 8-byte entry per 4 KiB frame
- * of RAM (the seed's struct z_page_frame, packed).
+ * of RAM (Zephyr's struct z_page_frame, packed).
  *
  * Entry layout (struct page_frame.bits):
  *
@@ -110,8 +110,18 @@ vaddr_t pfdb_va(const struct page_frame *pf);
 size_t pfdb_free_count(void);
 size_t pfdb_frame_count(void);
 size_t pfdb_overhead_bytes(void);
-/* Counts frames by the dump's precedence (R > B > P > . > M). O(frames). */
+/* Counts frames by the dump's precedence (R > B > P > . > M). O(frames).
+ * (mm/pfdb_dump.c, like pfdb_dump.) */
 void pfdb_counts(struct pfdb_counts *c);
+
+/* A segment: physically contiguous RAM [start, end) whose frames have
+ * the dense indexes first .. first + (end - start) / 4 KiB - 1. */
+struct pfdb_span {
+	paddr_t start, end;
+	size_t first;
+};
+/* Segment s, in physical order; false past the last one. */
+bool pfdb_segment(size_t s, struct pfdb_span *out);
 
 /* Calls fn for every frame, in physical order. */
 typedef void (*pfdb_foreach_fn)(struct page_frame *pf, paddr_t phys, void *ctx);

@@ -162,7 +162,7 @@ uint64_t ptdump_wx_count(paddr_t root)
 
 /* ---- grid view ---------------------------------------------------------- */
 
-/* The seed's letter for an entry: permission class, uppercase if user. */
+/* Zephyr's (x86_mmu.c) letter for an entry: permission class, uppercase if user. */
 static char ptdump_code(int level, uint64_t e)
 {
 	char c;

@@ -5,7 +5,7 @@
  *
  *   ptdump_ranges  runs of identical attributes, one line each, with
  *                  region markers and the W+X audit line;
- *   ptdump_grid    the seed's per-table 64-column character grid;
+ *   ptdump_grid    Zephyr's (x86_mmu.c) per-table 64-column character grid;
  *   ptdump_walk    one address, level by level (fault report, `ptdump ADDR`);
  *   ptdump_wx_count  the W+X audit alone.
  *

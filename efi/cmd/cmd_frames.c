@@ -1,5 +1,5 @@
 /*
- * efi/cmd/cmd_frames.c - `frames`: the page-frame database as the seed's
+ * efi/cmd/cmd_frames.c - `frames`: the page-frame database as Zephyr's
  * grid, with the count of frames in each state.
  *
  * While boot services run, free RAM belongs to the firmware, so it shows
@@ -7,7 +7,7 @@
  * frame database and page tables built in it are pinned ('P').
  */
 #include "commands.h"
-#include "../../machine/mmboot.h"
+#include "../fw/mmboot_fw.h"
 
 #include "../../lib/printf.h"
 #include "../../mm/pfdb.h"

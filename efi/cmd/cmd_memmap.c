@@ -3,7 +3,7 @@
  */
 #include "commands.h"
 #include "../../pure/memmap_fmt.h"
-#include "../../machine/mmboot.h"
+#include "../fw/mmboot_fw.h"
 
 #include "../../lib/kstring.h"
 #include "../../lib/printf.h"

@@ -7,7 +7,7 @@
  * starts with a header line naming whose tables they are.
  */
 #include "commands.h"
-#include "../../machine/mmboot.h"
+#include "../fw/mmboot_fw.h"
 
 #include "../../arch/x86_64/cpu.h"
 #include "../../arch/x86_64/ptdump.h"

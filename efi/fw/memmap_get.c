@@ -1,7 +1,7 @@
 /*
  * efi/fw/memmap_get.c - fetching the firmware's memory map.
  */
-#include "../../machine/mmboot.h"
+#include "mmboot_fw.h"
 
 EFI_STATUS efi_memmap_get(struct efi_memmap *m)
 {

@@ -7,7 +7,7 @@
  * argv[0] is the payload's path as given to `run`, argv[argc] is NULL.
  * Returning from main is efimm_exit(return value).
  *
- * Memory calls keep the names of the seed API (Zephyr's k_mem_*) and
+ * Memory calls keep the names of Zephyr's API (k_mem_*) and
  * efimm's flag and errno values; a call that fails returns a negative
  * errno (ENOMEM, EINVAL, ...) unless it says otherwise.  A call whose
  * service the running efimm does not offer yet returns -ENOSYS.  A
@@ -68,7 +68,7 @@ int efimm_parse_int(const char *s, long *out);
 /* Anonymous memory (size a non-zero multiple of PAGE_SIZE) with a guard
  * page on each side; zeroed unless K_MEM_MAP_UNINIT.  Cache modes other
  * than WB, WT and NONE are -EINVAL.  Returns the address
- * or NULL (the seed's API); efimm_mem_map() gives the errno instead. */
+ * or NULL (as in Zephyr); efimm_mem_map() gives the errno instead. */
 void *k_mem_map(size_t size, uint32_t flags);
 int efimm_mem_map(size_t size, uint32_t flags, void **addr);
 /* Unmaps exactly what k_mem_map returned: 0 or -EINVAL. */
@@ -82,7 +82,7 @@ size_t k_mem_free_get(void);
 int k_mem_translate(const void *addr, uint64_t *phys, uint32_t *flags);
 
 /*
- * Demand paging (the seed's calls; -ENOSYS when efimm lacks them).
+ * Demand paging (Zephyr's calls; -ENOSYS when efimm lacks them).
  * Ranges: page-aligned, inside a k_mem_map region or the payload's own
  * image/stack.  page_out: 0, -ENOMEM (the store cannot take them: nothing
  * changed), -EBUSY (a page is pinned), -EINVAL.  page_in/pin: 0, -ENOMEM,

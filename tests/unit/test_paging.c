@@ -426,7 +426,7 @@ START_TEST(policies_keep_data)
 }
 END_TEST
 
-/* The seed's NRU defects: it returned the dirty bit of the last frame
+/* Zephyr's NRU defects: it returned the dirty bit of the last frame
  * scanned, and kept picking the lowest frame.  select() must report its
  * victim's own dirty bit, and successive victims must differ. */
 START_TEST(nru_returns_victim_dirty_and_moves_on)

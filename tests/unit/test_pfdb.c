@@ -153,6 +153,52 @@ START_TEST(free_list_drains_and_refills)
 }
 END_TEST
 
+/*
+ * The database is built in one pass from the top frame down: the free
+ * list must still hand frames out in ascending order across ranges and
+ * segments, skip pinned and reserved frames, and the database's own
+ * pages (top of the largest FREE range, below free frames of the same
+ * range) must be PINNED and map back to their own addresses.
+ */
+START_TEST(one_pass_build_free_list_ascends)
+{
+	static const struct mem_range map[] = {
+		{ 0x0, 0x10000, FW_CONVENTIONAL, MEM_FREE },
+		{ 0x10000, 0x20000, FW_LOADER_DATA, MEM_EFIMM },
+		{ 0x20000, 0x200000, FW_CONVENTIONAL, MEM_FREE },
+		{ 0x200000, 0x210000, FW_RT_DATA, MEM_RESERVED },
+		{ 0x1000000, 0x1010000, FW_CONVENTIONAL, MEM_FREE },
+	};
+	uint64_t own_lo, prev = 0, want_free;
+	size_t got = 0;
+	struct page_frame *pf;
+
+	host_physmem_reset();
+	ck_assert_int_eq(pfdb_init(map, ARRAY_SIZE(map)), 0);
+	own_lo = 0x200000 - pfdb_overhead_bytes();
+	want_free = (0x10000 + 0x1e0000 + 0x10000 - pfdb_overhead_bytes()) / PAGE_SIZE;
+	ck_assert_uint_eq(pfdb_free_count(), want_free);
+	for (uint64_t p = own_lo; p < 0x200000; p += PAGE_SIZE) {
+		pf = pfdb_from_phys(PADDR(p));
+		ck_assert_uint_eq(pfdb_flags(pf), PFDB_PINNED);
+		ck_assert_uint_eq(paddr_raw(pfdb_to_phys(pf)), p);
+	}
+	ck_assert_uint_eq(pfdb_flags(pfdb_from_phys(PADDR(own_lo - PAGE_SIZE))),
+			  PFDB_FREE);
+	while ((pf = pfdb_alloc()) != NULL) {
+		uint64_t p = paddr_raw(pfdb_to_phys(pf));
+
+		if (got++)
+			ck_assert_uint_gt(p, prev);
+		ck_assert(p < 0x10000 || (p >= 0x20000 && p < own_lo) ||
+			  (p >= 0x1000000 && p < 0x1010000));
+		prev = p;
+	}
+	ck_assert_uint_eq(got, want_free);
+	ck_assert_uint_eq(prev, 0x100f000);
+}
+END_TEST
+
 START_TEST(mapped_pinned_flags)
 {
 	struct page_frame *pf;
@@ -238,6 +284,7 @@ static Suite *pfdb_suite(void)
 	tcase_add_test(tc, phys_frame_round_trip);
 	tcase_add_test(tc, initial_states);
 	tcase_add_test(tc, free_list_drains_and_refills);
+	tcase_add_test(tc, one_pass_build_free_list_ascends);
 	tcase_add_test(tc, mapped_pinned_flags);
 	tcase_add_test_raise_signal(tc, freeing_reserved_frame_dies, SIGABRT);
 	tcase_add_test(tc, no_room_for_database);

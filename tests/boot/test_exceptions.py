@@ -1,7 +1,7 @@
-"""Boot tests of taking the machine over (efi/fw/exitbs.c, arch/x86_64/
-gdt.c idt.c isr.S trap.c cpu_setup_hw.c serial_hw.c, efi/fw/fbcon.c):
-`fault KIND` leaves boot services, loads efimm's GDT/TSS/IDT, then
-faults on purpose; every kind must end in the fatal report and a real
+"""Boot tests of CPU exceptions inside efimm and their fatal report
+(efi/cmd/cmd_fault.c, efi/fw/exitbs.c, arch/x86_64/gdt.c idt.c isr.S
+trap.c cpu_setup_hw.c serial_hw.c, efi/fw/fbcon.c): `fault KIND` leaves
+boot services, loads efimm's GDT/TSS/IDT, then faults on purpose; every kind must end in the fatal report and a real
 power-off (status line, QEMU exits on its own: with -no-reboot a triple
 fault would end QEMU without a status line)."""
 import re

@@ -173,3 +173,25 @@ const char *cmdline_skip_word(const char *line)
 	take_word(&line, NULL, &why);
 	return line;
 }
+
+const char *cmdline_after_progname(const char *line)
+{
+	char word[CMDLINE_MAX_LEN];
+	const char *s = line, *why;
+	char *d = word;
+
+	if (strlen(line) >= CMDLINE_MAX_LEN)
+		return line;
+	while (is_blank(*s))
+		s++;
+	if (take_word(&s, &d, &why) || !cmdline_is_progname(word))
+		return line;
+	return s;
+}
+
+int cmdline_is_blank(const char *line)
+{
+	while (is_blank(*line))
+		line++;
+	return *line == '\0';
+}

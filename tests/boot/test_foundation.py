@@ -93,3 +93,29 @@ def test_shell_passes_arguments_and_sees_status(efimm_boot):
     assert "efimm: unknown command 'no such'" in res.text
     # this Shell shows the error code without the EFI error bit
     assert "lasterror=0x2\n" in res.text
+
+
+BAD_LINES = [
+    ("toomany", "help;" * 16 + ";", "efimm: bad command line: too many commands"),
+    ("empty", ";", "efimm: bad command line: empty command"),
+    ("toolong", "memmap " + "x" * 2100, "efimm: command line too long"),
+]
+
+
+def test_shell_refuses_bad_command_lines(efimm_boot):
+    """From the Shell: 16 commands and one more ';' (the splitter wrote past
+    its command array), a lone ';' and a 2,100-character line each get one
+    error line and EFI_INVALID_PARAMETER, never the config's default entry."""
+    import os
+    efi = os.path.join(os.path.dirname(__file__), "..", "..", "build", "efimm.efi")
+    script = "@echo -off\r\nfs0:\r\n"
+    for name, line, _ in BAD_LINES:
+        script += f"\\efimm.efi {line}\r\necho \"{name}=%lasterror%\"\r\n"
+    script += "reset -s\r\n"
+    res = efimm_boot(files={"efimm.efi": efi, "startup.nsh": script.encode()},
+                     drop=["EFI/BOOT/BOOTX64.EFI"], timeout=150)
+    assert not res.timed_out, "the Shell never powered off"
+    assert "efimm: booting entry" not in res.text
+    for name, _, msg in BAD_LINES:
+        assert msg in res.text, name
+        assert f"{name}=0x2\n" in res.text, name

@@ -116,6 +116,27 @@ START_TEST(ucs2_options)
 }
 END_TEST
 
+/* What efi/main.c runs from the Shell's LoadOptions: the program name
+ * goes, and what is left decides between a command line and the config
+ * (a lone ';' is a command line, and an error, not "no arguments"). */
+START_TEST(progname_dropped)
+{
+	const char *rest;
+
+	ck_assert_str_eq(cmdline_after_progname("fs0:\\efimm.efi memmap"), " memmap");
+	ck_assert_str_eq(cmdline_after_progname(" \"fs0:\\my dir\\efimm.efi\" ;"), " ;");
+	ck_assert_str_eq(cmdline_after_progname("memmap --sorted"), "memmap --sorted");
+	ck_assert_str_eq(cmdline_after_progname("\"open"), "\"open");
+	ck_assert_str_eq(cmdline_after_progname(""), "");
+	rest = cmdline_after_progname("fs0:\\efimm.efi ;");
+	ck_assert_int_eq(cmdline_is_blank(rest), 0);
+	rest = cmdline_after_progname("EFIMM.EFI \t ");
+	ck_assert_int_eq(cmdline_is_blank(rest), 1);
+	ck_assert_int_eq(cmdline_is_blank(""), 1);
+	ck_assert_int_eq(cmdline_is_blank(";"), 0);
+}
+END_TEST
+
 static Suite *cmdline_suite(void)
 {
 	Suite *s = suite_create("cmdline");
@@ -125,6 +146,7 @@ static Suite *cmdline_suite(void)
 	tcase_add_test(tc, split_hostile);
 	tcase_add_test(tc, split_too_many_commands);
 	tcase_add_test(tc, ucs2_options);
+	tcase_add_test(tc, progname_dropped);
 	suite_add_tcase(s, tc);
 	return s;
 }

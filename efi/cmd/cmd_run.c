@@ -104,7 +104,7 @@ static EFI_STATUS load_file(struct run_req *rq)
 
 	if (EFI_ERROR(s)) {
 		kprintf("efimm: %s: cannot read: %s\n", rq->path,
-			s == EFI_NOT_FOUND ? "no such file" : efi_status_name(s));
+			efi_file_error(s, rq->file_size, RUN_MAX_FILE, why, sizeof(why)));
 		return s;
 	}
 	elf_limits_default(&lim);

@@ -239,9 +239,10 @@ static EFI_STATUS start_image(const char *path, EFI_HANDLE child, int argc,
 EFI_STATUS cmd_chainload(int argc, char **argv)
 {
 	const char *path = argv[1];
+	char why[80];
 	EFI_HANDLE child;
 	void *buf;
-	UINTN size;
+	UINTN size = 0;
 	EFI_STATUS s;
 
 	if (argc < 2)
@@ -252,7 +253,8 @@ EFI_STATUS cmd_chainload(int argc, char **argv)
 	if (s == EFI_NOT_FOUND)
 		return fail(s, path, "not found");
 	if (EFI_ERROR(s))
-		return fail(s, path, "cannot read: %s", efi_status_name(s));
+		return fail(s, path, "cannot read: %s",
+			    efi_file_error(s, size, CHAINLOAD_MAX_SIZE, why, sizeof(why)));
 	s = check_pe(path, buf, size);
 	if (!EFI_ERROR(s))
 		s = load_image(path, buf, size, &child);

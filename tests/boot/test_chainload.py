@@ -85,3 +85,10 @@ def test_refused_images(efimm_boot, data, line, status):
     assert "chainloaded image exited" not in res.text
     assert "argecho:" not in res.text
     assert res.status == status
+
+
+def test_chainload_of_a_directory_says_so(efimm_boot):
+    res = efimm_boot(args="chainload efimm/payloads")
+    assert ("efimm: chainload: efimm/payloads: cannot read: is a directory, "
+            "not a file" in res.text)
+    assert res.status == 15    # EFI_ACCESS_DENIED

@@ -119,3 +119,34 @@ def test_shell_refuses_bad_command_lines(efimm_boot):
     for name, _, msg in BAD_LINES:
         assert msg in res.text, name
         assert f"{name}=0x2\n" in res.text, name
+
+
+def test_config_too_large_says_so(efimm_boot):
+    """A 70 KiB config: the read refused it with a bare EFI_BAD_BUFFER_SIZE."""
+    res = efimm_boot(config="timeout 0\n" + "#" * (70 * 1024 - 11) + "\n",
+                     stop_on=b"(EFI_BAD_BUFFER_SIZE)")
+    assert ("efimm: \\efimm\\efimm.conf: cannot read: file too large: "
+            "71680 bytes, the limit is 64 KiB") in res.text
+    assert "efimm: booting entry" not in res.text
+
+
+def test_config_with_utf8_bom_boots(efimm_boot):
+    """Editors may start the file with a byte-order mark; it was read as
+    part of the first keyword ("unknown keyword '?timeout'")."""
+    res = efimm_boot(config="\ufefftimeout 0\r\nentry t \"test\" help ; poweroff\r\n")
+    assert "unknown keyword" not in res.text
+    assert "efimm: booting entry 't'" in res.text
+    assert res.status == 0
+
+
+def test_empty_config_says_no_entries(efimm_boot):
+    res = efimm_boot(config="# nothing here\n", stop_on=b"(EFI_LOAD_ERROR)")
+    assert "efimm: \\efimm\\efimm.conf: no entries\n" in res.text
+
+
+def test_run_of_a_directory_says_so(efimm_boot):
+    """`run` of a directory said "no such file"."""
+    res = efimm_boot(args="run efimm/payloads")
+    assert ("efimm: efimm/payloads: cannot read: is a directory, not a file"
+            in res.text)
+    assert res.status == 15    # EFI_ACCESS_DENIED

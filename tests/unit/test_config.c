@@ -43,7 +43,7 @@ START_TEST(config_bad)
 	char bin[] = "timeout 1\nentry a b c\0x\n";
 	char err[100];
 
-	expect_config_error("", "no entry");
+	expect_config_error("", "no entries");
 	expect_config_error("bogus 1\n", "line 1: unknown keyword 'bogus'");
 	expect_config_error("timeout x\nentry a b c\n", "timeout must be");
 	expect_config_error("timeout 99999\nentry a b c\n", "timeout must be");
@@ -57,6 +57,49 @@ START_TEST(config_bad)
 }
 END_TEST
 
+/* An editor's UTF-8 byte-order mark before the first keyword is not part
+ * of it (it was read as "unknown keyword '\xEF\xBB\xBFtimeout'"). */
+START_TEST(config_utf8_bom)
+{
+	static const char text[] = "\xEF\xBB\xBF" "timeout 3\r\nentry a \"A\" help\r\n";
+	char err[100];
+
+	ck_assert_int_eq(config_parse(text, strlen(text), &cfg, err, sizeof(err)), 0);
+	ck_assert_int_eq(cfg.timeout, 3);
+	ck_assert_str_eq(cfg.entries[0].name, "a");
+	expect_config_error("timeout 3\n\xEF\xBB\xBF" "entry a A help\n",
+			    "line 2: unknown keyword");
+}
+END_TEST
+
+/* Errors about the whole file carry no line number (it said "line 0"),
+ * and a field too long names itself and the limit (it said "entry name
+ * 'too long'"). */
+START_TEST(config_messages_name_the_problem)
+{
+	char err[120], big[CONFIG_MAX_SIZE + 2];
+
+	ck_assert_int_eq(config_parse("", 0, &cfg, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "no entries");
+	ck_assert_int_eq(config_parse("# only a comment\n", 17, &cfg, err,
+				      sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "no entries");
+	ck_assert_int_eq(config_parse("entry a t x\ndefault b\n", 22, &cfg, err,
+				      sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "default names no entry: 'b'");
+	ck_assert_int_eq(config_parse("entry a_very_long_entry_name_of_40_characters t x\n",
+				      51, &cfg, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "line 1: entry name 'a_very_long_entr...' too long "
+			      "(max 31 characters)");
+	expect_config_error("entry a \"an entry title that is longer than the"
+			    " eighty characters that a menu row can show on a screen\" x\n",
+			    "line 1: entry title 'an entry title t...' too long (max 79");
+	memset(big, '#', sizeof(big));
+	ck_assert_int_eq(config_parse(big, sizeof(big), &cfg, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "too large: 65538 bytes, the limit is 65536 (64 KiB)");
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -64,6 +107,8 @@ static Suite *config_suite(void)
 
 	tcase_add_test(tc, config_good);
 	tcase_add_test(tc, config_bad);
+	tcase_add_test(tc, config_utf8_bom);
+	tcase_add_test(tc, config_messages_name_the_problem);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -13,11 +13,12 @@ static EFI_STATUS load_config(struct config *cfg)
 {
 	char err[120];
 	void *text;
-	UINTN size;
+	UINTN size = 0;
 	EFI_STATUS s = efi_file_read(CONFIG_PATH, CONFIG_MAX_SIZE, &text, &size);
 
 	if (EFI_ERROR(s)) {
-		kprintf("efimm: %s: cannot read: %s\n", CONFIG_PATH, efi_status_name(s));
+		kprintf("efimm: %s: cannot read: %s\n", CONFIG_PATH,
+			efi_file_error(s, size, CONFIG_MAX_SIZE, err, sizeof(err)));
 		return s;
 	}
 	if (config_parse(text, size, cfg, err, sizeof(err))) {

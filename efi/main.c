@@ -10,6 +10,7 @@
 #include "fw/mmboot_fw.h"
 #include "timing.h"
 
+#include "../lib/errno.h"
 #include "../lib/kstring.h"
 #include "../lib/printf.h"
 
@@ -17,38 +18,38 @@ EFI_HANDLE efi_image;
 uint64_t timing_entry;
 
 /*
- * Extracts the command line from LoadOptions into line.  Returns 1 if
- * there is one, 0 if efimm got none (no options, binary options, or
- * only the Shell's program name).
+ * Extracts the command line from LoadOptions into line (size bytes) and
+ * drops the Shell's program name.  Returns EFI_SUCCESS with *given set
+ * to 1 if there is a command line, 0 if efimm got none (no options,
+ * binary options from a firmware boot entry, or only the program name);
+ * EFI_INVALID_PARAMETER after one line when the text is longer than
+ * line can hold.  Anything else, a lone ';' included, is a command line
+ * and cmd_run_line judges it.
  */
-static int get_cmdline(char *line, size_t size)
+static EFI_STATUS get_cmdline(char *line, size_t size, int *given)
 {
 	EFI_LOADED_IMAGE *li;
-	struct cmd_seq *probe;
-	const char *why;
-	int n, has_args;
+	const char *rest;
+	int n;
 
+	*given = 0;
 	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, efi_image,
 					&LoadedImageProtocol, (void **)&li)))
-		return 0;
+		return EFI_SUCCESS;
 	if (!li->LoadOptions || li->LoadOptionsSize < 2)
-		return 0;
+		return EFI_SUCCESS;
 	n = cmdline_from_ucs2(li->LoadOptions, li->LoadOptionsSize, line, size);
-	if (n <= 0)
-		return 0;
-	probe = AllocatePool(sizeof(*probe));
-	if (!probe)
-		return 1;
-	has_args = 1;
-	if (cmdline_split(line, probe, &why) == 0 && probe->ncmds > 0 &&
-	    cmdline_is_progname(probe->cmds[0].argv[0])) {
-		const char *rest = cmdline_skip_word(line);
-
-		memmove(line, rest, strlen(rest) + 1);
-		has_args = probe->cmds[0].argc > 1 || probe->ncmds > 1;
+	if (n == -E2BIG) {
+		kprintf("efimm: command line too long (the limit is %u characters)\n",
+			(unsigned int)size - 1);
+		return EFI_INVALID_PARAMETER;
 	}
-	FreePool(probe);
-	return has_args;
+	if (n <= 0)
+		return EFI_SUCCESS;
+	rest = cmdline_after_progname(line);
+	memmove(line, rest, strlen(rest) + 1);
+	*given = !cmdline_is_blank(line);
+	return EFI_SUCCESS;
 }
 
 /* gnu-efi's crt0 calls this with the SysV convention (not EFIAPI). */
@@ -56,6 +57,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	static char line[CMDLINE_MAX_LEN];
 	EFI_STATUS s;
+	int given;
 
 	timing_entry = timing_tsc();
 	InitializeLib(image, systab);
@@ -67,10 +69,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	efi_con_init();
 	/* The firmware's 5-minute watchdog would reset long runs. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
-	if (get_cmdline(line, sizeof(line)))
-		s = cmd_run_line(line);
-	else
-		s = boot_from_config();
+	s = get_cmdline(line, sizeof(line), &given);
+	if (!EFI_ERROR(s))
+		s = given ? cmd_run_line(line) : boot_from_config();
 	mmboot_preview_release();
 	if (EFI_ERROR(s))
 		kprintf("efimm: exit status %d (%s)\n", efi_status_exit_code(s),

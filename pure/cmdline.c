@@ -83,10 +83,18 @@ static int take_word(const char **sp, char **dp, const char **why)
 	return 0;
 }
 
+/* Closes the command being built at a ';' (or the end of the line).
+ * Checks the count first: after CMDLINE_MAX_CMDS commands there is no
+ * slot to close, and cmds[ncmds] would lie outside the array. */
 static int end_command(struct cmd_seq *seq, const char **why)
 {
-	struct cmd *c = &seq->cmds[seq->ncmds];
+	struct cmd *c;
 
+	if (seq->ncmds == CMDLINE_MAX_CMDS) {
+		*why = "too many commands";
+		return -E2BIG;
+	}
+	c = &seq->cmds[seq->ncmds];
 	if (c->argc == 0) {
 		*why = "empty command before ';'";
 		return -EINVAL;
@@ -164,4 +172,26 @@ const char *cmdline_skip_word(const char *line)
 		line++;
 	take_word(&line, NULL, &why);
 	return line;
+}
+
+const char *cmdline_after_progname(const char *line)
+{
+	char word[CMDLINE_MAX_LEN];
+	const char *s = line, *why;
+	char *d = word;
+
+	if (strlen(line) >= CMDLINE_MAX_LEN)
+		return line;
+	while (is_blank(*s))
+		s++;
+	if (take_word(&s, &d, &why) || !cmdline_is_progname(word))
+		return line;
+	return s;
+}
+
+int cmdline_is_blank(const char *line)
+{
+	while (is_blank(*line))
+		line++;
+	return *line == '\0';
 }

@@ -50,6 +50,16 @@ int cmdline_split(const char *line, struct cmd_seq *seq, const char **why);
 const char *cmdline_skip_word(const char *line);
 
 /*
+ * Returns line after its first word if that word is the UEFI Shell's
+ * program name (cmdline_is_progname, quotes removed), else line itself.
+ * A line of CMDLINE_MAX_LEN bytes or more is returned unchanged.
+ */
+const char *cmdline_after_progname(const char *line);
+
+/* Returns 1 if line holds nothing but blanks. */
+int cmdline_is_blank(const char *line);
+
+/*
  * The UEFI Shell passes the program's own path as the first word
  * ("fs0:\efimm.efi memmap"); the firmware's boot manager does not.
  * Returns 1 if word looks like that path (ends in ".efi", any case, or

@@ -8,6 +8,7 @@
 #include "../lib/printf.h"
 
 #define LINE_MAX 600
+#define UTF8_BOM "\xEF\xBB\xBF"   /* editors on Windows start files with it */
 
 struct cursor {
 	const char *s;
@@ -20,6 +21,24 @@ static int fail(struct cursor *c, const char *what, const char *arg)
 {
 	ksnprintf(c->err, c->errlen, "line %d: %s%s%s%s", c->lineno, what,
 		  arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+	return -EINVAL;
+}
+
+/* An error about the whole file: no line number to give. */
+static int fail_file(struct cursor *c, const char *what, const char *arg)
+{
+	ksnprintf(c->err, c->errlen, "%s%s%s%s", what, arg ? " '" : "",
+		  arg ? arg : "", arg ? "'" : "");
+	return -EINVAL;
+}
+
+/* "line N: entry name 'START...' too long (max M characters)": names
+ * the field by its first characters, since it did not fit. */
+static int fail_too_long(struct cursor *c, const char *what, const char *start,
+			 size_t max)
+{
+	ksnprintf(c->err, c->errlen, "line %d: %s '%.16s...' too long (max %u characters)",
+		  c->lineno, what, start, (unsigned int)max);
 	return -EINVAL;
 }
 
@@ -44,7 +63,7 @@ static int read_field(struct cursor *c, const char **sp, char *out,
 	}
 	for (; *s && *s != stop && (stop == '"' || *s != '\t'); s++) {
 		if (n + 1 >= outsz)
-			return fail(c, what, "too long");
+			return fail_too_long(c, what, s - n, outsz - 1);
 		out[n++] = *s;
 	}
 	if (stop == '"' && *s != '"')
@@ -93,8 +112,12 @@ static int parse_entry(struct cursor *c, const char *rest, struct config *cfg)
 	rest = skip_blanks(rest);
 	if (!*rest)
 		return fail(c, "entry has no command:", e->name);
-	if (str_copy(e->cmdline, rest, sizeof(e->cmdline)) >= sizeof(e->cmdline))
-		return fail(c, "command too long in entry", e->name);
+	if (str_copy(e->cmdline, rest, sizeof(e->cmdline)) >= sizeof(e->cmdline)) {
+		ksnprintf(c->err, c->errlen,
+			  "line %d: command too long in entry '%s' (max %d characters)",
+			  c->lineno, e->name, CONFIG_CMD_LEN - 1);
+		return -EINVAL;
+	}
 	e->line = c->lineno;
 	cfg->nentries++;
 	return 0;
@@ -131,7 +154,7 @@ static int next_line(struct cursor *c, const char *end, char *buf)
 		if (*c->s == '\r')
 			continue;
 		if (n + 1 >= LINE_MAX)
-			return fail(c, "line too long", NULL);
+			return fail(c, "line too long (max 599 characters)", NULL);
 		buf[n++] = *c->s;
 	}
 	if (c->s < end)
@@ -149,16 +172,21 @@ int config_parse(const char *text, size_t len, struct config *cfg,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->timeout = CONFIG_NO_TIMEOUT;
-	if (len > CONFIG_MAX_SIZE)
-		return fail(&c, "file larger than 64 KiB", NULL);
+	if (len > CONFIG_MAX_SIZE) {
+		ksnprintf(err, errlen, "too large: %u bytes, the limit is %u (64 KiB)",
+			  (unsigned int)len, CONFIG_MAX_SIZE);
+		return -EINVAL;
+	}
+	if (len >= 3 && memcmp(text, UTF8_BOM, 3) == 0)
+		c.s += 3;
 	while (c.s < end) {
 		if (next_line(&c, end, line) || parse_line(&c, line, cfg))
 			return -EINVAL;
 	}
 	if (cfg->nentries == 0)
-		return fail(&c, "no entry", NULL);
+		return fail_file(&c, "no entries", NULL);
 	if (cfg->default_name[0] && find_entry(cfg, cfg->default_name) < 0)
-		return fail(&c, "default names no entry:", cfg->default_name);
+		return fail_file(&c, "default names no entry:", cfg->default_name);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "menu_model.h"
 
 #include "../lib/assert.h"
+#include "../lib/kstring.h"
 #include "../lib/printf.h"
 
 void menu_model_init(struct menu_model *m, int nentries, int def, int timeout)
@@ -93,12 +94,33 @@ enum menu_action menu_model_tick(struct menu_model *m)
 	return MENU_BOOT;
 }
 
+/*
+ * The countdown line with the title cut to fit size: "TITL..." rather
+ * than losing the end of the line, which tells the user what a key
+ * does.  The cut backs off to a UTF-8 character boundary.  If not even
+ * "Booting '...' in N s, any key stops" fits, it is truncated.
+ */
+static int countdown_line(const struct menu_model *m, const char *title,
+			  char *buf, size_t size)
+{
+	static const char fmt[] = "Booting '%.*s%s' in %d s, any key stops";
+	int fixed = ksnprintf(buf, size, fmt, 0, "", "", m->countdown);
+	int room = (int)size - 1 - fixed;
+	int keep = room - 3;
+
+	if ((int)strlen(title) <= room || keep < 1)
+		return ksnprintf(buf, size, fmt, (int)strlen(title), title, "",
+				 m->countdown);
+	while (keep > 0 && ((unsigned char)title[keep] & 0xC0) == 0x80)
+		keep--;
+	return ksnprintf(buf, size, fmt, keep, title, "...", m->countdown);
+}
+
 int menu_model_status(const struct menu_model *m, const char *title,
 		      char *buf, size_t size)
 {
 	if (menu_model_counting(m))
-		return ksnprintf(buf, size, "Booting '%s' in %d s, any key stops",
-				 title, m->countdown);
+		return countdown_line(m, title, buf, size);
 	return ksnprintf(buf, size, "Up/Down and Enter, or 1-%d, boot an entry",
 			 m->nentries < 9 ? m->nentries : 9);
 }

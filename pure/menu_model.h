@@ -65,7 +65,9 @@ int menu_model_counting(const struct menu_model *m);
 /*
  * Formats the status line under the entries into buf (always
  * NUL-terminated): "Booting 'TITLE' in N s, any key stops" while
- * counting, else the key help.  Returns the length ksnprintf returned.
+ * counting, with TITLE cut to "TITL..." when the whole line would not
+ * fit in size, else the key help.  Returns the length ksnprintf
+ * returned (>= size only if even a one-character title does not fit).
  */
 int menu_model_status(const struct menu_model *m, const char *title,
 		      char *buf, size_t size);

@@ -77,7 +77,7 @@ static EFI_STATUS load_file(struct run_req *rq)
 	rq->file_size = size;
 	if (EFI_ERROR(s)) {
 		kprintf("efimm: %s: cannot read: %s\n", rq->path,
-			s == EFI_NOT_FOUND ? "no such file" : efi_status_name(s));
+			efi_file_error(s, rq->file_size, RUN_MAX_FILE, why, sizeof(why)));
 		return s;
 	}
 	elf_limits_default(&lim);
@@ -118,15 +118,27 @@ static const struct run_option *find_option(const char *word, size_t *keylen)
 }
 
 /* Takes efimm's trailing options off argv; returns the payload's argc
- * or -1 after printing the error. */
+ * or -1 after printing the error.  An option given twice is an error
+ * (which one was meant cannot be guessed), whatever its values. */
 static int parse_options(struct run_req *rq, int argc, char **argv)
 {
 	const struct run_option *o;
+	unsigned int seen = 0;
+	char dup[48];
 	size_t keylen;
 
+	_Static_assert(ARRAY_SIZE(run_options) <= 32, "seen is a 32-bit mask");
 	while (argc > 2 && (o = find_option(argv[argc - 1], &keylen))) {
-		const char *why = o->parse(rq, argv[argc - 1] + keylen + 1);
+		unsigned int bit = 1u << (o - run_options);
+		const char *why = NULL;
 
+		if (seen & bit) {
+			ksnprintf(dup, sizeof(dup), "duplicate option '%s'", o->key);
+			why = dup;
+		}
+		seen |= bit;
+		if (!why)
+			why = o->parse(rq, argv[argc - 1] + keylen + 1);
 		if (why) {
 			cmd_bad_arg("run", argv[argc - 1], why);
 			return -1;

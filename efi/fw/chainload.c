@@ -1,6 +1,6 @@
 /*
- * efi/fw/chainload.c - `chainload PATH [ARGS...]`: start another EFI
- * application from efimm's own ESP and report how it ended.
+ * efi/fw/chainload.c - start another EFI application from efimm's own
+ * ESP and report how it ended (the `chainload` command's loader).
  *
  * The file is read whole and its PE header checked here first, so that
  * a wrong file gets a precise line instead of LoadImage's bare
@@ -18,8 +18,20 @@
  * Only EFI applications (PE subsystem 10) are accepted: the firmware
  * unloads an application when it returns, so the options buffer can be
  * freed then; a driver would stay resident and keep pointing at it.
+ *
+ * Nesting guard: an entry that chainloads efimm itself (by its own path
+ * or a copy) would start efimm after efimm until the firmware runs out
+ * of memory, hundreds of levels down, and hang.  While a child runs,
+ * efimm installs a marker protocol (CHAINLOAD_NEST_GUID) on a handle of
+ * its own and removes it when the child returns; the number of handles
+ * carrying the marker is therefore the number of efimm instances waiting
+ * for a chainloaded child right now, however they were started (menu,
+ * config, Shell, a copy under another name).  With CHAINLOAD_MAX_NEST of
+ * them waiting, efimm refuses to chainload.  The marker lives in boot
+ * services memory only: nothing survives a reset, nothing is written to
+ * NVRAM.
  */
-#include "../cmd/commands.h"
+#include "chainload.h"
 #include "../../pure/pe.h"
 
 #include "../../lib/console.h"
@@ -29,6 +41,13 @@
 
 #define CHAINLOAD_MAX_SIZE   (64u << 20)     /* bytes of image file */
 #define CHAINLOAD_PATH_CHARS 256
+
+/* {5f1c0b9e-3a7d-4e61-9b2f-6d0e8c4a7b13}: efimm waits for a chainloaded child. */
+#define CHAINLOAD_NEST_GUID \
+	{ 0x5f1c0b9e, 0x3a7d, 0x4e61, { 0x9b, 0x2f, 0x6d, 0x0e, 0x8c, 0x4a, 0x7b, 0x13 } }
+
+static EFI_GUID nest_guid = CHAINLOAD_NEST_GUID;
+static UINT32 nest_marker = 0x7473656e;        /* the interface: "nest" */
 
 /* One "efimm: chainload: PATH: WHY" line; returns s. */
 __attribute__((format(printf, 3, 4)))
@@ -231,33 +250,85 @@ static EFI_STATUS start_image(const char *path, EFI_HANDLE child, int argc,
 	return s;
 }
 
-/*
- * `chainload PATH [ARGS...]`.  Returns the child's exit status, or
- * EFI_NOT_FOUND / EFI_LOAD_ERROR / EFI_UNSUPPORTED / the firmware's error
- * after one line saying why it did not start.
- */
-EFI_STATUS cmd_chainload(int argc, char **argv)
+/* How many efimm instances wait for a chainloaded child now (this one
+ * not counted): the handles carrying the nesting marker. */
+static UINTN nest_depth(void)
 {
-	const char *path = argv[1];
-	EFI_HANDLE child;
-	void *buf;
-	UINTN size;
+	EFI_HANDLE *handles = NULL;
+	UINTN n = 0;
+	EFI_STATUS s = uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol,
+					 &nest_guid, NULL, &n, &handles);
+
+	if (EFI_ERROR(s))
+		return 0;
+	FreePool(handles);
+	return n;
+}
+
+/* Marks this efimm as waiting for a child; *h gets the new handle. */
+static EFI_STATUS nest_enter(const char *path, EFI_HANDLE *h)
+{
+	UINTN depth = nest_depth();
 	EFI_STATUS s;
 
-	if (argc < 2)
-		return cmd_bad_arg("chainload", "", "missing PATH");
-	if (path[0] == '-')
-		return cmd_bad_option("chainload", path);
-	s = efi_file_read(path, CHAINLOAD_MAX_SIZE, &buf, &size);
+	if (depth >= CHAINLOAD_MAX_NEST)
+		return fail(EFI_ABORTED, path, "refused: %lu efimm instances are "
+			    "already nested in chainloads (the limit is %u)",
+			    (unsigned long)depth, CHAINLOAD_MAX_NEST);
+	*h = NULL;
+	s = uefi_call_wrapper(BS->InstallProtocolInterface, 4, h, &nest_guid,
+			      EFI_NATIVE_INTERFACE, &nest_marker);
+	if (EFI_ERROR(s))
+		return fail(s, path, "cannot mark the nesting depth: %s",
+			    efi_status_name(s));
+	return EFI_SUCCESS;
+}
+
+static void nest_leave(EFI_HANDLE h)
+{
+	uefi_call_wrapper(BS->UninstallProtocolInterface, 3, h, &nest_guid,
+			  &nest_marker);
+}
+
+/* Reads PATH whole and checks its PE header; prints why not. */
+static EFI_STATUS read_image(const char *path, void **buf, UINTN *size)
+{
+	char why[80];
+	EFI_STATUS s;
+
+	*size = 0;
+	s = efi_file_read(path, CHAINLOAD_MAX_SIZE, buf, size);
 	if (s == EFI_NOT_FOUND)
 		return fail(s, path, "not found");
 	if (EFI_ERROR(s))
-		return fail(s, path, "cannot read: %s", efi_status_name(s));
-	s = check_pe(path, buf, size);
-	if (!EFI_ERROR(s))
+		return fail(s, path, "cannot read: %s",
+			    efi_file_error(s, *size, CHAINLOAD_MAX_SIZE, why, sizeof(why)));
+	s = check_pe(path, *buf, *size);
+	if (EFI_ERROR(s))
+		FreePool(*buf);
+	return s;
+}
+
+EFI_STATUS efi_chainload(int argc, char **argv)
+{
+	const char *path = argv[1];
+	EFI_HANDLE child, nest;
+	void *buf;
+	UINTN size;
+	EFI_STATUS s = read_image(path, &buf, &size);
+
+	if (EFI_ERROR(s))
+		return s;
+	s = nest_enter(path, &nest);
+	if (!EFI_ERROR(s)) {
 		s = load_image(path, buf, size, &child);
+		if (EFI_ERROR(s))
+			nest_leave(nest);
+	}
 	FreePool(buf);
 	if (EFI_ERROR(s))
 		return s;
-	return start_image(path, child, argc, argv);
+	s = start_image(path, child, argc, argv);
+	nest_leave(nest);
+	return s;
 }

@@ -40,10 +40,20 @@ void efi_con_init(void);
  * Reads the file at path ('\' or '/' separators, relative to the root
  * of the volume efimm was loaded from) into pool memory.  Returns
  * EFI_SUCCESS with *buf and *size (free buf with FreePool), or EFI_NOT_FOUND,
- * EFI_INVALID_PARAMETER (bad path), EFI_BAD_BUFFER_SIZE (over max),
- * or the firmware's error.  Nothing is left allocated on failure.
+ * EFI_ACCESS_DENIED (path is a directory), EFI_INVALID_PARAMETER (bad
+ * path), EFI_BAD_BUFFER_SIZE (over max; *size is the file's size), or
+ * the firmware's error.  Nothing is left allocated on failure.
  */
 EFI_STATUS efi_file_read(const char *path, UINTN max, void **buf, UINTN *size);
+
+/*
+ * Why efi_file_read failed with s, as words for "PATH: cannot read: WHY":
+ * "no such file", "is a directory, not a file", "file too large: N
+ * bytes, the limit is 64 MiB" (size and max as passed to and returned
+ * by efi_file_read; formatted into buf), or the status's name.
+ */
+const char *efi_file_error(EFI_STATUS s, UINTN size, UINTN max, char *buf,
+			   UINTN bufsz);
 
 /* Converts an ESP path to the UCS-2 form ("\dir\file"); returns
  * EFI_INVALID_PARAMETER for empty, non-ASCII or overlong paths. */

@@ -7,6 +7,8 @@
 
 #define PATH_MAX_CHARS 256
 
+#include "../../lib/printf.h"
+
 EFI_STATUS efi_path_to_ucs2(const char *path, CHAR16 *out, UINTN outlen)
 {
 	UINTN n = 0;
@@ -57,12 +59,14 @@ static EFI_STATUS read_all(EFI_FILE_HANDLE fh, UINTN max, void **buf, UINTN *siz
 	if (!info)
 		return EFI_DEVICE_ERROR;
 	n = info->FileSize;
-	s = (info->Attribute & EFI_FILE_DIRECTORY) ? EFI_NOT_FOUND : EFI_SUCCESS;
+	s = (info->Attribute & EFI_FILE_DIRECTORY) ? EFI_ACCESS_DENIED : EFI_SUCCESS;
 	FreePool(info);
 	if (EFI_ERROR(s))
 		return s;
-	if (n > max)
+	if (n > max) {
+		*size = n;
 		return EFI_BAD_BUFFER_SIZE;
+	}
 	*buf = AllocatePool(n ? n : 1);
 	if (!*buf)
 		return EFI_OUT_OF_RESOURCES;
@@ -86,4 +90,37 @@ EFI_STATUS efi_file_read(const char *path, UINTN max, void **buf, UINTN *size)
 	s = read_all(fh, max, buf, size);
 	uefi_call_wrapper(fh->Close, 1, fh);
 	return s;
+}
+
+/* "64 MiB", "64 KiB" or "N bytes": limits are whole units. */
+static void format_limit(char *buf, UINTN size, UINTN bytes)
+{
+	if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
+		ksnprintf(buf, size, "%lu MiB", (unsigned long)(bytes >> 20));
+	else if (bytes >= 1024 && bytes % 1024 == 0)
+		ksnprintf(buf, size, "%lu KiB", (unsigned long)(bytes >> 10));
+	else
+		ksnprintf(buf, size, "%lu bytes", (unsigned long)bytes);
+}
+
+const char *efi_file_error(EFI_STATUS s, UINTN size, UINTN max, char *buf,
+			   UINTN bufsz)
+{
+	char limit[32];
+
+	switch (s) {
+	case EFI_NOT_FOUND:
+		return "no such file";
+	case EFI_ACCESS_DENIED:
+		return "is a directory, not a file";
+	case EFI_INVALID_PARAMETER:
+		return "bad path (empty, not ASCII, or too long)";
+	case EFI_BAD_BUFFER_SIZE:
+		format_limit(limit, sizeof(limit), max);
+		ksnprintf(buf, bufsz, "file too large: %lu bytes, the limit is %s",
+			  (unsigned long)size, limit);
+		return buf;
+	default:
+		return efi_status_name(s);
+	}
 }

@@ -85,3 +85,27 @@ def test_refused_images(efimm_boot, data, line, status):
     assert "chainloaded image exited" not in res.text
     assert "argecho:" not in res.text
     assert res.status == status
+
+
+def test_chainload_of_a_directory_says_so(efimm_boot):
+    res = efimm_boot(args="chainload efimm/payloads")
+    assert ("efimm: chainload: efimm/payloads: cannot read: is a directory, "
+            "not a file" in res.text)
+    assert res.status == 15    # EFI_ACCESS_DENIED
+
+
+def test_chainloading_efimm_itself_stops_at_the_nesting_limit(efimm_boot):
+    """An entry that chainloads efimm's own file: each child boots the same
+    config again.  It went ~785 levels deep and hung; efimm now refuses
+    the chainload with 8 instances nested, and the deepest one's
+    `poweroff` reports the refusal."""
+    res = efimm_boot(config="timeout 0\n"
+                            "entry self \"myself\" chainload EFI/BOOT/BOOTX64.EFI ; poweroff\n",
+                     timeout=120)
+    t = res.text
+    assert not res.timed_out
+    assert t.count("efimm: booting entry 'self'") == 9
+    assert ("efimm: chainload: EFI/BOOT/BOOTX64.EFI: refused: 8 efimm instances "
+            "are already nested in chainloads (the limit is 8)") in t
+    assert "efimm: powering off, status 21 (EFI_ABORTED)" in t
+    assert res.status == 21

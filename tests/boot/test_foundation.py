@@ -93,3 +93,69 @@ def test_shell_passes_arguments_and_sees_status(efimm_boot):
     assert "efimm: unknown command 'no such'" in res.text
     # this Shell shows the error code without the EFI error bit
     assert "lasterror=0x2\n" in res.text
+
+
+BAD_LINES = [
+    ("toomany", "help;" * 16 + ";", "efimm: bad command line: too many commands"),
+    ("empty", ";", "efimm: bad command line: empty command"),
+    ("toolong", "memmap " + "x" * 2100, "efimm: command line too long"),
+]
+
+
+def test_shell_refuses_bad_command_lines(efimm_boot):
+    """From the Shell: 16 commands and one more ';' (the splitter wrote past
+    its command array), a lone ';' and a 2,100-character line each get one
+    error line and EFI_INVALID_PARAMETER, never the config's default entry."""
+    import os
+    efi = os.path.join(os.path.dirname(__file__), "..", "..", "build", "efimm.efi")
+    script = "@echo -off\r\nfs0:\r\n"
+    for name, line, _ in BAD_LINES:
+        script += f"\\efimm.efi {line}\r\necho \"{name}=%lasterror%\"\r\n"
+    script += "reset -s\r\n"
+    res = efimm_boot(files={"efimm.efi": efi, "startup.nsh": script.encode()},
+                     drop=["EFI/BOOT/BOOTX64.EFI"], timeout=150)
+    assert not res.timed_out, "the Shell never powered off"
+    assert "efimm: booting entry" not in res.text
+    for name, _, msg in BAD_LINES:
+        assert msg in res.text, name
+        assert f"{name}=0x2\n" in res.text, name
+
+
+def test_config_too_large_says_so(efimm_boot):
+    """A 70 KiB config: the read refused it with a bare EFI_BAD_BUFFER_SIZE."""
+    res = efimm_boot(config="timeout 0\n" + "#" * (70 * 1024 - 11) + "\n",
+                     stop_on=b"(EFI_BAD_BUFFER_SIZE)")
+    assert ("efimm: \\efimm\\efimm.conf: cannot read: file too large: "
+            "71680 bytes, the limit is 64 KiB") in res.text
+    assert "efimm: booting entry" not in res.text
+
+
+def test_config_with_utf8_bom_boots(efimm_boot):
+    """Editors may start the file with a byte-order mark; it was read as
+    part of the first keyword ("unknown keyword '?timeout'")."""
+    res = efimm_boot(config="\ufefftimeout 0\r\nentry t \"test\" help ; poweroff\r\n")
+    assert "unknown keyword" not in res.text
+    assert "efimm: booting entry 't'" in res.text
+    assert res.status == 0
+
+
+def test_empty_config_says_no_entries(efimm_boot):
+    res = efimm_boot(config="# nothing here\n", stop_on=b"(EFI_LOAD_ERROR)")
+    assert "efimm: \\efimm\\efimm.conf: no entries\n" in res.text
+
+
+def test_run_of_a_directory_says_so(efimm_boot):
+    """`run` of a directory said "no such file"."""
+    res = efimm_boot(args="run efimm/payloads")
+    assert ("efimm: efimm/payloads: cannot read: is a directory, not a file"
+            in res.text)
+    assert res.status == 15    # EFI_ACCESS_DENIED
+
+
+def test_duplicate_run_option_is_an_error(efimm_boot):
+    """`mem=4M mem=8M` silently took the rightmost value."""
+    res = efimm_boot(args="run efimm/payloads/hello.elf mem=4M paging=1 mem=8M")
+    assert ("efimm: run: bad argument 'mem=4M': duplicate option 'mem'"
+            in res.text)
+    assert "efimm: entering" not in res.text
+    assert res.status == 2

@@ -105,3 +105,18 @@ def test_menu_without_timeout_waits_for_a_digit(efimm_boot, files):
     assert "any key stops" not in res.text
     assert ran(res.text) == ["three"]
     assert res.status == 0
+
+
+LONG_TITLE = "Debian GNU/Linux 12 (bookworm) with a very long kernel and initrd title"
+
+
+def test_countdown_line_fits_with_a_long_title(efimm_boot, files):
+    """The countdown line was cut at the screen's width: "..., any key"
+    without "stops".  The title is shortened instead."""
+    entries = [("one", LONG_TITLE, echo("one")), THREE[1]]
+    res = efimm_boot(files=files, config=config(2, "one", entries))
+    t = res.text
+    assert f">  1. {LONG_TITLE[:70]}" in t     # a row shows 70 columns of it
+    assert "Booting 'Debian GNU/Linux 12 (bookworm) with a ver...' in 2 s, any key stops" in t
+    assert "in 1 s, any key stops" in t
+    assert ran(t) == ["one"]

@@ -146,6 +146,27 @@ START_TEST(status_line)
 }
 END_TEST
 
+/* A long title is cut, not the end of the line: in 77 bytes (76 columns)
+ * "Booting '<50 characters>' in 29 s, any key stops" lost "stops". */
+START_TEST(status_line_long_title)
+{
+	static const char title[] = "Debian GNU/Linux 12 (bookworm), kernel 6.1.0-13, rescue mode";
+	char buf[77];
+	int n;
+
+	menu_model_init(&m, 2, 0, 29);
+	n = menu_model_status(&m, title, buf, sizeof(buf));
+	ck_assert_int_eq(n, (int)strlen(buf));
+	ck_assert_int_le(n, 76);
+	ck_assert_str_eq(buf, "Booting 'Debian GNU/Linux 12 (bookworm), kernel 6...' "
+			      "in 29 s, any key stops");
+	n = menu_model_status(&m, "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", buf, 44);
+	ck_assert_str_eq(buf, "Booting '\xC3\xA9\xC3\xA9\xC3\xA9...' in 29 s, any key stops");
+	menu_model_status(&m, "Short", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "Booting 'Short' in 29 s, any key stops");
+}
+END_TEST
+
 START_TEST(init_rejects_empty_menu)
 {
 	menu_model_init(&m, 0, 0, 5);
@@ -173,6 +194,7 @@ static Suite *menu_model_suite(void)
 	tcase_add_test(tc, any_key_stops_countdown);
 	tcase_add_test(tc, stop_after_failed_entry);
 	tcase_add_test(tc, status_line);
+	tcase_add_test(tc, status_line_long_title);
 	tcase_add_test_raise_signal(tc, init_rejects_empty_menu, SIGABRT);
 	tcase_add_test_raise_signal(tc, init_rejects_default_out_of_range, SIGABRT);
 	suite_add_tcase(s, tc);

@@ -40,7 +40,9 @@ def measure(mem):
            'entry b "bench" run efimm/payloads/hello.elf timing=1 ; poweroff\n')
     with tempfile.TemporaryDirectory() as tmp:
         img = efimm_qemu.build_image(os.path.join(tmp, "b.img"), config=cfg)
-        res = efimm_qemu.boot(img, mem=mem, timeout=600, icount=True)
+        # a generous wall-clock limit: host load slows a boot down but
+        # does not change its -icount figures
+        res = efimm_qemu.boot(img, mem=mem, timeout=1800, icount=True)
     m = LINE.search(res.text)
     if not m or res.status != 0:
         sys.exit(f"bench_boot: no timing line with {mem} (status {res.status})")

@@ -26,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "build", "linux")
 SRC = os.path.join(ROOT, "tests", "bench", "linux", "linux_bench.c")
 MEM = "256M"
-TIMEOUT = 900
+TIMEOUT = 1800
 LINE = re.compile(r"linux_bench: (\S+) median (\d+) cycles, mean (\d+) cycles, "
                   r"(\d+) faults, (\d+) pages swapped in, (\d+) pages swapped out")
 MAP = re.compile(r"linux_bench: (map|unmap) (\d+) cycles per page, (\d+) pages, "

@@ -110,7 +110,7 @@ def boot(vmlinuz, initrd):
            "-cpu", "max", "-m", MEM, "-smp", "1",
            "-icount", "shift=0,sleep=off",
            "-kernel", vmlinuz, "-initrd", initrd,
-           "-append", "console=ttyS0 quiet panic=-1 rdinit=/init",
+           "-append", "console=ttyS0 quiet panic=-1 rdinit=/init nokaslr norandmaps",
            "-display", "none", "-serial", "stdio", "-monitor", "none",
            "-net", "none", "-no-reboot"]
     try:

@@ -197,14 +197,14 @@ $(BUILD)/bench/%: tests/bench/%.c $(BENCH_SRCS)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/bench_*.c))
 
 .PHONY: bench
+# The QEMU figures (tools/bench_readme.py: bench_paging.py, bench_boot.py,
+# bench_linux.py); BENCH_README=1 also rewrites the README's tables.
 bench:
-	@tools/deps.sh test
+	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory all test-images $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
-	@echo "== fault service under QEMU -icount (tools/bench_paging.py)"
-	@$(PYTHON) tools/bench_paging.py
-	@echo "== boot phases under QEMU -icount (tools/bench_boot.py)"
-	@$(PYTHON) tools/bench_boot.py
+	@echo "== QEMU -icount: efimm's map/unmap, faults and boot, Linux 6.1 (tools/bench_readme.py)"
+	@$(PYTHON) tools/bench_readme.py $(if $(BENCH_README),--write)
 
 .PHONY: clean
 clean:

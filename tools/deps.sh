@@ -2,16 +2,21 @@
 # tools/deps.sh - makes sure the Debian packages efimm needs are installed.
 # As root it installs the missing ones; otherwise it prints the one
 # apt-get line to run and fails.
-#   usage: tools/deps.sh run|test|build
+#   usage: tools/deps.sh run|test|bench|build
+# bench adds what tools/bench_linux.py needs to build the Linux comparison's
+# initramfs (a static C program, cpio); the kernel itself it fetches with
+# apt-get download.
 set -e
 build="gcc make binutils gnu-efi mtools gdisk"
 run="$build ovmf qemu-system-x86 python3"
 test="$run python3 python3-pytest python3-pytest-xdist check pkg-config clang libclang-rt-14-dev"
+bench="$test libc6-dev cpio"
 case "${1:-build}" in
 	build) want=$build ;;
 	run) want=$run ;;
-	test|bench) want=$test ;;
-	*) echo "deps.sh: unknown set '$1' (build, run, test)" >&2; exit 2 ;;
+	test) want=$test ;;
+	bench) want=$bench ;;
+	*) echo "deps.sh: unknown set '$1' (build, run, test, bench)" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

@@ -3,7 +3,7 @@
 #   make            build build/efimm.efi and stage it in esp/
 #   make image      build/efimm.img: GPT disk, one FAT32 ESP holding esp/
 #   make run        boot the image in QEMU/OVMF (MEM=, ARGS=, PAYLOAD=)
-#   make test       unit tests, fuzz smoke runs, QEMU boot tests
+#   make test       layer check, unit tests, fuzz smoke runs, QEMU boot tests
 #   make layers     the layer rules over the built objects (tools/check-layers.py)
 #   make bench      benchmarks (host and QEMU -icount)
 #   make payload SRC=path/test.c OUT=path/test.elf
@@ -167,6 +167,7 @@ PYTEST_ARGS ?=
 test:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all test-images
+	@$(MAKE) --no-print-directory layers
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory fuzz
 	$(PYTHON) -m pytest -q -n 2 tests/boot $(PYTEST_ARGS)

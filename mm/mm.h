@@ -2,8 +2,9 @@
  * mm/mm.h - bring-up of the memory core: frame database, virtual-region
  * allocator and the (empty) kernel address space, in that order.
  *
- * Boot order: memmap_sanitize() -> mm_init() -> kas_build() ->
- * arch_pt_activate().  After mm_init the k_mem_* API of mm/kmem.h works.
+ * Boot order: memmap_sanitize() -> mm_init() -> kas_build() (all three
+ * in machine/mmboot.c's mmboot_bring_up) -> arch_pt_activate().  After
+ * mm_init the k_mem_* API of mm/kmem.h works.
  */
 #ifndef MM_MM_H
 #define MM_MM_H

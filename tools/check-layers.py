@@ -34,8 +34,10 @@ deliberate hook through which lower layers reach a service, and allowed
 from anywhere.
 
 Usage: check-layers.py [OBJDIR [SRCROOT]]  (defaults build/efi-obj and .)
-Prints one line per violation, "caller -> callee: rule: why", and exits
-1 if there is any, 0 otherwise.
+Prints one line per violation, "file:line:function -> callee (where it
+is defined): rule: why" (the function is the one the reference is in,
+inlined or not, when the object has debug info), and exits 1 if there is
+any, 0 otherwise.
 """
 
 import os
@@ -162,7 +164,7 @@ class Obj:
         self.sections = {}      # index -> name
         self.symbols = []       # (section index, value, size, name, type)
         self.defined = set()    # global symbols this object defines
-        self.refs = []          # (caller, undefined symbol)
+        self.refs = []          # (caller, undefined symbol, section, offset)
         self._parse(_readelf(path))
 
     def _parse(self, out):
@@ -196,7 +198,7 @@ class Obj:
                 relocs.append((relsec, int(m.group(1), 16), m.group(2)))
         for sec, off, sym in relocs:
             if sym in undef:
-                self.refs.append((self._enclosing(sec, off), sym))
+                self.refs.append((self._enclosing(sec, off), sym, sec, off))
 
     def _enclosing(self, secname, off):
         """The function or object around offset off of section secname."""
@@ -212,6 +214,31 @@ class Obj:
             if value <= off and (best is None or value > best[0]):
                 best = (value, name)
         return best[1] if best else secname
+
+
+    def where(self, caller, sec, off):
+        """"file:line function" of a reference, through the debug info
+        when there is some (naming a function inlined into caller),
+        else "file:caller"."""
+        if sec.startswith(".text"):
+            r = subprocess.run(["addr2line", "-j", sec, "-f", "-i", "-e",
+                                self.path, "0x%x" % off],
+                               capture_output=True, text=True)
+            lines = r.stdout.split("\n")
+            if r.returncode == 0 and len(lines) >= 2 and ":" in lines[1] \
+                    and not lines[1].startswith("??"):
+                path, line = lines[1].rsplit(":", 1)
+                line = line.split()[0]
+                if line.isdigit() and line != "0":
+                    # the header's line when the reference was inlined
+                    # from a header
+                    path = os.path.relpath(path) if os.path.isabs(path) \
+                        else path
+                    func = lines[0]
+                    if path != self.src:
+                        func += " (inlined in %s)" % self.src
+                    return "%s:%s:%s" % (path, line, func)
+        return "%s:%s" % (self.src, caller)
 
 
 def load_objects(objdir):
@@ -259,8 +286,8 @@ def check(objs, root):
     hooks_used_by_mm = set()
     for o in objs:
         me = layer_of(o.src)
-        for func, sym in sorted(set(o.refs)):
-            where = "%s:%s" % (o.src, func)
+        seen = set()
+        for func, sym, sec, off in o.refs:
             d = definer.get(sym)
             if sym in lib_decl:
                 callee_layer, what = "lib", "%s (declared in lib/)" % sym
@@ -291,6 +318,13 @@ def check(objs, root):
             if callee_layer == "gnu-efi" and me != "efi":
                 rules.append(("firmware-lib",
                               "only efi/ uses the firmware library"))
+            if not rules:
+                continue
+            where = o.where(func, sec, off)
+            caller = (o.src, where.rsplit(":", 1)[-1], sym)
+            if caller in seen:      # one line per calling function
+                continue
+            seen.add(caller)
             for rule, why in rules:
                 problems.append("%s -> %s: %s: %s" % (where, what, rule, why))
     for h in sorted(hooks - hooks_used_by_mm):

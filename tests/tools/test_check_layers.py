@@ -39,7 +39,7 @@ TREE = {
 }
 
 
-def build(root, files):
+def build(root, files, debug=False):
     for rel, text in files.items():
         path = os.path.join(root, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -49,8 +49,9 @@ def build(root, files):
         if rel.endswith(".c"):
             obj = os.path.join(root, "build/efi-obj", rel[:-2] + ".o")
             os.makedirs(os.path.dirname(obj), exist_ok=True)
-            subprocess.run(["gcc", "-c", "-O1", "-fpic", "-ffreestanding",
-                            os.path.join(root, rel), "-o", obj], check=True)
+            subprocess.run(["gcc", "-c", "-O1", "-fpic", "-ffreestanding"] +
+                           (["-g"] if debug else []) +
+                           [os.path.join(root, rel), "-o", obj], check=True)
 
 
 def check(root, objdir=None):
@@ -119,6 +120,31 @@ def test_injected_violation_is_caught(tree, path, text, expect):
     # Nothing but the injected object is blamed.
     blamed = [l for l in out.splitlines() if " -> " in l]
     assert blamed and all(path in l for l in blamed), out
+
+
+def test_line_and_inlined_function_named_from_debug_info(tree):
+    """With -g the line names the source line and the function the
+    reference is in, even when that function was inlined."""
+    build(tree, {"efi/cmd/cmd_fault.c":
+                 '#include "../../arch/x86_64/pt.h"\n'
+                 "static int unmap_page0(void) { return pt_unmap(0); }\n"
+                 "int fire_pf(void) { return unmap_page0() + 1; }\n"}, debug=True)
+    rc, out = check(tree)
+    assert rc == 1, out
+    assert ("efi/cmd/cmd_fault.c:2:unmap_page0 -> pt_unmap (arch/x86_64/pt.c): "
+            "pt-internals") in out, out
+
+
+def test_reference_inlined_from_a_header_names_the_header(tree):
+    build(tree, {"mm/levels.h": '#include "../arch/x86_64/pt.h"\n'
+                                "static inline int level0(void)\n"
+                                "{ return pt_levels[0]; }\n",
+                 "mm/walk.c": '#include "levels.h"\n'
+                              "int mm_walk(void) { return level0(); }\n"}, debug=True)
+    rc, out = check(tree)
+    assert rc == 1, out
+    assert ("mm/levels.h:3:level0 (inlined in mm/walk.c) -> pt_levels "
+            "(arch/x86_64/pt.c): pt-internals") in out, out
 
 
 def test_unused_hook_is_caught(tree):

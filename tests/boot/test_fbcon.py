@@ -109,3 +109,26 @@ def test_framebuffer_console_draws_the_font():
                cell(pixels, w, 5, r) == glyphs["1"])
     for i, ch in enumerate("argv[1] = fb-check"):
         assert cell(pixels, w, i, row) == glyphs[ch]
+
+
+def test_framebuffer_console_scrolls():
+    """More lines than the screen has rows: the screen scrolls (one string
+    move up, the last row cleared), and the last line printed sits on the
+    row above the cursor's, drawn in the font, with every pixel FG or BG."""
+    glyphs = font()
+    with tempfile.TemporaryDirectory() as tmp:
+        (w, h, pixels), serial = screendump_after_run(
+            tmp, "run efimm/payloads/paging_test.elf ptdump")
+    after = serial.split("efimm: boot services exited", 1)[1]
+    assert after.count("\n") > h // 16, "too few lines to scroll"
+    # the serial capture stops at "powering off"; the screen has its line
+    # (on the row above the cursor's, now blank) and this one above it
+    last = "efimm: payload exited with status 0"
+    assert last in after
+    row = h // 16 - 3
+    for i, ch in enumerate(last):
+        assert cell(pixels, w, i, row) == glyphs[ch], f"column {i} is not '{ch}'"
+    for i, ch in enumerate("efimm: powering off"):
+        assert cell(pixels, w, i, row + 1) == glyphs[ch], f"column {i} is not '{ch}'"
+    blank = [0] * 16
+    assert all(cell(pixels, w, i, row + 2) == blank for i in range(w // 8))

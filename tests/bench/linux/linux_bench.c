@@ -7,7 +7,8 @@
  * Under QEMU -icount shift=0,sleep=off the TSC counts instructions, so the
  * figures are instructions, as in efimm's benchmarks, and each is also set
  * against the same yardstick: one 4 KiB copy with rep movsb.  The kernel
- * runs with nokaslr norandmaps, so the figures repeat from boot to boot.
+ * runs with nokaslr norandmaps, so the figures repeat from boot to boot
+ * (to within 0.1%).
  *
  * Set-up, mirroring efimm's `run paging_bench.elf mem=2M swap=8M`:
  *   swap    a RAM disk (brd, /dev/ram0, loaded from the kernel package's

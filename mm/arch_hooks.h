@@ -107,11 +107,14 @@ enum arch_page_location {
 enum arch_page_location arch_page_location_get(vaddr_t virt, uint64_t *location);
 
 /*
- * Creates a non-present 4 KiB PTE for virt that holds location and the
- * permissions in flags, as if the page had been paged out: lazy memory
- * whose first touch faults.  Returns 0, -EINVAL or -ENOMEM (no change).
+ * Creates a non-present 4 KiB PTE for every page of [virt, virt+size)
+ * (page-aligned, size > 0) that holds location and the permissions in
+ * flags, as if the pages had been paged out: lazy memory whose first
+ * touch faults.  One walk for the whole range, so a lazy mapping costs
+ * little per page.  Returns 0, -EINVAL or -ENOMEM (nothing changed).
  */
-int arch_mem_map_nonresident(vaddr_t virt, uint64_t location, uint32_t flags);
+int arch_mem_map_nonresident(vaddr_t virt, size_t size, uint64_t location,
+			     uint32_t flags);
 
 /* Makes virt's 4 KiB PTE non-present holding location, keeping its
  * permissions for the later page-in.  Precondition: virt is mapped

@@ -167,7 +167,8 @@ enum arch_page_location arch_page_location_get(vaddr_t virt, uint64_t *location)
 	return ARCH_PAGE_LOCATION_BAD;
 }
 
-int arch_mem_map_nonresident(vaddr_t virt, uint64_t location, uint32_t flags)
+int arch_mem_map_nonresident(vaddr_t virt, size_t size, uint64_t location,
+			     uint32_t flags)
 {
 	uint64_t prot;
 	int ret = hooks_prot(flags, &prot);
@@ -176,7 +177,8 @@ int arch_mem_map_nonresident(vaddr_t virt, uint64_t location, uint32_t flags)
 		return ret;
 	if (location > PTE_LOC_MAX)
 		return -EINVAL;
-	return pt_map_nonresident(kpt(), virt, pte_paged_out(location, prot));
+	return pt_map_nonresident(kpt(), virt, size,
+				  pte_paged_out(location, prot));
 }
 
 void arch_mem_page_out(vaddr_t virt, uint64_t location)

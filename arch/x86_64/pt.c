@@ -519,11 +519,11 @@ int pt_map(struct pt *pt, vaddr_t va, paddr_t phys, size_t size,
 	return pt_run(pt, &op, va, last);
 }
 
-int pt_map_nonresident(struct pt *pt, vaddr_t va, uint64_t pte)
+int pt_map_nonresident(struct pt *pt, vaddr_t va, size_t size, uint64_t pte)
 {
 	struct pt_op op = { .kind = PT_OP_MAP, .va = va, .fixed = pte };
 	vaddr_t last;
-	int ret = pt_range(va, PAGE_SIZE, &last);
+	int ret = pt_range(va, size, &last);
 
 	ASSERT(pte_is_paged_out(pte), "pt: 0x%llx is not a paged-out PTE",
 	       (unsigned long long)pte);

@@ -140,10 +140,12 @@ int pt_map(struct pt *pt, vaddr_t va, paddr_t phys, size_t size,
 	   uint64_t prot, bool large);
 
 /*
- * Writes the non-present 4 KiB entry pte (a paged-out PTE) for va, making
- * the tables it needs.  Returns 0, -EINVAL or -ENOMEM (nothing changed).
+ * Writes the non-present 4 KiB entry pte (a paged-out PTE) for every page
+ * of [va, va+size), in one walk, making the tables it needs; whatever
+ * was mapped there is replaced.  Returns 0, -EINVAL or -ENOMEM (nothing
+ * changed).
  */
-int pt_map_nonresident(struct pt *pt, vaddr_t va, uint64_t pte);
+int pt_map_nonresident(struct pt *pt, vaddr_t va, size_t size, uint64_t pte);
 
 /*
  * Removes every mapping (and paged-out entry) in [va, va+size); splits

@@ -7,6 +7,7 @@
 #include "payload_api.h"
 #include "run_paging.h"
 
+#include "../arch/x86_64/machine.h"
 #include "../lib/console.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"

@@ -1,6 +1,7 @@
 /*
- * arch/x86_64/hooks.c - mm/arch_hooks.h on x86_64: the hooks act on the
- * one kernel struct pt, translating K_MEM_* flags to PTE bits.
+ * arch/x86_64/hooks.c - mm/arch_hooks.h on x86_64, and the kernel address
+ * space part of machine.h: the hooks act on the one kernel struct pt,
+ * translating K_MEM_* flags to PTE bits.
  *
  * Cache modes use PWT/PCD only (PAT index 0..3), whose memory types are
  * the same in the power-on IA32_PAT and in every PAT efimm or the
@@ -12,6 +13,7 @@
 #include "../../mm/arch_hooks.h"
 #include "../../mm/kmem.h"
 #include "cpu.h"
+#include "machine.h"
 #include "pt.h"
 
 static struct pt kernel_pt;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../arch/x86_64/cpu.h"
+#include "../../arch/x86_64/machine.h"
 #include "../../arch/x86_64/pt.h"
 #include "../../lib/errno.h"
 #include "../../mm/arch_hooks.h"

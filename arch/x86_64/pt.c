@@ -610,19 +610,41 @@ size_t pt_merge(struct pt *pt, vaddr_t va, size_t size)
 				     arch_phys_to_ptr(pt->root), 0, va, last);
 }
 
-uint64_t *pt_find(paddr_t root, vaddr_t va, int *level)
+/* The single-address walk; records each entry it passes in path unless
+ * path is NULL (pt_find, on the fault path, skips the bookkeeping). */
+static inline uint64_t *pt_walk_va(paddr_t root, vaddr_t va, int *level,
+				   struct pt_path *path)
 {
 	uint64_t *table = arch_phys_to_ptr(root);
 
 	for (int l = PT_LEVEL_PML4;; l++) {
 		uint64_t *slot = &table[pt_index(l, va)];
+		uint64_t e = *slot;
 
-		if (!pt_is_table(l, *slot)) {
+		if (path)
+			path->step[path->n++] = (struct pt_step){
+				.level = l, .e = e, .slot = slot,
+				.base = ALIGN_DOWN(va, pt_span(l)),
+			};
+		if (!pt_is_table(l, e)) {
 			*level = l;
 			return slot;
 		}
-		table = pt_table_ptr(l, *slot);
+		table = pt_table_ptr(l, e);
 	}
+}
+
+void pt_walk(paddr_t root, vaddr_t va, struct pt_path *path)
+{
+	int level;
+
+	path->n = 0;
+	pt_walk_va(root, va, &level, path);
+}
+
+uint64_t *pt_find(paddr_t root, vaddr_t va, int *level)
+{
+	return pt_walk_va(root, va, level, NULL);
 }
 
 int pt_translate(const struct pt *pt, vaddr_t va, paddr_t *phys,

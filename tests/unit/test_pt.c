@@ -345,6 +345,37 @@ START_TEST(enomem_rollback_every_n)
 }
 END_TEST
 
+/* The single-address walk returns every entry it passed, last one as
+ * pt_find sees it. */
+START_TEST(walk_returns_path)
+{
+	struct pt_path path;
+	int level;
+
+	ck_assert_int_eq(pt_map(&pt, 0x201000, PADDR(0x5000), PAGE_SIZE, PTE_RW,
+				false), 0);
+	ck_assert_int_eq(pt_map(&pt, GiB(1), PADDR(GiB(1)), SZ_2M, PTE_RW,
+				true), 0);
+	pt_walk(pt.root, 0x201008, &path);
+	ck_assert_uint_eq(path.n, PT_LEVELS);
+	for (unsigned int i = 0; i < path.n; i++) {
+		ck_assert_int_eq(path.step[i].level, (int)i);
+		ck_assert_uint_eq(path.step[i].e, *path.step[i].slot);
+		ck_assert_uint_eq(path.step[i].base,
+				  ALIGN_DOWN(0x201008, pt_span((int)i)));
+	}
+	ck_assert_ptr_eq(path.step[3].slot, pt_find(pt.root, 0x201008, &level));
+	ck_assert_uint_eq(path.step[3].e, PTE_P | PTE_RW | 0x5000);
+	ck_assert(pt_is_table(0, path.step[0].e));
+	pt_walk(pt.root, GiB(1) + 0x3000, &path);
+	ck_assert_uint_eq(path.n, 3);
+	ck_assert(pt_is_leaf(PT_LEVEL_PD, path.step[2].e));
+	pt_walk(pt.root, 0x7f0000000000ULL, &path);
+	ck_assert_uint_eq(path.n, 1);
+	ck_assert_uint_eq(path.step[0].e, 0);
+}
+END_TEST
+
 static int op_nonresident_range(void)
 {
 	/* 1 MiB before a 2 MiB boundary to 1 MiB after it: two new tables. */
@@ -760,6 +791,7 @@ static Suite *pt_suite(void)
 	tcase_add_test(tc, emptied_tables_freed);
 	tcase_add_test(tc, user_bit_on_intermediates);
 	tcase_add_test(tc, enomem_rollback_every_n);
+	tcase_add_test(tc, walk_returns_path);
 	tcase_add_test(tc, nonresident_range);
 	tcase_add_test(tc, paged_out_encoding);
 	tcase_add_test(tc, paging_hooks_round_trip);

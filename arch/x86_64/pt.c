@@ -3,12 +3,15 @@
  *
  * Every changing operation (map, unmap, protect) is one struct pt_op run
  * in two passes over the same decision function, pt_decide():
- *   1. pt_need_*: a read-only walk counting the table pages the change
- *      will take (new tables, large pages to split) and finding -EFAULT;
- *   2. pt_apply_*: the change itself, taking table pages from a pool
+ *   1. pt_need_entry: a read-only walk counting the table pages the
+ *      change will take (new tables, large pages to split) and finding
+ *      -EFAULT;
+ *   2. pt_apply_entry: the change itself, taking table pages from a pool
  *      filled beforehand, so it cannot fail half-way.
  * A large page the pass meets is "split" in pass 1 only virtually: its
- * would-be children are computed by pt_split_child() on the fly.
+ * would-be children are computed by pt_split_child() on the fly.  Both
+ * passes, and pt_merge, are callbacks of one range recursion,
+ * pt_walk_range(); single addresses have their own walk, pt_walk_va().
  */
 #include "../../lib/assert.h"
 #include "../../lib/errno.h"

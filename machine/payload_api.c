@@ -3,14 +3,15 @@
  * arch hooks.  Runs after ExitBootServices with efimm's page tables, so
  * only the runtime services (ResetSystem) are used from the firmware.
  */
-#include "../efi/fw/efi.h"
 #include "payload_api.h"
 #include "run_paging.h"
 #include "uaccess.h"
 
+#include "../arch/x86_64/machine.h"
 #include "../lib/console.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "../lib/poweroff.h"
 #include "../lib/printf.h"
 #include "../mm/arch_hooks.h"
 #include "../mm/kmem.h"
@@ -50,8 +51,7 @@ void payload_exit(int status)
 		kprintf("efimm: payload exited with status %d (payload status %d)\n",
 			code, status);
 	run_paging_report();
-	efi_poweroff(code, code ? "payload failure" : "EFI_SUCCESS",
-		     code ? EFI_ABORTED : EFI_SUCCESS);
+	sys_poweroff(code, code ? "payload failure" : "EFI_SUCCESS");
 }
 
 /* Writes in chunks through a bounce buffer: efimm reads payload memory

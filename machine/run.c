@@ -14,6 +14,7 @@
 
 #include "../arch/x86_64/desc.h"
 #include "../arch/x86_64/enter.h"
+#include "../arch/x86_64/machine.h"
 #include "../arch/x86_64/trap.h"
 #include "../lib/assert.h"
 #include "../lib/errno.h"

@@ -1,8 +1,11 @@
 /*
  * mm/arch_hooks.h - everything mm/ needs from the CPU architecture.
  *
- * mm/ reaches the hardware only through these calls; arch/x86_64/
- * implements them and never reads the frame database.  Each hook states
+ * mm/ reaches the hardware only through these calls, and calls every
+ * one of them; arch/x86_64/ implements them and never reads the frame
+ * database.  What only the layers above mm/ use (loading the address
+ * space, its root, protect, the canonical check, the live tables) is in
+ * arch/x86_64/machine.h.  Each hook states
  * its contract.  Unless a hook says otherwise it acts on the kernel
  * address space (the one set of page tables efimm builds), it is called
  * with interrupts off (efimm is single-CPU), and it flushes the TLB entry
@@ -33,18 +36,12 @@ struct arch_pt_alloc {
  */
 void *arch_phys_to_ptr(paddr_t phys);
 
-/* True if virt is canonical for 4-level paging (bits 63..47 equal). */
-bool arch_is_canonical(vaddr_t virt);
-
 /*
  * Creates the (empty) kernel address space; table pages come from alloc,
  * which must stay valid while the address space lives.  Replaces any
  * previous one without freeing it.  Returns 0 or -ENOMEM.
  */
 int arch_pt_init(const struct arch_pt_alloc *alloc);
-
-/* Physical address of the kernel address space's top-level table. */
-paddr_t arch_pt_root(void);
 
 /*
  * Maps [virt, virt+size) to [phys, phys+size).  virt, phys and size are
@@ -66,22 +63,11 @@ int arch_mem_map(vaddr_t virt, paddr_t phys, size_t size, uint32_t flags);
 int arch_mem_unmap(vaddr_t virt, size_t size);
 
 /*
- * Changes permissions/cache of the present pages in [virt, virt+size),
- * splitting large pages at the edges.  Returns 0, -EINVAL, -ENOMEM (as
- * arch_mem_unmap), or -EFAULT if part of the range is not mapped (in
- * which case nothing changed).
- */
-int arch_mem_protect(vaddr_t virt, size_t size, uint32_t flags);
-
-/*
  * Translates virt.  Returns 0 and sets *phys (exact byte address) and
  * *flags (K_MEM_PERM_* and K_MEM_CACHE_* of the leaf) if mapped;
  * -EFAULT if not present; -EINVAL if non-canonical.  Outputs may be NULL.
  */
 int arch_mem_translate(vaddr_t virt, paddr_t *phys, uint32_t *flags);
-
-/* Loads the kernel address space into CR3 (target only). */
-void arch_pt_activate(void);
 
 /*
  * Demand paging.  A data page is LOADED when its PTE is present;
@@ -107,11 +93,14 @@ enum arch_page_location {
 enum arch_page_location arch_page_location_get(vaddr_t virt, uint64_t *location);
 
 /*
- * Creates a non-present 4 KiB PTE for virt that holds location and the
- * permissions in flags, as if the page had been paged out: lazy memory
- * whose first touch faults.  Returns 0, -EINVAL or -ENOMEM (no change).
+ * Creates a non-present 4 KiB PTE for every page of [virt, virt+size)
+ * (page-aligned, size > 0) that holds location and the permissions in
+ * flags, as if the pages had been paged out: lazy memory whose first
+ * touch faults.  One walk for the whole range, so a lazy mapping costs
+ * little per page.  Returns 0, -EINVAL or -ENOMEM (nothing changed).
  */
-int arch_mem_map_nonresident(vaddr_t virt, uint64_t location, uint32_t flags);
+int arch_mem_map_nonresident(vaddr_t virt, size_t size, uint64_t location,
+			     uint32_t flags);
 
 /* Makes virt's 4 KiB PTE non-present holding location, keeping its
  * permissions for the later page-in.  Precondition: virt is mapped

@@ -72,10 +72,8 @@ static int kmem_map_eager(vaddr_t va, size_t size, uint32_t flags)
 	}
 	if (done == size)
 		return 0;
-	while (done > 0) {
-		done -= PAGE_SIZE;
-		paging_release_page(va + done);
-	}
+	if (done > 0)
+		paging_release_range(va, done);
 	return -ENOMEM;
 }
 
@@ -123,8 +121,7 @@ int k_mem_unmap(void *addr, size_t size)
 	 * pages below are gone (single CPU, no preemption in mm). */
 	if (vm_free(mm_vm(), va - PAGE_SIZE, size + 2 * PAGE_SIZE, VM_ANON) != 0)
 		return -EINVAL;
-	for (size_t off = 0; off < size; off += PAGE_SIZE)
-		paging_release_page(va + off);
+	paging_release_range(va, size);
 	return 0;
 }
 

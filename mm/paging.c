@@ -380,18 +380,7 @@ int paging_map_lazy(vaddr_t va, size_t size, uint32_t flags)
 	uint64_t loc = (flags & K_MEM_MAP_UNINIT) ? PAGING_LOC_UNINIT :
 						    PAGING_LOC_ZERO;
 
-	for (size_t off = 0; off < size; off += PAGE_SIZE) {
-		int err = arch_mem_map_nonresident(va + off, loc,
-						   flags & PAGING_ARCH_FLAGS);
-
-		if (err) {
-			if (off && arch_mem_unmap(va, off) != 0)
-				panic("mm: cannot undo lazy mapping %llx",
-				      (unsigned long long)va);
-			return err;
-		}
-	}
-	return 0;
+	return arch_mem_map_nonresident(va, size, loc, flags & PAGING_ARCH_FLAGS);
 }
 
 size_t paging_room(void)
@@ -427,9 +416,14 @@ static void paging_release_frame(struct page_frame *pf)
 	pfdb_free(pf);
 }
 
-void paging_release_page(vaddr_t va)
+/*
+ * Frees the store slot of page va if it is paged out; returns its frame
+ * if it is resident (NULL otherwise).  Panics if va holds no pageable
+ * page.
+ */
+static struct page_frame *paging_release_slot(vaddr_t va)
 {
-	struct page_frame *pf = NULL;
+	struct page_frame *pf;
 	uint64_t loc;
 
 	switch (arch_page_location_get(va, &loc)) {
@@ -438,19 +432,46 @@ void paging_release_page(vaddr_t va)
 		if (!pf)
 			panic("mm: page %llx maps a frame it does not own",
 			      (unsigned long long)va);
-		break;
+		return pf;
 	case ARCH_PAGE_LOCATION_PAGED_OUT:
 		if (loc < PAGING_LOC_FIRST_RESERVED)
 			swap_free(loc);
-		break;
+		return NULL;
 	default:
 		panic("mm: k_mem region page %llx not mapped",
 		      (unsigned long long)va);
 	}
-	if (arch_mem_unmap(va, PAGE_SIZE) != 0)
+}
+
+/* Frames of one chunk of a release, given back after the chunk's PTEs are
+ * gone (a frame is never free while a PTE still maps it). */
+#define PAGING_RELEASE_CHUNK 64
+
+/* Releases [va, va + n pages), n <= PAGING_RELEASE_CHUNK: one unmap. */
+static void paging_release_chunk(vaddr_t va, size_t n)
+{
+	struct page_frame *frames[PAGING_RELEASE_CHUNK];
+	size_t nframes = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct page_frame *pf = paging_release_slot(va + i * PAGE_SIZE);
+
+		if (pf)
+			frames[nframes++] = pf;
+	}
+	if (arch_mem_unmap(va, n * PAGE_SIZE) != 0)
 		panic("mm: cannot unmap %llx", (unsigned long long)va);
-	if (pf)
-		paging_release_frame(pf);
+	for (size_t i = 0; i < nframes; i++)
+		paging_release_frame(frames[i]);
+}
+
+void paging_release_range(vaddr_t va, size_t size)
+{
+	size_t pages = size / PAGE_SIZE;
+
+	for (size_t done = 0; done < pages; done += PAGING_RELEASE_CHUNK)
+		paging_release_chunk(va + done * PAGE_SIZE,
+				     MIN(pages - done, PAGING_RELEASE_CHUNK));
 }
 
 void paging_adopt(vaddr_t start, vaddr_t end)

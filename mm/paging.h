@@ -103,9 +103,11 @@ int paging_map_lazy(vaddr_t va, size_t size, uint32_t flags);
 size_t paging_room(void);
 /* A freshly mapped, unpinned frame joins the pageable set. */
 void paging_track(struct page_frame *pf);
-/* Frees the page at va whatever its state (resident, paged out, never
- * touched) and its store slot; panics if va holds no pageable page. */
-void paging_release_page(vaddr_t va);
+/* Frees every page of [va, va+size) (page-aligned) whatever its state
+ * (resident, paged out, never touched), its frame and its store slot, in
+ * one page-table walk per 64 pages; panics if a page in the range holds
+ * no pageable page (a caller bug).  The arch hooks flush the TLB. */
+void paging_release_range(vaddr_t va, size_t size);
 /* Unpins the pinned frames mapped in [start, end) (payload image and
  * stack) so eviction may take them.  Pages not mapped are skipped. */
 void paging_adopt(vaddr_t start, vaddr_t end);

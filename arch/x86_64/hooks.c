@@ -1,6 +1,7 @@
 /*
- * arch/x86_64/hooks.c - mm/arch_hooks.h on x86_64: the hooks act on the
- * one kernel struct pt, translating K_MEM_* flags to PTE bits.
+ * arch/x86_64/hooks.c - mm/arch_hooks.h on x86_64, and the kernel address
+ * space part of machine.h: the hooks act on the one kernel struct pt,
+ * translating K_MEM_* flags to PTE bits.
  *
  * Cache modes use PWT/PCD only (PAT index 0..3), whose memory types are
  * the same in the power-on IA32_PAT and in every PAT efimm or the
@@ -12,6 +13,7 @@
 #include "../../mm/arch_hooks.h"
 #include "../../mm/kmem.h"
 #include "cpu.h"
+#include "machine.h"
 #include "pt.h"
 
 static struct pt kernel_pt;
@@ -167,7 +169,8 @@ enum arch_page_location arch_page_location_get(vaddr_t virt, uint64_t *location)
 	return ARCH_PAGE_LOCATION_BAD;
 }
 
-int arch_mem_map_nonresident(vaddr_t virt, uint64_t location, uint32_t flags)
+int arch_mem_map_nonresident(vaddr_t virt, size_t size, uint64_t location,
+			     uint32_t flags)
 {
 	uint64_t prot;
 	int ret = hooks_prot(flags, &prot);
@@ -176,7 +179,8 @@ int arch_mem_map_nonresident(vaddr_t virt, uint64_t location, uint32_t flags)
 		return ret;
 	if (location > PTE_LOC_MAX)
 		return -EINVAL;
-	return pt_map_nonresident(kpt(), virt, pte_paged_out(location, prot));
+	return pt_map_nonresident(kpt(), virt, size,
+				  pte_paged_out(location, prot));
 }
 
 void arch_mem_page_out(vaddr_t virt, uint64_t location)

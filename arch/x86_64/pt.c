@@ -3,12 +3,15 @@
  *
  * Every changing operation (map, unmap, protect) is one struct pt_op run
  * in two passes over the same decision function, pt_decide():
- *   1. pt_need_*: a read-only walk counting the table pages the change
- *      will take (new tables, large pages to split) and finding -EFAULT;
- *   2. pt_apply_*: the change itself, taking table pages from a pool
+ *   1. pt_need_entry: a read-only walk counting the table pages the
+ *      change will take (new tables, large pages to split) and finding
+ *      -EFAULT;
+ *   2. pt_apply_entry: the change itself, taking table pages from a pool
  *      filled beforehand, so it cannot fail half-way.
  * A large page the pass meets is "split" in pass 1 only virtually: its
- * would-be children are computed by pt_split_child() on the fly.
+ * would-be children are computed by pt_split_child() on the fly.  Both
+ * passes, and pt_merge, are callbacks of one range recursion,
+ * pt_walk_range(); single addresses have their own walk, pt_walk_va().
  */
 #include "../../lib/assert.h"
 #include "../../lib/errno.h"
@@ -187,49 +190,38 @@ static enum pt_act pt_decide(const struct pt *pt, const struct pt_op *op,
 	panic("pt: bad op %d", op->kind);
 }
 
-/* ---- pass 1: count ------------------------------------------------------ */
-
-static long pt_need_table(const struct pt *pt, const struct pt_op *op,
-			  int level, const uint64_t *table, uint64_t parent,
-			  vaddr_t lo, vaddr_t last);
-
-/* Table pages op needs under entry e (level) for [lo, last], or -EFAULT. */
-static long pt_need_entry(const struct pt *pt, const struct pt_op *op,
-			  int level, uint64_t e, vaddr_t lo, vaddr_t last)
-{
-	long n;
-
-	switch (pt_decide(pt, op, level, e, lo, last)) {
-	case PT_ACT_FAULT:
-		return -EFAULT;
-	case PT_ACT_DESCEND:
-		break;
-	default:
-		return 0;
-	}
-	if (pt_is_table(level, e))
-		return pt_need_table(pt, op, level + 1, pt_table_ptr(level, e),
-				     0, lo, last);
-	n = pt_need_table(pt, op, level + 1, NULL, e, lo, last);
-	return n < 0 ? n : n + 1;
-}
+/* ---- the range walker all passes share ------------------------------ */
 
 /*
- * Table pages op needs in a table at level for [lo, last].  table is the
- * real table, or NULL for one that does not exist yet: empty, or the
- * split of the large leaf parent.
+ * One range recursion for count, apply and merge.  pt_walk_range() calls
+ * w->entry once for each entry of a table at level that [lo, last]
+ * touches, with the part of the range that entry covers; the callback
+ * recurses by calling pt_walk_range() on the table below.  table is the
+ * real table, or NULL for one that does not exist yet (only the count
+ * pass sees those): empty, or the split of the large leaf parent; slot is
+ * then NULL and e the would-be entry.  Returns the sum of the callbacks'
+ * results, or the first negative one.
  */
-static long pt_need_table(const struct pt *pt, const struct pt_op *op,
-			  int level, const uint64_t *table, uint64_t parent,
-			  vaddr_t lo, vaddr_t last)
+struct pt_walker {
+	long (*entry)(const struct pt_walker *w, int level, uint64_t *slot,
+		      uint64_t e, vaddr_t lo, vaddr_t last);
+	const struct pt *pt;
+	const struct pt_op *op;  /* count, apply */
+	struct pt_pool *pool;    /* apply */
+};
+
+static long pt_walk_range(const struct pt_walker *w, int level,
+			  uint64_t *table, uint64_t parent, vaddr_t lo,
+			  vaddr_t last)
 {
 	long total = 0;
 
 	for (vaddr_t va = lo;; ) {
 		vaddr_t e_last = pt_entry_last(level, va, last);
-		uint64_t e = pt_entry_or_virtual(table, parent, level,
-						 pt_index(level, va));
-		long n = pt_need_entry(pt, op, level, e, va, e_last);
+		unsigned int i = pt_index(level, va);
+		uint64_t e = pt_entry_or_virtual(table, parent, level, i);
+		long n = w->entry(w, level, table ? &table[i] : NULL, e, va,
+				  e_last);
 
 		if (n < 0)
 			return n;
@@ -238,6 +230,30 @@ static long pt_need_table(const struct pt *pt, const struct pt_op *op,
 			return total;
 		va = e_last + 1;
 	}
+}
+
+/* ---- pass 1: count ------------------------------------------------------ */
+
+/* Table pages op needs under entry e (level) for [lo, last], or -EFAULT. */
+static long pt_need_entry(const struct pt_walker *w, int level, uint64_t *slot,
+			  uint64_t e, vaddr_t lo, vaddr_t last)
+{
+	long n;
+
+	UNUSED(slot);
+	switch (pt_decide(w->pt, w->op, level, e, lo, last)) {
+	case PT_ACT_FAULT:
+		return -EFAULT;
+	case PT_ACT_DESCEND:
+		break;
+	default:
+		return 0;
+	}
+	if (pt_is_table(level, e))
+		return pt_walk_range(w, level + 1, pt_table_ptr(level, e), 0,
+				     lo, last);
+	n = pt_walk_range(w, level + 1, NULL, e, lo, last);
+	return n < 0 ? n : n + 1;
 }
 
 /* ---- pass 2: apply ----------------------------------------------------- */
@@ -324,9 +340,13 @@ static uint64_t *pt_descend(struct pt_pool *pool, int level, uint64_t *slot,
 	return child;
 }
 
-/* True if the table has no entry; *user: some entry has US (a user leaf,
- * a paged-out user page, or a table with user leaves below). */
-static bool pt_table_empty(const uint64_t *t, bool *user)
+/*
+ * Scans table t.  Returns true if every entry is zero; *user: some entry
+ * has US (a user leaf, a paged-out user page, or a table with user
+ * leaves below).  Stops as soon as the answers are known: at the first
+ * non-zero entry if !want_user, else at the first user entry.
+ */
+static bool pt_table_empty(const uint64_t *t, bool want_user, bool *user)
 {
 	bool empty = true;
 
@@ -334,21 +354,45 @@ static bool pt_table_empty(const uint64_t *t, bool *user)
 	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
 		empty = empty && t[i] == 0;
 		*user = *user || (t[i] & PTE_US);
+		if (!empty && (*user || !want_user))
+			break;
 	}
 	return empty;
 }
 
-/* After a change below slot (a table entry at level): frees the table if
- * it is now empty, else makes the entry's US match the leaves below. */
-static void pt_settle(const struct pt *pt, int level, uint64_t *slot,
-		      vaddr_t va)
+/*
+ * After op changed the table t below the table entry old: returns false
+ * if t is now empty, else sets *user to the OR of t's US bits (what old's
+ * US must be).  Map and protect write non-zero entries only, so they
+ * never empty a table, and they can drop US only when they write
+ * supervisor entries under a user table entry: only then is t scanned.
+ * Unmap scans t, stopping early (this is what keeps per-page work small).
+ */
+static bool pt_settle_us(const struct pt_op *op, uint64_t old,
+			 const uint64_t *t, bool *user)
+{
+	uint64_t written = (op->fixed ? op->fixed : op->prot) & PTE_US;
+	bool keeps = op->kind != PT_OP_UNMAP;
+
+	if (keeps && (written || !(old & PTE_US))) {
+		*user = ((old | written) & PTE_US) != 0;
+		return true;
+	}
+	return !pt_table_empty(t, (old & PTE_US) != 0, user) || keeps;
+}
+
+/* After op changed the table below slot (a table entry at level): frees
+ * the table if it is now empty, else makes the entry's US match the
+ * entries below. */
+static void pt_settle(const struct pt *pt, const struct pt_op *op, int level,
+		      uint64_t *slot, vaddr_t va)
 {
 	uint64_t old = *slot;
 	paddr_t table = PADDR(old & pt_levels[level].table_mask);
 	bool user;
 	uint64_t e;
 
-	if (pt_table_empty(arch_phys_to_ptr(table), &user)) {
+	if (!pt_settle_us(op, old, arch_phys_to_ptr(table), &user)) {
 		*slot = 0;
 		cpu_invlpg(va);
 		pt_put(pt, table);
@@ -361,45 +405,26 @@ static void pt_settle(const struct pt *pt, int level, uint64_t *slot,
 	}
 }
 
-static void pt_apply_table(const struct pt *pt, const struct pt_op *op,
-			   struct pt_pool *pool, int level, uint64_t *table,
-			   vaddr_t lo, vaddr_t last);
-
-static void pt_apply_entry(const struct pt *pt, const struct pt_op *op,
-			   struct pt_pool *pool, int level, uint64_t *slot,
-			   vaddr_t lo, vaddr_t last)
+static long pt_apply_entry(const struct pt_walker *w, int level,
+			   uint64_t *slot, uint64_t e, vaddr_t lo, vaddr_t last)
 {
 	uint64_t *child;
 
-	switch (pt_decide(pt, op, level, *slot, lo, last)) {
+	switch (pt_decide(w->pt, w->op, level, e, lo, last)) {
 	case PT_ACT_SKIP:
-		return;
+		return 0;
 	case PT_ACT_LEAF:
-		pt_set_leaf(pt, op, level, slot, lo);
-		return;
+		pt_set_leaf(w->pt, w->op, level, slot, lo);
+		return 0;
 	case PT_ACT_FAULT:
 		panic("pt: 0x%lx unmapped after the check pass", lo);
 	case PT_ACT_DESCEND:
 		break;
 	}
-	child = pt_descend(pool, level, slot, lo);
-	pt_apply_table(pt, op, pool, level + 1, child, lo, last);
-	pt_settle(pt, level, slot, lo);
-}
-
-static void pt_apply_table(const struct pt *pt, const struct pt_op *op,
-			   struct pt_pool *pool, int level, uint64_t *table,
-			   vaddr_t lo, vaddr_t last)
-{
-	for (vaddr_t va = lo;; ) {
-		vaddr_t e_last = pt_entry_last(level, va, last);
-
-		pt_apply_entry(pt, op, pool, level, &table[pt_index(level, va)],
-			       va, e_last);
-		if (e_last == last)
-			return;
-		va = e_last + 1;
-	}
+	child = pt_descend(w->pool, level, slot, lo);
+	pt_walk_range(w, level + 1, child, 0, lo, last);
+	pt_settle(w->pt, w->op, level, slot, lo);
+	return 0;
 }
 
 /* Runs op over [lo, last]: count, reserve, apply.  0 or negative errno,
@@ -409,12 +434,13 @@ static int pt_run(const struct pt *pt, const struct pt_op *op, vaddr_t lo,
 {
 	uint64_t *root = arch_phys_to_ptr(pt->root);
 	struct pt_pool pool = { .head = PADDR(0), .count = 0 };
+	struct pt_walker w = { .entry = pt_need_entry, .pt = pt, .op = op };
 	long need;
 	int ret;
 
 	ASSERT(pt->alloc, "pt: tables at 0x%llx are read-only",
 	       (unsigned long long)paddr_raw(pt->root));
-	need = pt_need_table(pt, op, PT_LEVEL_PML4, root, 0, lo, last);
+	need = pt_walk_range(&w, PT_LEVEL_PML4, root, 0, lo, last);
 	if (need < 0)
 		return (int)need;
 	ret = pt_pool_fill(pt, &pool, (size_t)need);
@@ -422,7 +448,9 @@ static int pt_run(const struct pt *pt, const struct pt_op *op, vaddr_t lo,
 		pt_pool_drain(pt, &pool);
 		return ret;
 	}
-	pt_apply_table(pt, op, &pool, PT_LEVEL_PML4, root, lo, last);
+	w.entry = pt_apply_entry;
+	w.pool = &pool;
+	pt_walk_range(&w, PT_LEVEL_PML4, root, 0, lo, last);
 	if (pool.count)
 		panic("pt: %zu table pages counted but not used", pool.count);
 	return 0;
@@ -494,11 +522,11 @@ int pt_map(struct pt *pt, vaddr_t va, paddr_t phys, size_t size,
 	return pt_run(pt, &op, va, last);
 }
 
-int pt_map_nonresident(struct pt *pt, vaddr_t va, uint64_t pte)
+int pt_map_nonresident(struct pt *pt, vaddr_t va, size_t size, uint64_t pte)
 {
 	struct pt_op op = { .kind = PT_OP_MAP, .va = va, .fixed = pte };
 	vaddr_t last;
-	int ret = pt_range(va, PAGE_SIZE, &last);
+	int ret = pt_range(va, size, &last);
 
 	ASSERT(pte_is_paged_out(pte), "pt: 0x%llx is not a paged-out PTE",
 	       (unsigned long long)pte);
@@ -552,67 +580,74 @@ static bool pt_uniform(int level, uint64_t e, uint64_t *merged)
 	return true;
 }
 
-static size_t pt_merge_table(const struct pt *pt, int level, uint64_t *table,
-			     vaddr_t lo, vaddr_t last);
-
-static size_t pt_merge_entry(const struct pt *pt, int level, uint64_t *slot,
-			     vaddr_t lo, vaddr_t last)
+/* Merges below slot (level) first, then slot itself if [lo, last] is its
+ * whole range.  Returns the number of tables merged. */
+static long pt_merge_entry(const struct pt_walker *w, int level,
+			   uint64_t *slot, uint64_t old, vaddr_t lo,
+			   vaddr_t last)
 {
-	uint64_t old = *slot, merged;
-	size_t n;
+	uint64_t merged;
+	long n;
 
 	if (!pt_is_table(level, old))
 		return 0;
-	n = pt_merge_table(pt, level + 1, pt_table_ptr(level, old), lo, last);
-	if (last - lo != pt_span(level) - 1 || !pt_large_ok(pt, level) ||
+	n = pt_walk_range(w, level + 1, pt_table_ptr(level, old), 0, lo, last);
+	if (last - lo != pt_span(level) - 1 || !pt_large_ok(w->pt, level) ||
 	    !pt_uniform(level, old, &merged))
 		return n;
 	*slot = merged;
 	cpu_invlpg(lo);
-	pt_put(pt, PADDR(old & pt_levels[level].table_mask));
+	pt_put(w->pt, PADDR(old & pt_levels[level].table_mask));
 	return n + 1;
-}
-
-static size_t pt_merge_table(const struct pt *pt, int level, uint64_t *table,
-			     vaddr_t lo, vaddr_t last)
-{
-	size_t n = 0;
-
-	for (vaddr_t va = lo;; ) {
-		vaddr_t e_last = pt_entry_last(level, va, last);
-
-		n += pt_merge_entry(pt, level, &table[pt_index(level, va)], va,
-				    e_last);
-		if (e_last == last)
-			return n;
-		va = e_last + 1;
-	}
 }
 
 size_t pt_merge(struct pt *pt, vaddr_t va, size_t size)
 {
+	struct pt_walker w = { .entry = pt_merge_entry, .pt = pt };
 	vaddr_t last;
 
 	ASSERT(pt->alloc, "pt: merging a read-only view");
 	if (pt_range(va, size, &last))
 		return 0;
-	return pt_merge_table(pt, PT_LEVEL_PML4, arch_phys_to_ptr(pt->root),
-			      va, last);
+	return (size_t)pt_walk_range(&w, PT_LEVEL_PML4,
+				     arch_phys_to_ptr(pt->root), 0, va, last);
 }
 
-uint64_t *pt_find(paddr_t root, vaddr_t va, int *level)
+/* The single-address walk; records each entry it passes in path unless
+ * path is NULL (pt_find, on the fault path, skips the bookkeeping). */
+static inline uint64_t *pt_walk_va(paddr_t root, vaddr_t va, int *level,
+				   struct pt_path *path)
 {
 	uint64_t *table = arch_phys_to_ptr(root);
 
 	for (int l = PT_LEVEL_PML4;; l++) {
 		uint64_t *slot = &table[pt_index(l, va)];
+		uint64_t e = *slot;
 
-		if (!pt_is_table(l, *slot)) {
+		if (path)
+			path->step[path->n++] = (struct pt_step){
+				.level = l, .e = e, .slot = slot,
+				.base = ALIGN_DOWN(va, pt_span(l)),
+			};
+		if (!pt_is_table(l, e)) {
 			*level = l;
 			return slot;
 		}
-		table = pt_table_ptr(l, *slot);
+		table = pt_table_ptr(l, e);
 	}
+}
+
+void pt_walk(paddr_t root, vaddr_t va, struct pt_path *path)
+{
+	int level;
+
+	path->n = 0;
+	pt_walk_va(root, va, &level, path);
+}
+
+uint64_t *pt_find(paddr_t root, vaddr_t va, int *level)
+{
+	return pt_walk_va(root, va, level, NULL);
 }
 
 int pt_translate(const struct pt *pt, vaddr_t va, paddr_t *phys,

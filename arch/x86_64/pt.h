@@ -140,10 +140,12 @@ int pt_map(struct pt *pt, vaddr_t va, paddr_t phys, size_t size,
 	   uint64_t prot, bool large);
 
 /*
- * Writes the non-present 4 KiB entry pte (a paged-out PTE) for va, making
- * the tables it needs.  Returns 0, -EINVAL or -ENOMEM (nothing changed).
+ * Writes the non-present 4 KiB entry pte (a paged-out PTE) for every page
+ * of [va, va+size), in one walk, making the tables it needs; whatever
+ * was mapped there is replaced.  Returns 0, -EINVAL or -ENOMEM (nothing
+ * changed).
  */
-int pt_map_nonresident(struct pt *pt, vaddr_t va, uint64_t pte);
+int pt_map_nonresident(struct pt *pt, vaddr_t va, size_t size, uint64_t pte);
 
 /*
  * Removes every mapping (and paged-out entry) in [va, va+size); splits
@@ -176,10 +178,29 @@ size_t pt_merge(struct pt *pt, vaddr_t va, size_t size);
 int pt_translate(const struct pt *pt, vaddr_t va, paddr_t *phys,
 		 uint64_t *prot, int *level);
 
+/* One entry a single-address walk passed. */
+struct pt_step {
+	int level;
+	uint64_t e;       /* the entry's value when the walk read it */
+	uint64_t *slot;   /* where it is */
+	vaddr_t base;     /* first address of the range it covers */
+};
+
+/* The entries from the root down to va's last one, in walk order. */
+struct pt_path {
+	unsigned int n;   /* 1..PT_LEVELS */
+	struct pt_step step[PT_LEVELS];
+};
+
 /*
- * Walks from root to va's last entry: the leaf, or the first non-present
- * entry.  Returns a pointer to it and its level.  va must be canonical.
+ * Walks from root to va's last entry: the leaf, or the first entry that
+ * is not a table pointer (not present, or paged out).  Fills *path with
+ * every entry it passed, that one last.  va must be canonical.
  */
+void pt_walk(paddr_t root, vaddr_t va, struct pt_path *path);
+
+/* The same walk for callers that need only the last entry: returns a
+ * pointer to it and its level. */
 uint64_t *pt_find(paddr_t root, vaddr_t va, int *level);
 
 /* Writes *slot = e for the entry mapping va; flushes if it was present. */

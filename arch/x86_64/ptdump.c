@@ -293,37 +293,39 @@ static void ptdump_flags(char *buf, size_t len, int level, uint64_t e)
 				       bits[i].name);
 }
 
+/* One line for one entry of a walk. */
+static void ptdump_step(const struct pt_step *st)
+{
+	const char *name = pt_levels[st->level].name;
+	uint64_t e = st->e;
+	char flags[64];
+
+	ptdump_flags(flags, sizeof(flags), st->level, e);
+	if (st->level == PT_LEVEL_PT && pte_is_paged_out(e)) {
+		kprintf("%sE: paged out to slot %llu: %s\n", name,
+			(unsigned long long)pte_paged_out_location(e), flags);
+		return;
+	}
+	if (!(e & PTE_P)) {
+		kprintf("%sE: not present\n", name);
+		return;
+	}
+	kprintf("%sE: 0x%016lx -> 0x%016llx: %s\n", name, st->base,
+		(unsigned long long)(pt_is_leaf(st->level, e) ?
+			pt_leaf_addr(st->level, e) :
+			e & pt_levels[st->level].table_mask),
+		flags);
+}
+
 void ptdump_walk(paddr_t root, vaddr_t va)
 {
-	const uint64_t *table = arch_phys_to_ptr(root);
-	char flags[64];
+	struct pt_path path;
 
 	if (!pte_va_canonical(va)) {
 		kprintf("ptdump: 0x%016lx is not canonical\n", va);
 		return;
 	}
-	for (int l = PT_LEVEL_PML4; l < PT_LEVELS; l++) {
-		uint64_t e = table[pt_index(l, va)];
-		const char *name = pt_levels[l].name;
-
-		ptdump_flags(flags, sizeof(flags), l, e);
-		if (l == PT_LEVEL_PT && pte_is_paged_out(e)) {
-			kprintf("%sE: paged out to slot %llu: %s\n", name,
-				(unsigned long long)pte_paged_out_location(e),
-				flags);
-			return;
-		}
-		if (!(e & PTE_P)) {
-			kprintf("%sE: not present\n", name);
-			return;
-		}
-		kprintf("%sE: 0x%016lx -> 0x%016llx: %s\n", name,
-			(vaddr_t)ALIGN_DOWN(va, pt_span(l)),
-			(unsigned long long)(pt_is_leaf(l, e) ?
-				pt_leaf_addr(l, e) : e & pt_levels[l].table_mask),
-			flags);
-		if (pt_is_leaf(l, e))
-			return;
-		table = pt_table_ptr(l, e);
-	}
+	pt_walk(root, va, &path);
+	for (unsigned int i = 0; i < path.n; i++)
+		ptdump_step(&path.step[i]);
 }

@@ -17,13 +17,9 @@
 #include "commands.h"
 #include "../fw/exitbs.h"
 
-#include "../../arch/x86_64/cpu.h"
-#include "../../arch/x86_64/cpu_setup.h"
 #include "../../arch/x86_64/fault_sites.h"
-#include "../../arch/x86_64/pt.h"
-#include "../../arch/x86_64/pte.h"
+#include "../../arch/x86_64/machine.h"
 #include "../../arch/x86_64/trap.h"
-#include "../../lib/errno.h"
 #include "../../lib/kstring.h"
 #include "../../lib/printf.h"
 
@@ -35,45 +31,14 @@ struct fault_kind {
 	void (*fire)(void);
 };
 
-/* Table pages for splitting the firmware's large page around page 0:
- * part of efimm's image, so identity-mapped and free for the taking. */
-static uint8_t split_pages[PT_LEVELS][PAGE_SIZE] __attribute__((aligned(4096)));
-static unsigned int split_used;
-
-static int split_get(void *ctx, paddr_t *frame)
-{
-	UNUSED(ctx);
-	if (split_used == PT_LEVELS)
-		return -ENOMEM;
-	memset(split_pages[split_used], 0, PAGE_SIZE);
-	*frame = PADDR((uintptr_t)split_pages[split_used++]);
-	return 0;
-}
-
-/* Emptied firmware tables are simply abandoned. */
-static void split_put(void *ctx, paddr_t frame)
-{
-	UNUSED(ctx);
-	UNUSED(frame);
-}
-
 /*
  * OVMF maps page 0; efimm's own tables never do.  Unmapping it from the
  * live (firmware's) tables makes the NULL read fault the same way now.
  */
 static void unmap_page0(void)
 {
-	static const struct arch_pt_alloc alloc = {
-		.get = split_get, .put = split_put,
-	};
-	struct pt live = {
-		.root = PADDR(cpu_read_cr3() & PTE_ADDR_MASK), .alloc = &alloc,
-		.has_1g = false, .has_nx = cpu_has_nx(),
-	};
-	bool wp = cpu_set_write_protect(false);
-	int ret = pt_unmap(&live, 0, PAGE_SIZE);
+	int ret = arch_live_unmap_page(0);
 
-	cpu_set_write_protect(wp);
 	if (ret)
 		kprintf("efimm: fault pf: could not unmap page 0: %d\n", ret);
 }

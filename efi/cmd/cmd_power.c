@@ -7,6 +7,7 @@
  */
 #include "commands.h"
 
+#include "../../lib/poweroff.h"
 #include "../../lib/printf.h"
 
 void efi_poweroff_try(int code, const char *name, EFI_STATUS reset_status)
@@ -21,6 +22,11 @@ void efi_poweroff(int code, const char *name, EFI_STATUS reset_status)
 	kprintf("efimm: ResetSystem returned; halting\n");
 	for (;;)
 		__asm__ volatile("cli; hlt");
+}
+
+void sys_poweroff(int code, const char *name)
+{
+	efi_poweroff(code, name, code ? EFI_ABORTED : EFI_SUCCESS);
 }
 
 EFI_STATUS cmd_poweroff(int argc, char **argv)

@@ -9,17 +9,15 @@
 #include "commands.h"
 #include "../fw/mmboot_fw.h"
 
-#include "../../arch/x86_64/cpu.h"
+#include "../../arch/x86_64/machine.h"
 #include "../../arch/x86_64/ptdump.h"
 #include "../../lib/kstring.h"
 #include "../../lib/printf.h"
-#include "../../mm/arch_hooks.h"
 
 #define VIEW_RANGES 1
 #define VIEW_GRID   2
 #define TABLES_FW    1
 #define TABLES_EFIMM 2
-#define CR3_ADDR_MASK 0x000FFFFFFFFFF000ULL
 
 struct ptdump_req {
 	unsigned views;
@@ -83,7 +81,7 @@ EFI_STATUS cmd_ptdump(int argc, char **argv)
 {
 	static struct mmboot_layout l;
 	struct ptdump_req rq;
-	paddr_t fw_root = PADDR(cpu_read_cr3() & CR3_ADDR_MASK);
+	paddr_t fw_root = arch_live_pt_root();
 	EFI_STATUS s = parse(argc, argv, &rq);
 
 	if (EFI_ERROR(s))

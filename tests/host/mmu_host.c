@@ -2,6 +2,7 @@
  * tests/host/mmu_host.c - accesses through efimm's page tables with
  * the CPU's A/D updates and the #PF route to paging_fault (mmu_host.h).
  */
+#include "../../arch/x86_64/machine.h"
 #include "../../arch/x86_64/pt.h"
 #include "../../arch/x86_64/pte.h"
 #include "../../lib/errno.h"

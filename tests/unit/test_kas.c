@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "../../arch/x86_64/cpu.h"
+#include "../../arch/x86_64/machine.h"
 #include "../../arch/x86_64/pt.h"
 #include "../../lib/errno.h"
 #include "../../mm/kas.h"

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "../../arch/x86_64/machine.h"
 #include "../../arch/x86_64/trap_pf.h"
 #include "../../lib/errno.h"
 #include "../../mm/evict.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../arch/x86_64/cpu.h"
+#include "../../arch/x86_64/machine.h"
 #include "../../arch/x86_64/pt.h"
 #include "../../lib/errno.h"
 #include "../../mm/arch_hooks.h"
@@ -344,6 +345,68 @@ START_TEST(enomem_rollback_every_n)
 }
 END_TEST
 
+/* The single-address walk returns every entry it passed, last one as
+ * pt_find sees it. */
+START_TEST(walk_returns_path)
+{
+	struct pt_path path;
+	int level;
+
+	ck_assert_int_eq(pt_map(&pt, 0x201000, PADDR(0x5000), PAGE_SIZE, PTE_RW,
+				false), 0);
+	ck_assert_int_eq(pt_map(&pt, GiB(1), PADDR(GiB(1)), SZ_2M, PTE_RW,
+				true), 0);
+	pt_walk(pt.root, 0x201008, &path);
+	ck_assert_uint_eq(path.n, PT_LEVELS);
+	for (unsigned int i = 0; i < path.n; i++) {
+		ck_assert_int_eq(path.step[i].level, (int)i);
+		ck_assert_uint_eq(path.step[i].e, *path.step[i].slot);
+		ck_assert_uint_eq(path.step[i].base,
+				  ALIGN_DOWN(0x201008, pt_span((int)i)));
+	}
+	ck_assert_ptr_eq(path.step[3].slot, pt_find(pt.root, 0x201008, &level));
+	ck_assert_uint_eq(path.step[3].e, PTE_P | PTE_RW | 0x5000);
+	ck_assert(pt_is_table(0, path.step[0].e));
+	pt_walk(pt.root, GiB(1) + 0x3000, &path);
+	ck_assert_uint_eq(path.n, 3);
+	ck_assert(pt_is_leaf(PT_LEVEL_PD, path.step[2].e));
+	pt_walk(pt.root, 0x7f0000000000ULL, &path);
+	ck_assert_uint_eq(path.n, 1);
+	ck_assert_uint_eq(path.step[0].e, 0);
+}
+END_TEST
+
+static int op_nonresident_range(void)
+{
+	/* 1 MiB before a 2 MiB boundary to 1 MiB after it: two new tables. */
+	return pt_map_nonresident(&pt, GiB(3) - MiB(1), SZ_2M,
+				  pte_paged_out(9, PTE_RW | PTE_XD));
+}
+
+/* One call writes the paged-out entry for every page of a range (over a
+ * present page, which is flushed), or on -ENOMEM changes nothing. */
+START_TEST(nonresident_range)
+{
+	uint64_t *e;
+	int level;
+
+	ck_assert_int_eq(pt_map(&pt, GiB(3), PADDR(0x200000), PAGE_SIZE, PTE_RW,
+				false), 0);
+	rollback_every_n(op_nonresident_range);
+	ck_assert(flushed(GiB(3), PAGE_SIZE));
+	for (vaddr_t va = GiB(3) - MiB(1); va < GiB(3) + MiB(1); va += PAGE_SIZE) {
+		e = pt_find(pt.root, va, &level);
+		ck_assert_int_eq(level, PT_LEVEL_PT);
+		ck_assert(pte_is_paged_out(*e));
+		ck_assert_uint_eq(pte_paged_out_location(*e), 9);
+	}
+	ck_assert_uint_eq(xlate(GiB(3) - MiB(1) - PAGE_SIZE, NULL, NULL), ~0ULL);
+	ck_assert(!pte_is_paged_out(*pt_find(pt.root, GiB(3) + MiB(1), &level)));
+	ck_assert_int_eq(pt_unmap(&pt, GiB(3) - MiB(1), SZ_2M), 0);
+	ck_assert_uint_eq(tf.outstanding, 1);
+}
+END_TEST
+
 START_TEST(paged_out_encoding)
 {
 	static const uint64_t locs[] = { 0, 1, 0x12345678, PTE_LOC_MAX };
@@ -379,9 +442,10 @@ START_TEST(paging_hooks_round_trip)
 	ck_assert_int_eq(arch_page_location_get(va, &loc), ARCH_PAGE_LOCATION_BAD);
 	ck_assert_uint_eq(arch_page_info_get(va, NULL, false),
 			  ARCH_DATA_PAGE_NOT_MAPPED);
-	ck_assert_int_eq(arch_mem_map_nonresident(va, 0, K_MEM_PERM_RW |
+	ck_assert_int_eq(arch_mem_map_nonresident(va, PAGE_SIZE, 0, K_MEM_PERM_RW |
 						  K_MEM_PERM_USER), 0);
-	ck_assert_int_eq(arch_mem_map_nonresident(va, PTE_LOC_MAX + 1, 0), -EINVAL);
+	ck_assert_int_eq(arch_mem_map_nonresident(va, PAGE_SIZE, PTE_LOC_MAX + 1,
+						  0), -EINVAL);
 	ck_assert_int_eq(arch_page_location_get(va, &loc),
 			 ARCH_PAGE_LOCATION_PAGED_OUT);
 	ck_assert_uint_eq(loc, 0);
@@ -727,6 +791,8 @@ static Suite *pt_suite(void)
 	tcase_add_test(tc, emptied_tables_freed);
 	tcase_add_test(tc, user_bit_on_intermediates);
 	tcase_add_test(tc, enomem_rollback_every_n);
+	tcase_add_test(tc, walk_returns_path);
+	tcase_add_test(tc, nonresident_range);
 	tcase_add_test(tc, paged_out_encoding);
 	tcase_add_test(tc, paging_hooks_round_trip);
 	tcase_add_test(tc, hooks_flags_and_wx);

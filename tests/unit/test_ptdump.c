@@ -40,7 +40,7 @@ static void setup(void)
 				PTE_RW, false), 0);
 	ck_assert_int_eq(pt_map(&pt, 0x1004000, PADDR(0x6000000), KiB(16),
 				PTE_US, false), 0);
-	ck_assert_int_eq(pt_map_nonresident(&pt, 0x1008000,
+	ck_assert_int_eq(pt_map_nonresident(&pt, 0x1008000, PAGE_SIZE,
 					    pte_paged_out(7, PTE_RW)), 0);
 	ck_assert_int_eq(pt_map(&pt, 0xffffffff80000000ULL, PADDR(GiB(3)), SZ_1G,
 				PTE_XD | PTE_PCD | PTE_PWT, true), 0);

@@ -1,0 +1,51 @@
+/*
+ * arch/x86_64/machine.h - what arch/ offers the layers above mm/ (the
+ * machine-owning code in machine/ and the commands in efi/cmd/), and
+ * nothing mm/ needs: mm/ reaches the hardware only through
+ * mm/arch_hooks.h, and every hook there is one mm/ calls.  Code above
+ * mm/ includes this header (or mm/arch_hooks.h), never pt.h or pte.h.
+ *
+ * Unless a function says otherwise it acts on the kernel address space
+ * (the tables arch_pt_init() created) and flushes the TLB itself.
+ */
+#ifndef ARCH_X86_64_MACHINE_H
+#define ARCH_X86_64_MACHINE_H
+
+#include "../../lib/types.h"
+
+/* True if virt is canonical for 4-level paging (bits 63..47 equal). */
+bool arch_is_canonical(vaddr_t virt);
+
+/* Physical address of the kernel address space's top-level table. */
+paddr_t arch_pt_root(void);
+
+/* Loads the kernel address space into CR3 (target only); the CR3 write
+ * flushes every non-global TLB entry. */
+void arch_pt_activate(void);
+
+/*
+ * Changes permissions/cache of the present pages in [virt, virt+size)
+ * (K_MEM_PERM_* and K_MEM_CACHE_* flags of mm/kmem.h), splitting large
+ * pages at the edges.  Returns 0; -EINVAL (non-canonical, or RW|EXEC);
+ * -ENOMEM (a split needed a table page; nothing changed); -EFAULT if
+ * part of the range is not mapped (nothing changed).
+ */
+int arch_mem_protect(vaddr_t virt, size_t size, uint32_t flags);
+
+/* Physical address of the top-level table the CPU uses now (CR3): the
+ * firmware's until efimm loads its own (target only). */
+paddr_t arch_live_pt_root(void);
+
+/*
+ * Removes the 4 KiB page at va (page-aligned) from the live tables in
+ * CR3 - the firmware's, for the `fault` command, which wants a NULL read
+ * to fault whoever's tables run.  A large page around va is split with
+ * table pages from a small pool in efimm's image; emptied tables are
+ * abandoned, not given back (they belong to the firmware).  CR0.WP is
+ * cleared around the writes, since firmware may map its own tables
+ * read-only.  Flushes the TLB.  Target only.  Returns 0, -EINVAL
+ * (non-canonical) or -ENOMEM (pool used up; nothing changed).
+ */
+int arch_live_unmap_page(vaddr_t va);
+
+#endif

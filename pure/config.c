@@ -100,10 +100,11 @@ static int find_entry(const struct config *cfg, const char *name)
 
 static int parse_entry(struct cursor *c, const char *rest, struct config *cfg)
 {
-	struct config_entry *e = &cfg->entries[cfg->nentries];
+	struct config_entry *e;
 
 	if (cfg->nentries == CONFIG_MAX_ENTRIES)
 		return fail(c, "too many entries (max 16)", NULL);
+	e = &cfg->entries[cfg->nentries];
 	if (read_field(c, &rest, e->name, sizeof(e->name), "entry name") ||
 	    read_field(c, &rest, e->title, sizeof(e->title), "entry title"))
 		return -EINVAL;

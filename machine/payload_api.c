@@ -13,7 +13,6 @@
 #include "../lib/kstring.h"
 #include "../lib/poweroff.h"
 #include "../lib/printf.h"
-#include "../mm/arch_hooks.h"
 #include "../mm/kmem.h"
 #include "../mm/paging.h"
 #include "../mm/pfdb.h"
@@ -85,21 +84,6 @@ static int api_k_mem_map(size_t size, uint32_t flags, void **addr)
 	return uaccess_copy_out(addr, &p, sizeof(p));
 }
 
-/* Translation of va, with the state of a mapped page that is not
- * resident told apart from an unmapped one (efimm_abi.h). */
-static int api_translate_va(vaddr_t va, paddr_t *p, uint32_t *flags)
-{
-	uint64_t loc;
-	int err = arch_mem_translate(va, p, flags);
-
-	if (err != -EFAULT)
-		return err;
-	if (arch_page_location_get(ALIGN_DOWN(va, PAGE_SIZE), &loc) !=
-	    ARCH_PAGE_LOCATION_PAGED_OUT)
-		return -EFAULT;
-	return loc >= PAGING_LOC_FIRST_RESERVED ? -ENOENT : -EAGAIN;
-}
-
 static int api_k_mem_translate(const void *addr, uint64_t *phys, uint32_t *flags)
 {
 	paddr_t p = PADDR(0);
@@ -110,7 +94,7 @@ static int api_k_mem_translate(const void *addr, uint64_t *phys, uint32_t *flags
 	if ((phys && uaccess_check(phys, sizeof(*phys), true)) ||
 	    (flags && uaccess_check(flags, sizeof(*flags), true)))
 		return -EFAULT;
-	err = api_translate_va((vaddr_t)addr, &p, &f);
+	err = k_mem_query((vaddr_t)addr, &p, &f);
 	raw = paddr_raw(p);
 	if (err == 0 && phys)
 		uaccess_copy_out(phys, &raw, sizeof(raw));

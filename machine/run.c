@@ -21,7 +21,7 @@
 #include "../lib/kstring.h"
 #include "../lib/printf.h"
 #include "../lib/timing.h"
-#include "../mm/arch_hooks.h"
+#include "../mm/kas.h"
 #include "../mm/kmem.h"
 #include "../mm/payload.h"
 #include "../mm/vm.h"
@@ -108,11 +108,11 @@ static int fault_exit(const struct trap_frame *f, const char **name)
  */
 static void unmap_stack_guards(const struct run_req *rq)
 {
-	if (arch_mem_unmap(rq->stack_guard, PAGE_SIZE))
+	if (kas_guard_page(PADDR(rq->stack_guard)))
 		panic("machine: cannot unmap efimm's stack guard");
 	trap_register_guard(rq->stack_guard, "efimm's stack");
 	for (int ist = 1; ist <= IST_COUNT; ist++)
-		if (arch_mem_unmap(gdt_ist_stack(ist)->guard, PAGE_SIZE))
+		if (kas_guard_page(PADDR(gdt_ist_stack(ist)->guard)))
 			panic("machine: cannot unmap the guard of %s", gdt_ist_stack(ist)->name);
 }
 

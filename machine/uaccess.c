@@ -6,7 +6,6 @@
 
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
-#include "../mm/arch_hooks.h"
 #include "../mm/kmem.h"
 #include "../mm/mm.h"
 #include "../mm/paging.h"
@@ -30,27 +29,20 @@ static bool uaccess_in_area(vaddr_t va, size_t len)
 static int uaccess_page_ok(vaddr_t page, bool write)
 {
 	uint32_t flags;
-	uint64_t loc;
+	int err = k_mem_query(page, NULL, &flags);
 
-	switch (arch_page_location_get(page, &loc)) {
-	case ARCH_PAGE_LOCATION_PAGED_IN:
-		break;
-	case ARCH_PAGE_LOCATION_PAGED_OUT:
+	if (err == -ENOENT || err == -EAGAIN) {
 		if (!write)
 			return 0;
 		/* a non-resident PTE keeps its permissions where only
 		 * page-in reads them back */
 		if (k_mem_page_in((void *)page, PAGE_SIZE) != 0)
 			return -EFAULT;
-		break;
-	default:
-		return -EFAULT;
+		err = k_mem_query(page, NULL, &flags);
 	}
-	if (!write)
-		return 0;
-	if (arch_mem_translate(page, NULL, &flags) != 0)
+	if (err)
 		return -EFAULT;
-	return (flags & K_MEM_PERM_RW) ? 0 : -EFAULT;
+	return !write || (flags & K_MEM_PERM_RW) ? 0 : -EFAULT;
 }
 
 int uaccess_check(const void *uptr, size_t len, bool write)

@@ -112,3 +112,12 @@ int kas_build(const struct mem_range *r, size_t n, const struct kas_image *img,
 		err = kas_map_extra(&extra[i]);
 	return err;
 }
+
+int kas_guard_page(paddr_t page)
+{
+	uint64_t a = paddr_raw(page);
+
+	if (!IS_ALIGNED(a, PAGE_SIZE) || a >= VM_DIRECT_MAP_END)
+		return -EINVAL;
+	return arch_mem_unmap((vaddr_t)a, PAGE_SIZE);
+}

@@ -63,4 +63,13 @@ uint32_t kas_range_flags(const struct mem_range *r);
 int kas_build(const struct mem_range *r, size_t n, const struct kas_image *img,
 	      const struct kas_extra *extra, size_t nextra);
 
+/*
+ * Unmaps the identity-mapped page at page (the guard below a stack), so
+ * that running off the stack faults instead of corrupting what lies
+ * below.  Returns 0, -EINVAL (not page-aligned or outside the direct
+ * map) or -ENOMEM (splitting a large page needed a table page; nothing
+ * changed).  The hook flushes the TLB entry.
+ */
+int kas_guard_page(paddr_t page);
+
 #endif

@@ -173,3 +173,16 @@ size_t k_mem_free_get(void)
 {
 	return pfdb_free_count() * PAGE_SIZE;
 }
+
+int k_mem_query(vaddr_t va, paddr_t *phys, uint32_t *flags)
+{
+	uint64_t loc;
+	int err = arch_mem_translate(va, phys, flags);
+
+	if (err != -EFAULT)
+		return err;
+	if (arch_page_location_get(ALIGN_DOWN(va, PAGE_SIZE), &loc) !=
+	    ARCH_PAGE_LOCATION_PAGED_OUT)
+		return -EFAULT;
+	return loc >= PAGING_LOC_FIRST_RESERVED ? -ENOENT : -EAGAIN;
+}

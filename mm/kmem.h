@@ -56,4 +56,14 @@ int z_phys_unmap(uint8_t *virt, size_t size);
 /* Bytes of free RAM (free frames times PAGE_SIZE). */
 size_t k_mem_free_get(void);
 
+/*
+ * What is mapped at va, for the payload's k_mem_translate and efimm's
+ * checks of payload pointers: 0 with the exact byte address in *phys and
+ * the K_MEM_PERM_* / K_MEM_CACHE_* flags in *flags for a resident page;
+ * -ENOENT for a page mapped lazily and not yet populated; -EAGAIN for a
+ * paged-out page; -EFAULT when nothing is mapped; -EINVAL for a
+ * non-canonical va.  Outputs may be NULL.  Changes nothing.
+ */
+int k_mem_query(vaddr_t va, paddr_t *phys, uint32_t *flags);
+
 #endif

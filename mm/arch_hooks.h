@@ -122,4 +122,26 @@ void arch_mem_page_out(vaddr_t virt, uint64_t location);
  * permissions saved by arch_mem_page_out and A/D clear. */
 void arch_mem_page_in(vaddr_t virt, paddr_t phys);
 
+/*
+ * Faults: the one way up from arch/ to mm/.  Layers run efi > machine >
+ * mm > arch > lib and arch/ never calls a layer above it, so mm/ hands
+ * arch/ ONE entry point, once, when demand paging starts; arch/'s
+ * exception path decodes every exception into a struct mm_fault
+ * (mm/fault.h) and calls through that single pointer (mm_fault), with no
+ * other callback for faults.  NULL (the default): every exception is
+ * fatal with no verdict.
+ */
+struct mm_fault;
+typedef int (*arch_fault_entry_fn)(const struct mm_fault *f,
+				   const char **verdict);
+void arch_fault_set_entry(arch_fault_entry_fn fn);
+
+/*
+ * Runs fn(arg) on efimm's own stack and returns what it returns.  The
+ * paging calls a payload makes run there, so evicting the payload's
+ * stack pages (its current page included) never pulls a page from under
+ * the code doing it.  Nested calls run fn on the stack they are on.
+ */
+int arch_call_on_kernel_stack(int (*fn)(void *arg), void *arg);
+
 #endif

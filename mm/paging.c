@@ -9,6 +9,7 @@
 #include "../lib/printf.h"
 #include "arch_hooks.h"
 #include "evict.h"
+#include "fault.h"
 #include "kmem.h"
 #include "paging.h"
 #include "paging_int.h"
@@ -120,6 +121,7 @@ int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes)
 		pfdb_reserve(pfdb_alloc());
 	paging_st.enabled = true;
 	paging_track_existing();
+	arch_fault_set_entry(mm_fault);
 	return 0;
 }
 
@@ -336,43 +338,6 @@ int paging_page_in(vaddr_t va, uint64_t loc)
 	paging_ring_add(pf);
 	paging_st.ops->touch(pf);
 	return 0;
-}
-
-int paging_fault(vaddr_t va)
-{
-	vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
-	uint64_t loc, t0 = paging_now();
-	int err;
-
-	if (!paging_st.enabled ||
-	    arch_page_location_get(page, &loc) != ARCH_PAGE_LOCATION_PAGED_OUT)
-		return -EFAULT;
-	err = paging_page_in(page, loc);
-	if (err)
-		return err;
-	paging_st.stats.pagefaults.cnt++;
-	paging_st.stats.pagefaults.irq_locked++;
-	paging_hist_add(&paging_st.stats.fault_cycles, paging_now() - t0);
-	return 0;
-}
-
-const char *paging_classify(vaddr_t va)
-{
-	static char buf[64];
-	uint64_t loc;
-
-	switch (arch_page_location_get(ALIGN_DOWN(va, PAGE_SIZE), &loc)) {
-	case ARCH_PAGE_LOCATION_PAGED_IN:
-		return "permission fault (page present)";
-	case ARCH_PAGE_LOCATION_PAGED_OUT:
-		if (loc >= PAGING_LOC_FIRST_RESERVED)
-			return "not yet populated";
-		ksnprintf(buf, sizeof(buf), "paged out (slot %llu)",
-			  (unsigned long long)loc);
-		return buf;
-	default:
-		return "unmapped";
-	}
 }
 
 int paging_map_lazy(vaddr_t va, size_t size, uint32_t flags)

@@ -89,9 +89,9 @@ void paging_init(void);
  * pages; its frames leave the pool now), then, if mem_bytes is not 0,
  * reserves free frames beyond mem_bytes so that at most mem_bytes of
  * free frames remain for everything that follows (`mem=SIZE`).  From
- * now on k_mem_map without K_MEM_MAP_LOCK is lazy.  The caller routes
- * #PF to paging_fault.  Returns 0; -ENOMEM (the store does not fit:
- * nothing changed).
+ * now on k_mem_map without K_MEM_MAP_LOCK is lazy, and arch/ sends every
+ * exception to mm_fault (arch_fault_set_entry).  Returns 0; -ENOMEM (the
+ * store does not fit: nothing changed).
  */
 int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes);
 bool paging_enabled(void);
@@ -108,10 +108,11 @@ typedef uint64_t (*paging_clock_fn)(void);
 void paging_set_clock(paging_clock_fn fn);
 
 /*
- * Serves a not-present fault at va.  Returns 0 (served: retry the
- * instruction), -EFAULT (va is not a paged-out or unpopulated page: the
- * fault is fatal as usual), -ENOMEM (no frame could be freed: out of
- * backing store).
+ * Serves a not-present fault at va (mm_fault, mm/fault.h, is the entry
+ * arch/ calls; the host MMU calls this directly).  Returns 0 (served:
+ * retry the instruction), -EFAULT (va is not a paged-out or unpopulated
+ * page: the fault is fatal as usual), -ENOMEM (no frame could be freed:
+ * out of backing store).
  */
 int paging_fault(vaddr_t va);
 

@@ -11,6 +11,7 @@
 #include "../../arch/x86_64/trap_pf.h"
 #include "../../lib/errno.h"
 #include "../../mm/evict.h"
+#include "../../mm/fault.h"
 #include "../../mm/kmem.h"
 #include "../../mm/mm.h"
 #include "../../mm/paging.h"
@@ -527,23 +528,23 @@ START_TEST(histograms_use_the_clock)
 }
 END_TEST
 
-/* trap_dispatch offers #PF to the handler and resumes when served. */
+/* trap_dispatch offers #PF to mm's entry and resumes when served. */
 static int pf_calls;
 
-static int fake_pf(uint64_t cr2, uint64_t error)
+static int counting_entry(const struct mm_fault *mf, const char **verdict)
 {
 	pf_calls++;
-	return (error & 1) ? -EFAULT : paging_fault(cr2);
+	return mm_fault(mf, verdict);
 }
 
-/* A handler that faults itself: the nested #PF must not reach it. */
-static int faulting_pf(uint64_t cr2, uint64_t error)
+/* An entry that faults itself: the nested #PF must not reach it. */
+static int faulting_entry(const struct mm_fault *mf, const char **verdict)
 {
 	static struct trap_frame f;
 	static jmp_buf jb;
 
-	UNUSED(cr2);
-	UNUSED(error);
+	UNUSED(mf);
+	*verdict = NULL;
 	pf_calls++;
 	f = (struct trap_frame){ .vector = 14, .error = 0, .cr2 = 0x123000 };
 	trap_host_resume_point(&jb);
@@ -561,7 +562,7 @@ START_TEST(served_fault_resumes)
 	setup();
 	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
 	trap_host_reset();
-	trap_set_pf_handler(fake_pf);
+	arch_fault_set_entry(counting_entry);
 	f = (struct trap_frame){ .vector = 14, .error = 2, .cr2 = (uint64_t)p + 5 };
 	trap_host_resume_point(&jb);
 	if (setjmp(jb) == 0)
@@ -594,10 +595,9 @@ static const char *fatal_report(uint64_t cr2, uint64_t error)
 	static struct trap_frame f;
 
 	trap_host_reset();
-	trap_set_pf_handler(nested_pf ? faulting_pf : fake_pf);
+	arch_fault_set_entry(nested_pf ? faulting_entry : counting_entry);
 	trap_set_walker(no_walk);
 	trap_set_poweroff(test_poweroff);
-	trap_set_classifier(NULL);
 	con_capture_reset();
 	f = (struct trap_frame){ .vector = 14, .error = error, .cr2 = cr2 };
 	if (setjmp(off_jb) == 0)
@@ -615,10 +615,12 @@ START_TEST(unserved_faults_are_fatal)
 	p = k_mem_map(PAGE_SIZE, 0);
 	r = fatal_report(0x600000123000, 0);             /* unmapped */
 	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: #PF page fault"));
+	ck_assert_ptr_nonnull(strstr(r, "CR2 0x0000600000123000: unmapped\n"));
 	ck_assert_ptr_null(strstr(r, "out of backing store"));
 	ck_assert_ptr_nonnull(mmu_host_access((vaddr_t)p, false, NULL));
 	r = fatal_report((uint64_t)p, 3);                /* write to R/O */
 	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: #PF page fault"));
+	ck_assert_ptr_nonnull(strstr(r, ": permission fault (page present)\n"));
 	/* no store, every frame used: the next first touch cannot be served */
 	q = k_mem_map(2 * POOL * PAGE_SIZE, K_MEM_PERM_RW);
 	ck_assert_ptr_null(q);
@@ -631,6 +633,7 @@ START_TEST(unserved_faults_are_fatal)
 	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: out of backing store "
 				     "serving #PF at 0x600000"));
 	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: #PF page fault"));
+	ck_assert_ptr_nonnull(strstr(r, ": not yet populated\n"));
 	/* a #PF inside the handler is reported, not handled again */
 	nested_pf = true;
 	pf_calls = 0;
@@ -638,6 +641,51 @@ START_TEST(unserved_faults_are_fatal)
 	nested_pf = false;
 	ck_assert_int_eq(pf_calls, 1);
 	ck_assert_ptr_nonnull(strstr(r, "CR2 0x0000000000123000"));
+}
+END_TEST
+
+/* paging_setup hands arch/ the one fault entry: a #PF dispatched with
+ * nothing else registered is served. */
+START_TEST(setup_registers_the_fault_entry)
+{
+	static jmp_buf jb;
+	static struct trap_frame f;
+	uint8_t *p;
+
+	trap_host_reset();
+	setup();
+	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
+	f = (struct trap_frame){ .vector = 14, .error = 2, .cr2 = (uint64_t)p };
+	trap_host_resume_point(&jb);
+	if (setjmp(jb) == 0)
+		trap_dispatch(&f);
+	ck_assert_ptr_eq(trap_host_resumed(), &f);
+	ck_assert(resident(p, 0));
+	trap_host_reset();
+}
+END_TEST
+
+/* The entry's own contract: only not-present page faults are served. */
+START_TEST(mm_fault_serves_only_not_present_page_faults)
+{
+	struct mm_fault mf = { .vector = 14, .page_fault = true };
+	const char *v;
+	uint8_t *p;
+
+	setup();
+	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
+	mf.addr = (vaddr_t)p + 8;
+	mf.present = true;                       /* present: never served */
+	ck_assert_int_eq(mm_fault(&mf, &v), -EFAULT);
+	ck_assert_str_eq(v, "not yet populated");
+	ck_assert(!resident(p, 0));
+	mf.present = false;
+	mf.access = MM_FAULT_WRITE;
+	ck_assert_int_eq(mm_fault(&mf, &v), 0);
+	ck_assert(resident(p, 0));
+	mf = (struct mm_fault){ .vector = 13, .error = 0 };   /* not a #PF */
+	ck_assert_int_eq(mm_fault(&mf, &v), -EFAULT);
+	ck_assert_ptr_null(v);
 }
 END_TEST
 
@@ -689,6 +737,8 @@ static Suite *paging_suite(void)
 	tcase_add_test(tc, sdk_stats_layout_matches);
 	tcase_add_test(tc, served_fault_resumes);
 	tcase_add_test(tc, unserved_faults_are_fatal);
+	tcase_add_test(tc, setup_registers_the_fault_entry);
+	tcase_add_test(tc, mm_fault_serves_only_not_present_page_faults);
 	suite_add_tcase(s, tc);
 	return s;
 }

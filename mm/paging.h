@@ -150,14 +150,21 @@ void paging_stats_print(void);
 
 /* ---- the seed's API (Zephyr names); ranges as k_mem_map returned, or
  * payload image/stack pages: page-aligned, every page pageable.  Each
- * returns -ENOTSUP before paging_setup. --------------------------------- */
+ * returns -ENOTSUP before paging_setup.  The calls that may evict run on
+ * efimm's own stack, so they may page out the very stack page of their
+ * caller: it comes back intact at its next touch. ---------------------- */
 
 /* Evicts the range.  0; -ENOMEM (not enough store: nothing changed);
  * -EINVAL (a page is not pageable); -EBUSY (a page is pinned). */
 int k_mem_page_out(void *addr, size_t size);
 /* Pages the range in.  0, -ENOMEM, -EINVAL. */
 int k_mem_page_in(void *addr, size_t size);
-/* Pages in and pins / unpins the range.  0, -ENOMEM, -EINVAL. */
+/* Pages in and pins / unpins the range.  0, -ENOMEM, -EINVAL.  k_mem_pin
+ * refuses with -ENOMEM, changing nothing, a pin that would leave fewer
+ * than PAGING_PIN_RESERVE frames (free or evictable) to the rest of
+ * pageable memory - the payload's own code and stack need some to go on
+ * - or whose page-ins would need more store room than there is. */
+#define PAGING_PIN_RESERVE 16
 int k_mem_pin(void *addr, size_t size);
 int k_mem_unpin(void *addr, size_t size);
 /* Evicts the page in frame phys.  0 (evicted, or the frame was free);

@@ -71,9 +71,8 @@ static int paging_out_need(vaddr_t va, size_t size, size_t *need, size_t *own)
 	return 0;
 }
 
-int k_mem_page_out(void *addr, size_t size)
+static int paging_out_range(vaddr_t va, size_t size)
 {
-	vaddr_t va = (vaddr_t)addr;
 	size_t need, own;
 	int err = paging_range_check(va, size);
 
@@ -111,9 +110,8 @@ static int paging_page_in_one(vaddr_t va, struct page_frame **pf)
 	return err;
 }
 
-int k_mem_page_in(void *addr, size_t size)
+static int paging_in_range(vaddr_t va, size_t size)
 {
-	vaddr_t va = (vaddr_t)addr;
 	struct page_frame *pf;
 	int err = paging_range_check(va, size);
 
@@ -122,19 +120,69 @@ int k_mem_page_in(void *addr, size_t size)
 	return err;
 }
 
-int k_mem_pin(void *addr, size_t size)
+/*
+ * Whether pinning [va, va+size) leaves PAGING_PIN_RESERVE frames for
+ * the rest of pageable memory and the store room its page-ins may need
+ * for evictions.  -ENOMEM if not; nothing is changed either way.
+ */
+static int paging_pin_check(vaddr_t va, size_t size)
 {
-	vaddr_t va = (vaddr_t)addr;
+	size_t new_pins = 0, absent = 0, avail, free = pfdb_free_count();
+	struct paging_page p;
+
+	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+		paging_page_get(va + off, &p);
+		if (!p.pf)
+			absent++;
+		if (!p.pf || !(pfdb_flags(p.pf) & PFDB_PINNED))
+			new_pins++;
+	}
+	avail = free + paging_st.resident;
+	if (new_pins + PAGING_PIN_RESERVE > avail)
+		return -ENOMEM;
+	if (absent > free && absent - free > swap_slots_free() + paging_st.cached)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Unpins the pages of [va, va+size) this pin marked BUSY (all of them
+ * when undo, else just the mark goes). */
+static void paging_pin_finish(vaddr_t va, size_t size, bool undo)
+{
+	struct paging_page p;
+
+	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+		paging_page_get(va + off, &p);
+		if (!p.pf || !(pfdb_flags(p.pf) & PFDB_BUSY))
+			continue;
+		pfdb_clear_flags(p.pf, PFDB_BUSY);
+		if (undo) {
+			pfdb_unpin(p.pf);
+			paging_ring_add(p.pf);
+		}
+	}
+}
+
+/* Pages in and pins page by page, marking what it pins BUSY so that a
+ * failure part-way unpins exactly those. */
+static int paging_pin_range(vaddr_t va, size_t size)
+{
 	struct page_frame *pf;
+	size_t off;
 	int err = paging_range_check(va, size);
 
-	for (size_t off = 0; !err && off < size; off += PAGE_SIZE) {
+	if (!err)
+		err = paging_pin_check(va, size);
+	for (off = 0; !err && off < size; off += PAGE_SIZE) {
 		err = paging_page_in_one(va + off, &pf);
 		if (!err && !(pfdb_flags(pf) & PFDB_PINNED)) {
 			paging_ring_remove(pf);
 			pfdb_pin(pf);
+			pfdb_set_flags(pf, PFDB_BUSY);
 		}
 	}
+	if (off)
+		paging_pin_finish(va, off, err != 0);
 	return err;
 }
 
@@ -154,7 +202,7 @@ int k_mem_unpin(void *addr, size_t size)
 	return err;
 }
 
-int k_mem_page_frame_evict(paddr_t phys)
+static int paging_frame_evict(paddr_t phys)
 {
 	struct page_frame *pf = pfdb_from_phys(phys);
 	uint32_t f;
@@ -171,6 +219,60 @@ int k_mem_page_frame_evict(paddr_t phys)
 		return -EBUSY;
 	return paging_evict(pf, (arch_page_info_get(pfdb_va(pf), NULL, false) &
 				 ARCH_DATA_PAGE_DIRTY) != 0);
+}
+
+/*
+ * The calls that may evict run on efimm's own stack
+ * (arch_call_on_kernel_stack): the payload's stack page they are called
+ * on is then as pageable as any other and comes back by a fault after
+ * the switch back.  Arguments are copied off the caller's stack first.
+ */
+struct paging_call {
+	int (*range)(vaddr_t va, size_t size);
+	vaddr_t va;
+	size_t size;
+};
+
+static int paging_call_range(void *arg)
+{
+	struct paging_call c = *(struct paging_call *)arg;
+
+	return c.range(c.va, c.size);
+}
+
+static int paging_on_kernel_stack(int (*range)(vaddr_t, size_t), void *addr,
+				  size_t size)
+{
+	struct paging_call c = { range, (vaddr_t)addr, size };
+
+	return arch_call_on_kernel_stack(paging_call_range, &c);
+}
+
+int k_mem_page_out(void *addr, size_t size)
+{
+	return paging_on_kernel_stack(paging_out_range, addr, size);
+}
+
+int k_mem_page_in(void *addr, size_t size)
+{
+	return paging_on_kernel_stack(paging_in_range, addr, size);
+}
+
+int k_mem_pin(void *addr, size_t size)
+{
+	return paging_on_kernel_stack(paging_pin_range, addr, size);
+}
+
+static int paging_frame_evict_range(vaddr_t phys, size_t size)
+{
+	UNUSED(size);
+	return paging_frame_evict(PADDR(phys));
+}
+
+int k_mem_page_frame_evict(paddr_t phys)
+{
+	return paging_on_kernel_stack(paging_frame_evict_range,
+				      (void *)(uintptr_t)paddr_raw(phys), 0);
 }
 
 uint64_t k_mem_num_pagefaults_get(void)

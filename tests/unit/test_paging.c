@@ -17,6 +17,7 @@
 #include "../../mm/paging.h"
 #include "../../mm/pfdb.h"
 #include "../../mm/swap.h"
+#include "../host/kstack_host.h"
 #include "../host/mmu_host.h"
 #include "../host/physmem_host.h"
 #include "../host/trap_resume_host.h"
@@ -689,6 +690,78 @@ START_TEST(mm_fault_serves_only_not_present_page_faults)
 }
 END_TEST
 
+static size_t pinned_frames(void)
+{
+	struct pfdb_counts c;
+
+	pfdb_counts(&c);
+	return c.pinned;
+}
+
+/* Pinning more pages than there are frames: -ENOMEM and nothing changed
+ * (it used to pin what it could, then fail, leaving them pinned). */
+START_TEST(pin_beyond_memory_changes_nothing)
+{
+	static const char *const names[] = { "clock", "nru", "lru" };
+	size_t n = POOL + 36, free0, res0, pin0, fit;
+	uint8_t *p;
+
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
+		setup_with(names[k], POOL, SLOTS);
+		p = k_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW);
+		for (size_t i = 0; i < 20; i++)
+			put(p, i, 12);
+		free0 = pfdb_free_count();
+		res0 = paging_resident();
+		pin0 = pinned_frames();
+		ck_assert_int_eq(k_mem_pin(p, n * PAGE_SIZE), -ENOMEM);
+		ck_assert_uint_eq(pfdb_free_count(), free0);
+		ck_assert_uint_eq(paging_resident(), res0);
+		ck_assert_uint_eq(pinned_frames(), pin0);
+		/* what leaves PAGING_PIN_RESERVE frames fits; one more does not
+		 * (the pool less the arena's table pages is what paging has) */
+		fit = free0 + res0 - PAGING_PIN_RESERVE;
+		ck_assert_uint_gt(fit, 20);
+		ck_assert_int_eq(k_mem_pin(p, (fit + 1) * PAGE_SIZE), -ENOMEM);
+		ck_assert_uint_eq(pinned_frames(), pin0);
+		ck_assert_int_eq(k_mem_pin(p, fit * PAGE_SIZE), 0);
+		ck_assert_uint_eq(pinned_frames(), pin0 + fit);
+		for (size_t i = 0; i < 20; i++)
+			check(p, i, 12);
+		ck_assert_int_eq(k_mem_unpin(p, n * PAGE_SIZE), 0);
+		ck_assert_uint_eq(pinned_frames(), pin0);
+		ck_assert_int_eq(k_mem_unmap(p, n * PAGE_SIZE), 0);
+	}
+}
+END_TEST
+
+/* The calls that may evict run on efimm's own stack (on the target that
+ * is what lets them page out their caller's stack page). */
+START_TEST(evicting_calls_run_on_the_kernel_stack)
+{
+	unsigned long c0;
+	uint8_t *p;
+	paddr_t ph;
+
+	setup();
+	p = k_mem_map(4 * PAGE_SIZE, K_MEM_PERM_RW);
+	put(p, 0, 1);
+	c0 = kstack_host_calls();
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
+	ck_assert_uint_eq(kstack_host_calls(), c0 + 1);
+	ck_assert_int_eq(k_mem_page_in(p, PAGE_SIZE), 0);
+	ck_assert_uint_eq(kstack_host_calls(), c0 + 2);
+	ck_assert_int_eq(k_mem_pin(p, PAGE_SIZE), 0);
+	ck_assert_uint_eq(kstack_host_calls(), c0 + 3);
+	ck_assert_int_eq(k_mem_unpin(p, PAGE_SIZE), 0);
+	ck_assert_int_eq(arch_mem_translate((vaddr_t)p, &ph, NULL), 0);
+	ck_assert_int_eq(k_mem_page_frame_evict(ph), 0);
+	ck_assert_uint_eq(kstack_host_calls(), c0 + 4);
+	check(p, 0, 1);
+	ck_assert_int_eq(k_mem_unmap(p, 4 * PAGE_SIZE), 0);
+}
+END_TEST
+
 #define OFF(f) offsetof(struct k_mem_paging_stats, f)
 
 extern const size_t sdk_paging_layout[], sdk_paging_nlayout;
@@ -738,6 +811,8 @@ static Suite *paging_suite(void)
 	tcase_add_test(tc, served_fault_resumes);
 	tcase_add_test(tc, unserved_faults_are_fatal);
 	tcase_add_test(tc, setup_registers_the_fault_entry);
+	tcase_add_test(tc, pin_beyond_memory_changes_nothing);
+	tcase_add_test(tc, evicting_calls_run_on_the_kernel_stack);
 	tcase_add_test(tc, mm_fault_serves_only_not_present_page_faults);
 	suite_add_tcase(s, tc);
 	return s;

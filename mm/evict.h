@@ -21,8 +21,13 @@
 #include "../lib/types.h"
 #include "pfdb.h"
 
+struct evict_ring;
+
 struct evict_ops {
 	const char *name;
+	/* The policy's frames, head first (paging walks it backwards from
+	 * the newest to choose which store copies to drop). */
+	const struct evict_ring *ring;
 	/* Forgets every frame (paging starts over). */
 	void (*reset)(void);
 	void (*add)(struct page_frame *pf);
@@ -55,6 +60,8 @@ void evict_ring_remove(struct evict_ring *r, struct page_frame *pf);
 /* head, or NULL when empty; the successor of pf (wrapping). */
 struct page_frame *evict_ring_head(const struct evict_ring *r);
 struct page_frame *evict_ring_next(const struct evict_ring *r,
+				   const struct page_frame *pf);
+struct page_frame *evict_ring_prev(const struct evict_ring *r,
 				   const struct page_frame *pf);
 /* Makes pf (on r) the head. */
 void evict_ring_set_head(struct evict_ring *r, const struct page_frame *pf);

@@ -57,6 +57,7 @@ static struct page_frame *clock_select(bool *dirty)
 }
 
 const struct evict_ops evict_clock_ops = {
-	.name = "clock", .reset = clock_reset, .add = clock_add,
+	.name = "clock", .ring = &clock_ring, .reset = clock_reset,
+	.add = clock_add,
 	.remove = clock_remove, .touch = clock_touch, .select = clock_select,
 };

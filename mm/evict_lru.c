@@ -66,6 +66,7 @@ static struct page_frame *lru_select(bool *dirty)
 }
 
 const struct evict_ops evict_lru_ops = {
-	.name = "lru", .reset = lru_reset, .add = lru_add,
+	.name = "lru", .ring = &lru_ring, .reset = lru_reset,
+	.add = lru_add,
 	.remove = lru_remove, .touch = lru_touch, .select = lru_select,
 };

@@ -66,6 +66,7 @@ static struct page_frame *nru_select(bool *dirty)
 }
 
 const struct evict_ops evict_nru_ops = {
-	.name = "nru", .reset = nru_reset, .add = nru_add,
+	.name = "nru", .ring = &nru_ring, .reset = nru_reset,
+	.add = nru_add,
 	.remove = nru_remove, .touch = nru_touch, .select = nru_select,
 };

@@ -70,6 +70,13 @@ struct page_frame *evict_ring_next(const struct evict_ring *r,
 	return pfdb_frame_at(paging_frame_of(pf)->next);
 }
 
+struct page_frame *evict_ring_prev(const struct evict_ring *r,
+				   const struct page_frame *pf)
+{
+	UNUSED(r);
+	return pfdb_frame_at(paging_frame_of(pf)->prev);
+}
+
 void evict_ring_set_head(struct evict_ring *r, const struct page_frame *pf)
 {
 	r->head = ring_index(pf);

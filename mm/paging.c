@@ -106,7 +106,7 @@ int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes)
 	int err;
 
 	ASSERT(!paging_st.enabled, "paging: set up twice");
-	if (nslots >= PAGING_LOC_FIRST_RESERVED)
+	if (nslots >= PAGING_LOC_FIRST_RESERVED || nslots >= PAGING_REC_ZERO - 1)
 		return -ENOMEM;
 	err = paging_tables_init(nslots);
 	if (err)
@@ -210,12 +210,34 @@ static void paging_drop_copy(struct page_frame *pf)
 	swap_free(paging_forget_copy(pf));
 }
 
-/* Frees one slot held as the copy of a resident page.  O(slots) at
- * worst: the cursor resumes after the last slot it freed. */
+/* Frees the slot of a copy held for a resident page the policy will
+ * evict last: walking its ring backwards from the newest frame, so the
+ * copies the policy is about to use for clean evictions are kept.
+ * O(resident) at worst. */
+static bool paging_drop_newest(void)
+{
+	const struct evict_ring *r = paging_st.ops->ring;
+	struct page_frame *pf = evict_ring_head(r);
+
+	for (size_t n = r->count; pf && n > 0; n--) {
+		pf = evict_ring_prev(r, pf);
+		if (pfdb_flags(pf) & PFDB_BACKED) {
+			paging_drop_copy(pf);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Frees one slot held as the copy of a resident page: one of the
+ * policy's newest, else (copies of pinned pages) the next in slot order.
+ * O(slots) at worst: the cursor resumes after the last slot it freed. */
 static bool paging_drop_one(void)
 {
 	size_t n = swap_slots_total();
 
+	if (paging_drop_newest())
+		return true;
 	for (size_t i = 0; i < n && paging_st.cached > 0; i++) {
 		uint64_t s = (paging_st.drop_cursor + i) % n;
 		uint32_t owner = *paging_slot_owner(s);
@@ -252,32 +274,52 @@ static void paging_store_write(struct page_frame *pf, uint64_t slot)
 }
 
 /*
+ * Where pf's page goes on eviction, and whether it must be written:
+ * its own store copy (rewritten only if dirty); zero-fill again when it
+ * was zero-filled and never written since (nothing kept); else a new
+ * slot, written.  Returns 0 or -ENOMEM (no slot; nothing changed).
+ */
+static int paging_evict_target(struct page_frame *pf, bool *dirty,
+			       uint64_t *loc)
+{
+	struct paging_frame *m = paging_frame_of(pf);
+
+	if (pfdb_flags(pf) & PFDB_BACKED) {
+		*loc = paging_forget_copy(pf);
+		return 0;
+	}
+	if (m->slot == PAGING_REC_ZERO && !*dirty) {
+		*loc = PAGING_LOC_ZERO;
+		return 0;
+	}
+	if (paging_slot_alloc(loc) != 0)
+		return -ENOMEM;
+	*dirty = true;                  /* no copy anywhere: must be written */
+	return 0;
+}
+
+/*
  * Evicts the resident, unpinned page in pf (dirty: its PTE's dirty bit)
  * and frees the frame.  Writes only when the page is dirty or has no
- * copy in the store.  Returns 0 or -ENOMEM (no slot; nothing changed).
+ * copy in the store; a never-written zero-filled page is dropped.
+ * Returns 0 or -ENOMEM (no slot; nothing changed).
  */
 int paging_evict(struct page_frame *pf, bool dirty)
 {
-	struct paging_frame *m = paging_frame_of(pf);
 	vaddr_t va = pfdb_va(pf);
-	uint64_t slot;
+	uint64_t loc;
 
-	if (m->slot) {
-		/* a dirty page's stale copy is rewritten in place */
-		slot = paging_forget_copy(pf);
-	} else if (paging_slot_alloc(&slot) != 0) {
+	if (paging_evict_target(pf, &dirty, &loc) != 0)
 		return -ENOMEM;
-	} else {
-		dirty = true;           /* no copy anywhere: must be written */
-	}
 	if (dirty) {
-		paging_store_write(pf, slot);
+		paging_store_write(pf, loc);
 		paging_st.stats.eviction.dirty++;
 	} else {
 		paging_st.stats.eviction.clean++;
 	}
+	paging_frame_of(pf)->slot = 0;
 	paging_ring_remove(pf);
-	arch_mem_page_out(va, slot);
+	arch_mem_page_out(va, loc);
 	pfdb_set_unmapped(pf);
 	pfdb_free(pf);
 	return 0;
@@ -306,8 +348,10 @@ static void paging_fill(struct page_frame *pf, uint64_t loc)
 	if (loc == PAGING_LOC_ZERO) {
 		memset(mem, 0, PAGE_SIZE);
 		paging_st.stats.zero_fills++;
+		paging_frame_of(pf)->slot = PAGING_REC_ZERO;
 		return;
 	}
+	paging_frame_of(pf)->slot = 0;
 	if (loc == PAGING_LOC_UNINIT)
 		return;
 	t0 = paging_now();
@@ -386,8 +430,10 @@ static void paging_release_frame(struct page_frame *pf)
 		pfdb_unpin(pf);
 	else
 		paging_ring_remove(pf);
-	if (paging_st.enabled && paging_frame_of(pf)->slot)
+	if (pfdb_flags(pf) & PFDB_BACKED)
 		paging_drop_copy(pf);
+	if (paging_st.enabled)
+		paging_frame_of(pf)->slot = 0;
 	pfdb_set_unmapped(pf);
 	pfdb_free(pf);
 }

@@ -18,7 +18,10 @@
  * BACKED, slot in struct paging_frame).  Evicting the page again costs
  * no write unless the PTE is dirty; a dirty page is rewritten into the
  * same slot.  When the store runs out of free slots, copies held for
- * resident pages are dropped before anything is refused.
+ * resident pages are dropped before anything is refused, newest first
+ * on the policy's ring (the pages it will evict last).  A page
+ * zero-filled by a fault and never written since goes back to
+ * zero-fill on eviction: nothing is written or kept.
  *
  * Fault path (paging_fault): take a free frame or evict the policy's
  * victim, fill it (store read, zero-fill or nothing), map it with the
@@ -40,8 +43,11 @@
 #define PAGING_LOC_FIRST_RESERVED  PAGING_LOC_UNINIT
 
 /* Per-frame side record (struct pgarray, one per frame of the database). */
+#define PAGING_REC_ZERO UINT32_MAX
 struct paging_frame {
-	uint32_t slot;          /* slot + 1 of the store copy (BACKED), 0: none */
+	uint32_t slot;          /* slot + 1 of the store copy (BACKED), 0: none,
+				 * PAGING_REC_ZERO: zero-filled by a fault, no
+				 * copy (clean: evicted by dropping it) */
 	uint32_t prev, next;    /* evict_ring links (frame indices) */
 	uint32_t aux;           /* free for a policy */
 };

@@ -63,7 +63,7 @@ static int paging_out_need(vaddr_t va, size_t size, size_t *need, size_t *own)
 			continue;
 		if (pfdb_flags(p.pf) & PFDB_PINNED)
 			return -EBUSY;
-		if (paging_frame_of(p.pf)->slot)
+		if (pfdb_flags(p.pf) & PFDB_BACKED)
 			(*own)++;
 		else
 			(*need)++;

@@ -622,7 +622,9 @@ START_TEST(unserved_faults_are_fatal)
 	r = fatal_report((uint64_t)p, 3);                /* write to R/O */
 	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: #PF page fault"));
 	ck_assert_ptr_nonnull(strstr(r, ": permission fault (page present)\n"));
-	/* no store, every frame used: the next first touch cannot be served */
+	/* no store, every frame used: the next first touch cannot be served
+	 * (p's page, never written, could be dropped: it goes first) */
+	ck_assert_int_eq(k_mem_unmap(p, PAGE_SIZE), 0);
 	q = k_mem_map(2 * POOL * PAGE_SIZE, K_MEM_PERM_RW);
 	ck_assert_ptr_null(q);
 	q = k_mem_map(pfdb_free_count() * PAGE_SIZE, K_MEM_PERM_RW);
@@ -687,6 +689,70 @@ START_TEST(mm_fault_serves_only_not_present_page_faults)
 	mf = (struct mm_fault){ .vector = 13, .error = 0 };   /* not a #PF */
 	ck_assert_int_eq(mm_fault(&mf, &v), -EFAULT);
 	ck_assert_ptr_null(v);
+}
+END_TEST
+
+/* A page zero-filled and only read since goes back to zero-fill on
+ * eviction: nothing written, no slot kept (it used to be written). */
+START_TEST(never_written_page_returns_to_zero_fill)
+{
+	struct k_mem_paging_stats a, b;
+	uint8_t *p;
+
+	setup();
+	p = k_mem_map(4 * PAGE_SIZE, K_MEM_PERM_RW);
+	ck_assert_uint_eq(acc(p, 0, false)[100], 0);      /* zero-fill, read */
+	put(p, 1, 3);                                    /* zero-fill, written */
+	a = stats();
+	ck_assert_int_eq(k_mem_page_out(p, 2 * PAGE_SIZE), 0);
+	b = stats();
+	ck_assert_uint_eq(b.page_outs, a.page_outs + 1); /* page 1 only */
+	ck_assert_uint_eq(b.eviction.clean, a.eviction.clean + 1);
+	ck_assert_uint_eq(swap_slots_free(), SLOTS - 1);
+	ck_assert_str_eq(paging_classify((vaddr_t)p), "not yet populated");
+	ck_assert_uint_eq(acc(p, 0, false)[7], 0);
+	ck_assert_uint_eq(stats().zero_fills, b.zero_fills + 1);
+	check(p, 1, 3);
+	/* a page paged in from the store and only read keeps its copy */
+	a = stats();
+	ck_assert_int_eq(k_mem_page_out(p + PAGE_SIZE, PAGE_SIZE), 0);
+	ck_assert_uint_eq(stats().page_outs, a.page_outs);
+	check(p, 1, 3);
+	ck_assert_int_eq(k_mem_unmap(p, 4 * PAGE_SIZE), 0);
+	ck_assert_uint_eq(swap_slots_free(), SLOTS);
+}
+END_TEST
+
+/* Read passes with the store short of room (room for the paged-out
+ * pages and 16 copies more): clock keeps evicting clean
+ * (the copies dropped for room are of the pages it evicts last; it used
+ * to drop exactly the ones it evicted next). */
+START_TEST(short_store_keeps_clean_evictions)
+{
+	static const char *const names[] = { "clock", "nru" };
+	size_t n = 2 * POOL;
+	struct k_mem_paging_stats a, b;
+	uint8_t *p;
+
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
+		setup_with(names[k], POOL, POOL + 16);
+		p = k_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW);
+		for (size_t i = 0; i < n; i++)
+			put(p, i, 4);
+		for (size_t i = 0; i < n; i++)
+			check(p, i, 4);
+		a = stats();
+		for (size_t i = 0; i < n; i++)
+			check(p, i, 4);
+		b = stats();
+		/* 16 spare slots can hold copies for 16 of each pass's
+		 * evictions (the rest of the store holds the paged-out pages) */
+		ck_assert_msg(b.eviction.clean - a.eviction.clean >= 12,
+			      "%s: %llu clean, %llu dirty evictions", names[k],
+			      (unsigned long long)(b.eviction.clean - a.eviction.clean),
+			      (unsigned long long)(b.eviction.dirty - a.eviction.dirty));
+		ck_assert_int_eq(k_mem_unmap(p, n * PAGE_SIZE), 0);
+	}
 }
 END_TEST
 
@@ -811,6 +877,8 @@ static Suite *paging_suite(void)
 	tcase_add_test(tc, served_fault_resumes);
 	tcase_add_test(tc, unserved_faults_are_fatal);
 	tcase_add_test(tc, setup_registers_the_fault_entry);
+	tcase_add_test(tc, never_written_page_returns_to_zero_fill);
+	tcase_add_test(tc, short_store_keeps_clean_evictions);
 	tcase_add_test(tc, pin_beyond_memory_changes_nothing);
 	tcase_add_test(tc, evicting_calls_run_on_the_kernel_stack);
 	tcase_add_test(tc, mm_fault_serves_only_not_present_page_faults);

@@ -123,6 +123,27 @@ void arch_mem_page_out(vaddr_t virt, uint64_t location);
 void arch_mem_page_in(vaddr_t virt, paddr_t phys);
 
 /*
+ * The fault path's handle on one 4 KiB-level PTE: found by one walk and
+ * used again without walking.  Valid until the tables change (a map,
+ * unmap or protect); paging out or in another page keeps it valid.
+ */
+struct arch_pte_ref {
+	void *pte;
+	vaddr_t virt;
+};
+
+/* arch_page_location_get that also keeps the PTE it read in *ref. */
+enum arch_page_location arch_page_locate(vaddr_t virt, uint64_t *location,
+					 struct arch_pte_ref *ref);
+/* arch_page_info_get of a page mapped with a 4 KiB PTE (pageable
+ * memory), keeping the PTE in *ref. */
+uint32_t arch_page_info_ref(vaddr_t virt, bool clear_accessed,
+			    struct arch_pte_ref *ref);
+/* arch_mem_page_out / arch_mem_page_in through a ref, no walk. */
+void arch_pte_page_out(const struct arch_pte_ref *ref, uint64_t location);
+void arch_pte_page_in(const struct arch_pte_ref *ref, paddr_t phys);
+
+/*
  * Faults: the one way up from arch/ to mm/.  Layers run efi > machine >
  * mm > arch > lib and arch/ never calls a layer above it, so mm/ hands
  * arch/ ONE entry point, once, when demand paging starts; arch/'s

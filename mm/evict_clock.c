@@ -38,13 +38,13 @@ static void clock_touch(struct page_frame *pf)
  * still accessed after that is being used right now (on one CPU, only
  * by the caller itself); the hand then takes the frame it is on rather
  * than spin.  NULL only when the ring is empty. */
-static struct page_frame *clock_select(bool *dirty)
+static struct page_frame *clock_select(bool *dirty, struct arch_pte_ref *ref)
 {
 	struct page_frame *pf = evict_ring_head(&clock_ring);
 	size_t n = 2 * clock_ring.count;
 
 	while (pf) {
-		uint32_t info = evict_page_info(pf, true);
+		uint32_t info = evict_page_info(pf, true, ref);
 
 		if (!(info & ARCH_DATA_PAGE_ACCESSED) || n-- == 0) {
 			*dirty = (info & ARCH_DATA_PAGE_DIRTY) != 0;

@@ -39,13 +39,12 @@ static void paging_hist_init(struct k_mem_paging_histogram *h)
 			       128ULL << i : ~0ULL;
 }
 
+/* O(1): bin i holds (128 << (i-1), 128 << i], bounds as set above. */
 void paging_hist_add(struct k_mem_paging_histogram *h, uint64_t cycles)
 {
-	size_t i = 0;
+	size_t i = cycles <= 128 ? 0 : 64 - (size_t)__builtin_clzll(cycles - 1) - 7;
 
-	while (cycles > h->bounds[i])
-		i++;
-	h->counts[i]++;
+	h->counts[MIN(i, K_MEM_PAGING_HISTOGRAM_BINS - 1)]++;
 }
 
 uint64_t paging_now(void)
@@ -73,15 +72,15 @@ void paging_init(void)
 	paging_st.ops->reset();
 }
 
-/* Puts the frames k_mem_map mapped before paging_setup on the ring. */
+/* Puts the frames k_mem_map mapped before paging_setup on the ring: one
+ * pass over the entry array, flags read inline. */
 static void paging_track_existing(void)
 {
-	for (size_t i = 0; i < pfdb_frame_count(); i++) {
-		struct page_frame *pf = pfdb_frame_at(i);
+	struct page_frame *pf = paging_st.frame0;
 
+	for (size_t n = pfdb_frame_count(); n > 0; n--, pf++)
 		if ((pfdb_flags(pf) & (PFDB_MAPPED | PFDB_PINNED)) == PFDB_MAPPED)
 			paging_ring_add(pf);
-	}
 }
 
 /* The side tables: a record per frame, an owner per slot. */
@@ -108,6 +107,10 @@ int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes)
 	ASSERT(!paging_st.enabled, "paging: set up twice");
 	if (nslots >= PAGING_LOC_FIRST_RESERVED || nslots >= PAGING_REC_ZERO - 1)
 		return -ENOMEM;
+	paging_st.frame0 = pfdb_frame_at(0);
+	ASSERT(pfdb_frame_at(pfdb_frame_count() - 1) ==
+	       paging_st.frame0 + pfdb_frame_count() - 1,
+	       "paging: frame entries not in one array");
 	err = paging_tables_init(nslots);
 	if (err)
 		return err;
@@ -182,7 +185,7 @@ const char *paging_policy_name(void)
 
 struct paging_frame *paging_frame_of(const struct page_frame *pf)
 {
-	return pgarray_at(&paging_st.frames, pfdb_frame_index(pf));
+	return paging_rec(paging_index(pf));
 }
 
 static uint32_t *paging_slot_owner(uint64_t slot)
@@ -244,7 +247,7 @@ static bool paging_drop_one(void)
 
 		if (owner) {
 			paging_st.drop_cursor = s + 1;
-			paging_drop_copy(pfdb_frame_at(owner - 1));
+			paging_drop_copy(paging_frame_at(owner - 1));
 			return true;
 		}
 	}
@@ -304,7 +307,8 @@ static int paging_evict_target(struct page_frame *pf, bool *dirty,
  * copy in the store; a never-written zero-filled page is dropped.
  * Returns 0 or -ENOMEM (no slot; nothing changed).
  */
-int paging_evict(struct page_frame *pf, bool dirty)
+int paging_evict(struct page_frame *pf, bool dirty,
+		 const struct arch_pte_ref *ref)
 {
 	vaddr_t va = pfdb_va(pf);
 	uint64_t loc;
@@ -319,7 +323,10 @@ int paging_evict(struct page_frame *pf, bool dirty)
 	}
 	paging_frame_of(pf)->slot = 0;
 	paging_ring_remove(pf);
-	arch_mem_page_out(va, loc);
+	if (ref)
+		arch_pte_page_out(ref, loc);
+	else
+		arch_mem_page_out(va, loc);
 	pfdb_set_unmapped(pf);
 	pfdb_free(pf);
 	return 0;
@@ -329,12 +336,13 @@ int paging_evict(struct page_frame *pf, bool dirty)
 static struct page_frame *paging_frame_get(void)
 {
 	struct page_frame *pf = pfdb_alloc();
+	struct arch_pte_ref ref;
 	bool dirty = false;
 
 	if (pf)
 		return pf;
-	pf = paging_st.ops->select(&dirty);
-	if (!pf || paging_evict(pf, dirty) != 0)
+	pf = paging_st.ops->select(&dirty, &ref);
+	if (!pf || paging_evict(pf, dirty, &ref) != 0)
 		return NULL;
 	return pfdb_alloc();
 }
@@ -361,24 +369,25 @@ static void paging_fill(struct page_frame *pf, uint64_t loc)
 	paging_hist_add(&paging_st.stats.store_cycles, paging_now() - t0);
 	paging_st.stats.page_ins++;
 	paging_frame_of(pf)->slot = (uint32_t)(loc + 1);
-	*paging_slot_owner(loc) = (uint32_t)(pfdb_frame_index(pf) + 1);
+	*paging_slot_owner(loc) = (uint32_t)(paging_index(pf) + 1);
 	pfdb_set_flags(pf, PFDB_BACKED);
 	paging_st.cached++;
 }
 
 /*
- * Makes the non-resident page at va (location loc) resident.  Returns 0
- * or -ENOMEM (no frame could be had; nothing changed).
+ * Makes the non-resident page at ref->virt (location loc, its PTE in
+ * ref) resident.  Returns 0 or -ENOMEM (no frame could be had; nothing
+ * changed).
  */
-int paging_page_in(vaddr_t va, uint64_t loc)
+int paging_page_in(const struct arch_pte_ref *ref, uint64_t loc)
 {
 	struct page_frame *pf = paging_frame_get();
 
 	if (!pf)
 		return -ENOMEM;
 	paging_fill(pf, loc);
-	arch_mem_page_in(va, pfdb_to_phys(pf));
-	pfdb_set_mapped(pf, va);
+	arch_pte_page_in(ref, pfdb_to_phys(pf));
+	pfdb_set_mapped(pf, ref->virt);
 	paging_ring_add(pf);
 	paging_st.ops->touch(pf);
 	return 0;

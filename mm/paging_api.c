@@ -20,13 +20,14 @@ struct paging_page {
 	enum arch_page_location where;
 	uint64_t loc;                   /* slot / reserved location, or phys */
 	struct page_frame *pf;          /* resident: its frame */
+	struct arch_pte_ref ref;        /* its PTE */
 };
 
 /* Looks at page va.  False if it is not pageable memory. */
 static bool paging_page_get(vaddr_t va, struct paging_page *p)
 {
 	p->pf = NULL;
-	p->where = arch_page_location_get(va, &p->loc);
+	p->where = arch_page_locate(va, &p->loc, &p->ref);
 	if (p->where == ARCH_PAGE_LOCATION_PAGED_OUT)
 		return true;
 	if (p->where != ARCH_PAGE_LOCATION_PAGED_IN)
@@ -87,7 +88,7 @@ static int paging_out_range(vaddr_t va, size_t size)
 
 		paging_page_get(va + off, &p);
 		if (p.pf && paging_evict(p.pf, (arch_page_info_get(va + off,
-				NULL, false) & ARCH_DATA_PAGE_DIRTY) != 0) != 0)
+				NULL, false) & ARCH_DATA_PAGE_DIRTY) != 0, NULL) != 0)
 			panic("mm: page-out of %llx failed after the check",
 			      (unsigned long long)(va + off));
 	}
@@ -102,7 +103,7 @@ static int paging_page_in_one(vaddr_t va, struct page_frame **pf)
 
 	paging_page_get(va, &p);
 	if (!p.pf) {
-		err = paging_page_in(va, p.loc);
+		err = paging_page_in(&p.ref, p.loc);
 		if (!err)
 			paging_page_get(va, &p);
 	}
@@ -218,7 +219,7 @@ static int paging_frame_evict(paddr_t phys)
 	    PFDB_MAPPED)
 		return -EBUSY;
 	return paging_evict(pf, (arch_page_info_get(pfdb_va(pf), NULL, false) &
-				 ARCH_DATA_PAGE_DIRTY) != 0);
+				 ARCH_DATA_PAGE_DIRTY) != 0, NULL);
 }
 
 /*

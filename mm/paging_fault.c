@@ -11,14 +11,15 @@
 
 int paging_fault(vaddr_t va)
 {
-	vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+	struct arch_pte_ref ref;
 	uint64_t loc, t0 = paging_now();
 	int err;
 
 	if (!paging_st.enabled ||
-	    arch_page_location_get(page, &loc) != ARCH_PAGE_LOCATION_PAGED_OUT)
+	    arch_page_locate(ALIGN_DOWN(va, PAGE_SIZE), &loc, &ref) !=
+	    ARCH_PAGE_LOCATION_PAGED_OUT)
 		return -EFAULT;
-	err = paging_page_in(page, loc);
+	err = paging_page_in(&ref, loc);
 	if (err)
 		return err;
 	paging_st.stats.pagefaults.cnt++;

@@ -89,14 +89,3 @@ size_t pgarray_frames(const struct pgarray *a)
 {
 	return a->ndata + a->ndir;
 }
-
-void *pgarray_at(const struct pgarray *a, size_t i)
-{
-	size_t off = i * a->rec_size;
-	size_t p = off >> PAGE_SHIFT;
-	paddr_t data;
-
-	ASSERT(i < a->len, "pgarray: index %zu of %zu", i, a->len);
-	data = pgarray_dir(a, p / PGARRAY_PER_DIR)[p % PGARRAY_PER_DIR];
-	return (uint8_t *)arch_phys_to_ptr(data) + (off & (PAGE_SIZE - 1));
-}

@@ -19,7 +19,9 @@
 #ifndef MM_PGARRAY_H
 #define MM_PGARRAY_H
 
+#include "../lib/assert.h"
 #include "../lib/types.h"
+#include "arch_hooks.h"
 
 #define PGARRAY_ROOT      512
 #define PGARRAY_PER_DIR   (PAGE_SIZE / sizeof(paddr_t))
@@ -45,7 +47,17 @@ void pgarray_release(struct pgarray *a);
 /* Frames a uses, directories included. */
 size_t pgarray_frames(const struct pgarray *a);
 
-/* Record i (i < a->len). */
-void *pgarray_at(const struct pgarray *a, size_t i);
+/* Record i (i < a->len).  Inline: the fault path looks records up. */
+static inline void *pgarray_at(const struct pgarray *a, size_t i)
+{
+	size_t off = i * a->rec_size;
+	size_t p = off >> PAGE_SHIFT;
+	const paddr_t *dir;
+
+	ASSERT(i < a->len, "pgarray: index %zu of %zu", i, a->len);
+	dir = arch_phys_to_ptr(a->root[p / PGARRAY_PER_DIR]);
+	return (uint8_t *)arch_phys_to_ptr(dir[p % PGARRAY_PER_DIR]) +
+	       (off & (PAGE_SIZE - 1));
+}
 
 #endif

@@ -447,8 +447,9 @@ START_TEST(nru_returns_victim_dirty_and_moves_on)
 		else
 			put(p, i, 2);            /* dirty */
 	for (size_t k = 0; k < ARRAY_SIZE(seen); k++) {
+		struct arch_pte_ref ref;
 		bool dirty;
-		struct page_frame *v = evict_nru_ops.select(&dirty);
+		struct page_frame *v = evict_nru_ops.select(&dirty, &ref);
 		uint32_t info;
 
 		ck_assert_ptr_nonnull(v);

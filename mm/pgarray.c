@@ -29,9 +29,10 @@ static void pgarray_put(paddr_t phys)
 	pfdb_free(pf);
 }
 
+/* The physical addresses of directory d's data frames (its upper half). */
 static paddr_t *pgarray_dir(const struct pgarray *a, size_t d)
 {
-	return arch_phys_to_ptr(a->root[d]);
+	return (paddr_t *)(a->rootp[d] + PGARRAY_PER_DIR);
 }
 
 void pgarray_release(struct pgarray *a)
@@ -54,11 +55,14 @@ static bool pgarray_fill(struct pgarray *a, size_t ndata)
 		if (p % PGARRAY_PER_DIR == 0) {
 			if (!pgarray_frame(&a->root[a->ndir]))
 				return false;
+			a->rootp[a->ndir] = arch_phys_to_ptr(a->root[a->ndir]);
 			a->ndir++;
 		}
 		if (!pgarray_frame(&data))
 			return false;
 		pgarray_dir(a, p / PGARRAY_PER_DIR)[p % PGARRAY_PER_DIR] = data;
+		a->rootp[p / PGARRAY_PER_DIR][p % PGARRAY_PER_DIR] =
+			arch_phys_to_ptr(data);
 		a->ndata++;
 	}
 	return true;

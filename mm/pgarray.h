@@ -7,12 +7,14 @@
  * so the records live in pinned frames taken from the database, reached
  * through the direct map (arch_phys_to_ptr: on the target identity, on
  * the host the arena).  The frames need not be contiguous: a two-level
- * index, like a page table, finds the frame of record i.
+ * index, like a page table, finds the frame of record i.  The index
+ * keeps direct-map pointers, so a lookup makes no call:
  *
- *   root[PGARRAY_ROOT] (in the struct)  -> directory frame (512 paddrs)
- *                                        -> data frame (4096 / size records)
+ *   rootp[PGARRAY_ROOT] (in the struct) -> directory frame:
+ *        256 data-frame pointers, then their 256 physical addresses
+ *        (for giving them back)        -> data frame (4096 / size records)
  *
- * Limits: record size a power of two <= 4096; at most PGARRAY_ROOT * 512
+ * Limits: record size a power of two <= 4096; at most PGARRAY_ROOT * 256
  * data frames (1 GiB of records - 64 Mi frames at 16 bytes, 256 GiB RAM).
  * Access is O(1): two loads.  Memory is zeroed at creation.
  */
@@ -23,15 +25,16 @@
 #include "../lib/types.h"
 #include "arch_hooks.h"
 
-#define PGARRAY_ROOT      512
-#define PGARRAY_PER_DIR   (PAGE_SIZE / sizeof(paddr_t))
+#define PGARRAY_ROOT      1024
+#define PGARRAY_PER_DIR   (PAGE_SIZE / (sizeof(void *) + sizeof(paddr_t)))
 
 struct pgarray {
 	size_t len;             /* records */
 	size_t rec_size;        /* bytes per record */
 	size_t ndata;           /* data frames allocated */
 	size_t ndir;            /* directory frames allocated */
-	paddr_t root[PGARRAY_ROOT];
+	paddr_t root[PGARRAY_ROOT];     /* directory frames */
+	void **rootp[PGARRAY_ROOT];     /* the same, as pointers */
 };
 
 /*
@@ -52,11 +55,9 @@ static inline void *pgarray_at(const struct pgarray *a, size_t i)
 {
 	size_t off = i * a->rec_size;
 	size_t p = off >> PAGE_SHIFT;
-	const paddr_t *dir;
 
 	ASSERT(i < a->len, "pgarray: index %zu of %zu", i, a->len);
-	dir = arch_phys_to_ptr(a->root[p / PGARRAY_PER_DIR]);
-	return (uint8_t *)arch_phys_to_ptr(dir[p % PGARRAY_PER_DIR]) +
+	return (uint8_t *)a->rootp[p / PGARRAY_PER_DIR][p % PGARRAY_PER_DIR] +
 	       (off & (PAGE_SIZE - 1));
 }
 

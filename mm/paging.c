@@ -86,8 +86,8 @@ static void paging_track_existing(void)
 /* The side tables: a record per frame, an owner per slot. */
 static int paging_tables_init(size_t nslots)
 {
-	int err = pgarray_init(&paging_st.frames, pfdb_frame_count(),
-			       sizeof(struct paging_frame));
+	int err = pgarray_init_raw(&paging_st.frames, pfdb_frame_count(),
+				   sizeof(struct paging_frame));
 
 	if (err)
 		return err;
@@ -148,11 +148,16 @@ static void paging_move_ring(const struct evict_ops *ops)
 }
 
 /* Before paging_setup there are no per-frame records and nothing is
- * evicted: the ring is empty until paging_track_existing fills it. */
+ * evicted: the ring is empty until paging_track_existing fills it.
+ * Records are not zeroed at setup (a boot-time cost per frame of RAM):
+ * a frame joining the ring without a store copy starts with none, and a
+ * page-in sets its own after joining. */
 void paging_ring_add(struct page_frame *pf)
 {
 	if (!paging_st.enabled)
 		return;
+	if (!(pfdb_flags(pf) & PFDB_BACKED))
+		paging_frame_of(pf)->slot = 0;
 	paging_st.ops->add(pf);
 	paging_st.resident++;
 }
@@ -385,10 +390,10 @@ int paging_page_in(const struct arch_pte_ref *ref, uint64_t loc)
 
 	if (!pf)
 		return -ENOMEM;
+	paging_ring_add(pf);
 	paging_fill(pf, loc);
 	arch_pte_page_in(ref, pfdb_to_phys(pf));
 	pfdb_set_mapped(pf, ref->virt);
-	paging_ring_add(pf);
 	paging_st.ops->touch(pf);
 	return 0;
 }

@@ -9,7 +9,7 @@
 #include "pgarray.h"
 
 /* A zeroed, pinned frame, or false when none is free. */
-static bool pgarray_frame(paddr_t *phys)
+static bool pgarray_frame(paddr_t *phys, bool zero)
 {
 	struct page_frame *pf = pfdb_alloc();
 
@@ -17,7 +17,8 @@ static bool pgarray_frame(paddr_t *phys)
 		return false;
 	pfdb_pin(pf);
 	*phys = pfdb_to_phys(pf);
-	memset(arch_phys_to_ptr(*phys), 0, PAGE_SIZE);
+	if (zero)
+		memset(arch_phys_to_ptr(*phys), 0, PAGE_SIZE);
 	return true;
 }
 
@@ -53,12 +54,12 @@ static bool pgarray_fill(struct pgarray *a, size_t ndata)
 		paddr_t data;
 
 		if (p % PGARRAY_PER_DIR == 0) {
-			if (!pgarray_frame(&a->root[a->ndir]))
+			if (!pgarray_frame(&a->root[a->ndir], true))
 				return false;
 			a->rootp[a->ndir] = arch_phys_to_ptr(a->root[a->ndir]);
 			a->ndir++;
 		}
-		if (!pgarray_frame(&data))
+		if (!pgarray_frame(&data, !a->raw))
 			return false;
 		pgarray_dir(a, p / PGARRAY_PER_DIR)[p % PGARRAY_PER_DIR] = data;
 		a->rootp[p / PGARRAY_PER_DIR][p % PGARRAY_PER_DIR] =
@@ -68,7 +69,7 @@ static bool pgarray_fill(struct pgarray *a, size_t ndata)
 	return true;
 }
 
-int pgarray_init(struct pgarray *a, size_t len, size_t rec_size)
+static int pgarray_make(struct pgarray *a, size_t len, size_t rec_size)
 {
 	size_t per = PAGE_SIZE / rec_size;
 	size_t ndata = (len + per - 1) / per;
@@ -86,6 +87,18 @@ int pgarray_init(struct pgarray *a, size_t len, size_t rec_size)
 	}
 	a->len = len;
 	return 0;
+}
+
+int pgarray_init(struct pgarray *a, size_t len, size_t rec_size)
+{
+	a->raw = false;
+	return pgarray_make(a, len, rec_size);
+}
+
+int pgarray_init_raw(struct pgarray *a, size_t len, size_t rec_size)
+{
+	a->raw = true;
+	return pgarray_make(a, len, rec_size);
 }
 
 /* Frames a uses, directories included. */

@@ -33,6 +33,7 @@ struct pgarray {
 	size_t rec_size;        /* bytes per record */
 	size_t ndata;           /* data frames allocated */
 	size_t ndir;            /* directory frames allocated */
+	bool raw;               /* records left as found (pgarray_init_raw) */
 	paddr_t root[PGARRAY_ROOT];     /* directory frames */
 	void **rootp[PGARRAY_ROOT];     /* the same, as pointers */
 };
@@ -43,6 +44,10 @@ struct pgarray {
  * beyond the limits) with no frame taken.  len 0 is a valid empty array.
  */
 int pgarray_init(struct pgarray *a, size_t len, size_t rec_size);
+
+/* pgarray_init without zeroing the records (they hold whatever the
+ * frames held): for a caller that sets each record before reading it. */
+int pgarray_init_raw(struct pgarray *a, size_t len, size_t rec_size);
 
 /* Gives the frames of a back to the database; a becomes empty. */
 void pgarray_release(struct pgarray *a);

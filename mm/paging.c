@@ -269,14 +269,14 @@ static int paging_slot_alloc(uint64_t *slot)
 	return swap_alloc(slot);
 }
 
-/* Writes pf's page to slot, timing the store. */
+/* Writes pf's page to slot, timing the store.  No BUSY mark around the
+ * copy: one CPU, interrupts off, both sides in efimm's direct map (the
+ * copy cannot fault), so nothing can see the frame mid-copy. */
 static void paging_store_write(struct page_frame *pf, uint64_t slot)
 {
 	uint64_t t0 = paging_now();
 
-	pfdb_set_flags(pf, PFDB_BUSY);
 	swap_write(slot, arch_phys_to_ptr(pfdb_to_phys(pf)));
-	pfdb_clear_flags(pf, PFDB_BUSY);
 	paging_hist_add(&paging_st.stats.store_cycles, paging_now() - t0);
 	paging_st.stats.page_outs++;
 }
@@ -315,7 +315,6 @@ static int paging_evict_target(struct page_frame *pf, bool *dirty,
 int paging_evict(struct page_frame *pf, bool dirty,
 		 const struct arch_pte_ref *ref)
 {
-	vaddr_t va = pfdb_va(pf);
 	uint64_t loc;
 
 	if (paging_evict_target(pf, &dirty, &loc) != 0)
@@ -331,7 +330,7 @@ int paging_evict(struct page_frame *pf, bool dirty,
 	if (ref)
 		arch_pte_page_out(ref, loc);
 	else
-		arch_mem_page_out(va, loc);
+		arch_mem_page_out(pfdb_va(pf), loc);
 	pfdb_set_unmapped(pf);
 	pfdb_free(pf);
 	return 0;
@@ -368,9 +367,7 @@ static void paging_fill(struct page_frame *pf, uint64_t loc)
 	if (loc == PAGING_LOC_UNINIT)
 		return;
 	t0 = paging_now();
-	pfdb_set_flags(pf, PFDB_BUSY);
 	swap_read(loc, mem);
-	pfdb_clear_flags(pf, PFDB_BUSY);
 	paging_hist_add(&paging_st.stats.store_cycles, paging_now() - t0);
 	paging_st.stats.page_ins++;
 	paging_frame_of(pf)->slot = (uint32_t)(loc + 1);

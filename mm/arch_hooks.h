@@ -84,7 +84,7 @@ int arch_mem_translate(vaddr_t virt, paddr_t *phys, uint32_t *flags);
 void arch_pt_activate(void);
 
 /*
- * Demand paging (issue 5).  A data page is LOADED when its PTE is present;
+ * Demand paging.  A data page is LOADED when its PTE is present;
  * a non-present PTE may instead record a backing-store location (an
  * opaque number < 2^40) - never confused with an unmapped entry.
  */

@@ -1,5 +1,5 @@
 /*
- * mm/paging.h - demand paging (efimm issue 5): the page-fault path,
+ * mm/paging.h - demand paging: the page-fault path,
  * lazy anonymous memory, eviction through a policy (mm/evict.h) into a
  * backing store (mm/swap.h), and the seed's paging API for payloads.
  *

@@ -1,6 +1,6 @@
 /*
- * payload/paging_test.c - demand paging seen from a payload (efimm
- * issue 5), one scenario per run, chosen by the first argument:
+ * payload/paging_test.c - demand paging seen from a payload, one
+ * scenario per run, chosen by the first argument:
  *
  *   run paging_test.elf arena PAGES   touch an arena larger than memory,
  *                                     check every byte; evictions clean

@@ -1,4 +1,4 @@
-"""QEMU tests of demand paging (efimm issue 5): payload/paging_test.c run
+"""QEMU tests of demand paging: payload/paging_test.c run
 with mem= small enough to force eviction and a RAM backing store (swap=).
 Each boot does a few seconds of payload work under TCG."""
 import pytest

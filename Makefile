@@ -188,7 +188,8 @@ include tests/efi-apps/apps.mk
 BENCH_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c $(MM_SRCS) \
 	arch/x86_64/hooks.c arch/x86_64/pt.c tests/host/con_host.c \
 	tests/host/panic_host.c tests/host/physmem_host.c tests/host/cpu_host.c \
-	tests/host/mmu_host.c
+	tests/host/mmu_host.c arch/x86_64/trap.c arch/x86_64/ptdump.c \
+	tests/host/trap_host.c tests/host/trap_resume_host.c tests/host/kstack_host.c
 
 $(BUILD)/bench/%: tests/bench/%.c $(BENCH_SRCS)
 	@mkdir -p $(dir $@)

@@ -2,9 +2,8 @@
  * machine/run_paging.c - demand paging for `run` (run_paging.h).
  */
 #include "run_paging.h"
-#include "../efi/timing.h"
+#include "../lib/timing.h"
 
-#include "../arch/x86_64/trap_pf.h"
 #include "../lib/assert.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
@@ -14,9 +13,6 @@
 #include "../mm/swap.h"
 
 #define RUN_SWAP_DEFAULT  (8ULL << 20)
-
-/* #PF error code: the page was present (a permission fault). */
-#define PF_ERR_PRESENT    1u
 
 static struct {
 	uint64_t mem, swap;
@@ -74,19 +70,6 @@ const char *run_paging_opt_paging(struct run_req *rq, const char *value)
 	return NULL;
 }
 
-/* trap_pf_fn: not-present faults go to paging; the rest are fatal. */
-static int run_paging_fault(uint64_t cr2, uint64_t error)
-{
-	if (error & PF_ERR_PRESENT)
-		return -EFAULT;
-	return paging_fault((vaddr_t)cr2);
-}
-
-static const char *run_paging_classify(uint64_t cr2)
-{
-	return paging_classify((vaddr_t)cr2);
-}
-
 static uint64_t run_paging_clock(void)
 {
 	return timing_tsc();
@@ -103,8 +86,6 @@ void run_paging_start(void)
 		panic("efi: backing store of %llu KiB: %s",
 		      (unsigned long long)(opts.swap >> 10), errno_name(err));
 	paging_set_clock(run_paging_clock);
-	trap_set_pf_handler(run_paging_fault);
-	trap_set_classifier(run_paging_classify);
 	kprintf("efimm: paging: policy %s, backing store %llu KiB in RAM, "
 		"%lu KiB of frames free\n", paging_policy_name(),
 		(unsigned long long)(swap_slots_total() * PAGE_SIZE >> 10),

@@ -1,6 +1,6 @@
 /*
  * machine/run_paging.h - demand paging for `run`: the run-line options, the
- * bring-up after efimm has the machine, the #PF route and the report.
+ * bring-up after efimm has the machine and the report.
  *
  * Options (trailing key=value words of `run PATH ...`, see cmd_run.c):
  *   mem=SIZE     at most SIZE of free frames stay for the payload, its
@@ -30,9 +30,9 @@ void run_paging_reset(void);
 
 /*
  * After mm_init and kas_build, with efimm's tables live: sets up the
- * store, the mem= cap and the policy, routes #PF to paging_fault and
- * installs the fatal report's classifier.  Panics if the store does not
- * fit (no caller is left to tell).
+ * store, the mem= cap and the policy (paging_setup then hands arch/ mm's
+ * fault entry).  Panics if the store does not fit (no caller is left to
+ * tell).
  */
 void run_paging_start(void);
 

@@ -107,8 +107,49 @@ int arch_mem_map_nonresident(vaddr_t virt, size_t size, uint64_t location,
  * with a 4 KiB page. */
 void arch_mem_page_out(vaddr_t virt, uint64_t location);
 
-/* Makes virt's PTE present again, pointing at phys, with the
- * permissions saved by arch_mem_page_out and A/D clear. */
-void arch_mem_page_in(vaddr_t virt, paddr_t phys);
+/*
+ * The fault path's handle on one 4 KiB-level PTE: found by one walk and
+ * used again without walking.  Valid until the tables change (a map,
+ * unmap or protect); paging out or in another page keeps it valid.
+ */
+struct arch_pte_ref {
+	void *pte;
+	vaddr_t virt;
+};
+
+/* arch_page_location_get that also keeps the PTE it read in *ref. */
+enum arch_page_location arch_page_locate(vaddr_t virt, uint64_t *location,
+					 struct arch_pte_ref *ref);
+/* arch_page_info_get of a page mapped with a 4 KiB PTE (pageable
+ * memory), keeping the PTE in *ref. */
+uint32_t arch_page_info_ref(vaddr_t virt, bool clear_accessed,
+			    struct arch_pte_ref *ref);
+/* arch_mem_page_out through a ref, no walk. */
+void arch_pte_page_out(const struct arch_pte_ref *ref, uint64_t location);
+/* Makes ref's paged-out PTE present again, pointing at phys, with the
+ * permissions saved at page-out and A/D clear; no walk. */
+void arch_pte_page_in(const struct arch_pte_ref *ref, paddr_t phys);
+
+/*
+ * Faults: the one way up from arch/ to mm/.  Layers run efi > machine >
+ * mm > arch > lib and arch/ never calls a layer above it, so mm/ hands
+ * arch/ ONE entry point, once, when demand paging starts; arch/'s
+ * exception path decodes every exception into a struct mm_fault
+ * (mm/fault.h) and calls through that single pointer (mm_fault), with no
+ * other callback for faults.  NULL (the default): every exception is
+ * fatal with no verdict.
+ */
+struct mm_fault;
+typedef int (*arch_fault_entry_fn)(const struct mm_fault *f,
+				   const char **verdict);
+void arch_fault_set_entry(arch_fault_entry_fn fn);
+
+/*
+ * Runs fn(arg) on efimm's own stack and returns what it returns.  The
+ * paging calls a payload makes run there, so evicting the payload's
+ * stack pages (its current page included) never pulls a page from under
+ * the code doing it.  Nested calls run fn on the stack they are on.
+ */
+int arch_call_on_kernel_stack(int (*fn)(void *arg), void *arg);
 
 #endif

@@ -19,10 +19,16 @@
 #define MM_EVICT_H
 
 #include "../lib/types.h"
+#include "arch_hooks.h"
 #include "pfdb.h"
+
+struct evict_ring;
 
 struct evict_ops {
 	const char *name;
+	/* The policy's frames, head first (paging walks it backwards from
+	 * the newest to choose which store copies to drop). */
+	const struct evict_ring *ring;
 	/* Forgets every frame (paging starts over). */
 	void (*reset)(void);
 	void (*add)(struct page_frame *pf);
@@ -31,8 +37,9 @@ struct evict_ops {
 	 * host simulation's every access); policies that need no more than
 	 * the accessed bit ignore it. */
 	void (*touch)(struct page_frame *pf);
-	/* The victim, or NULL when no frame is evictable; *dirty its state. */
-	struct page_frame *(*select)(bool *dirty);
+	/* The victim, or NULL when no frame is evictable; *dirty its state
+	 * and *ref its PTE (arch_page_info_ref), which paging reuses. */
+	struct page_frame *(*select)(bool *dirty, struct arch_pte_ref *ref);
 };
 
 extern const struct evict_ops evict_nru_ops;
@@ -56,10 +63,14 @@ void evict_ring_remove(struct evict_ring *r, struct page_frame *pf);
 struct page_frame *evict_ring_head(const struct evict_ring *r);
 struct page_frame *evict_ring_next(const struct evict_ring *r,
 				   const struct page_frame *pf);
+struct page_frame *evict_ring_prev(const struct evict_ring *r,
+				   const struct page_frame *pf);
 /* Makes pf (on r) the head. */
 void evict_ring_set_head(struct evict_ring *r, const struct page_frame *pf);
 
-/* ARCH_DATA_PAGE_* of pf's page; with clear, clears its accessed bit. */
-uint32_t evict_page_info(const struct page_frame *pf, bool clear);
+/* ARCH_DATA_PAGE_* of pf's page; with clear, clears its accessed bit.
+ * *ref gets the page's PTE. */
+uint32_t evict_page_info(const struct page_frame *pf, bool clear,
+			 struct arch_pte_ref *ref);
 
 #endif

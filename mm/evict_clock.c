@@ -6,7 +6,7 @@
  * was not is the victim.  New frames join behind the hand.  Each skip
  * clears a bit that only an access sets again, so over a run the hand
  * moves at most (evictions + accesses seen) steps: O(1) amortised per
- * eviction, and a full lap (every page hot) at worst.
+ * eviction, and two laps at worst, never more.
  */
 #include "evict.h"
 #include "arch_hooks.h"
@@ -34,15 +34,19 @@ static void clock_touch(struct page_frame *pf)
 }
 
 /* Victim under the hand; the hand stays on it and moves on when paging
- * removes it.  Ends within two laps: the first clears every bit. */
-static struct page_frame *clock_select(bool *dirty)
+ * removes it.  Two laps at most: the first clears every bit, so a frame
+ * still accessed after that is being used right now (on one CPU, only
+ * by the caller itself); the hand then takes the frame it is on rather
+ * than spin.  NULL only when the ring is empty. */
+static struct page_frame *clock_select(bool *dirty, struct arch_pte_ref *ref)
 {
 	struct page_frame *pf = evict_ring_head(&clock_ring);
+	size_t n = 2 * clock_ring.count;
 
 	while (pf) {
-		uint32_t info = evict_page_info(pf, true);
+		uint32_t info = evict_page_info(pf, true, ref);
 
-		if (!(info & ARCH_DATA_PAGE_ACCESSED)) {
+		if (!(info & ARCH_DATA_PAGE_ACCESSED) || n-- == 0) {
 			*dirty = (info & ARCH_DATA_PAGE_DIRTY) != 0;
 			return pf;
 		}
@@ -53,6 +57,7 @@ static struct page_frame *clock_select(bool *dirty)
 }
 
 const struct evict_ops evict_clock_ops = {
-	.name = "clock", .reset = clock_reset, .add = clock_add,
+	.name = "clock", .ring = &clock_ring, .reset = clock_reset,
+	.add = clock_add,
 	.remove = clock_remove, .touch = clock_touch, .select = clock_select,
 };

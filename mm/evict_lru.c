@@ -33,9 +33,11 @@ static void lru_remove(struct page_frame *pf)
 
 static void lru_touch(struct page_frame *pf)
 {
+	struct arch_pte_ref ref;
+
 	evict_ring_remove(&lru_ring, pf);
 	evict_ring_push(&lru_ring, pf);
-	evict_page_info(pf, true);
+	evict_page_info(pf, true, &ref);
 }
 
 /* Moves every frame accessed since the last look to the MRU end. */
@@ -46,7 +48,9 @@ static void lru_sample(void)
 	for (size_t n = lru_ring.count; n > 0; n--) {
 		struct page_frame *next = evict_ring_next(&lru_ring, pf);
 
-		if (evict_page_info(pf, true) & ARCH_DATA_PAGE_ACCESSED) {
+		struct arch_pte_ref ref;
+
+		if (evict_page_info(pf, true, &ref) & ARCH_DATA_PAGE_ACCESSED) {
 			evict_ring_remove(&lru_ring, pf);
 			evict_ring_push(&lru_ring, pf);
 		}
@@ -54,18 +58,20 @@ static void lru_sample(void)
 	}
 }
 
-static struct page_frame *lru_select(bool *dirty)
+static struct page_frame *lru_select(bool *dirty, struct arch_pte_ref *ref)
 {
 	struct page_frame *pf;
 
 	lru_sample();
 	pf = evict_ring_head(&lru_ring);
 	if (pf)
-		*dirty = (evict_page_info(pf, false) & ARCH_DATA_PAGE_DIRTY) != 0;
+		*dirty = (evict_page_info(pf, false, ref) &
+			  ARCH_DATA_PAGE_DIRTY) != 0;
 	return pf;
 }
 
 const struct evict_ops evict_lru_ops = {
-	.name = "lru", .reset = lru_reset, .add = lru_add,
+	.name = "lru", .ring = &lru_ring, .reset = lru_reset,
+	.add = lru_add,
 	.remove = lru_remove, .touch = lru_touch, .select = lru_select,
 };

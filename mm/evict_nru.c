@@ -43,17 +43,19 @@ static unsigned int nru_class(uint32_t info)
 	       ((info & ARCH_DATA_PAGE_DIRTY) ? 1u : 0u);
 }
 
-static struct page_frame *nru_select(bool *dirty)
+static struct page_frame *nru_select(bool *dirty, struct arch_pte_ref *ref)
 {
 	struct page_frame *pf = evict_ring_head(&nru_ring), *best = NULL;
 	unsigned int best_class = 4;
 
 	for (size_t n = nru_ring.count; n > 0 && best_class > 0; n--) {
-		unsigned int c = nru_class(evict_page_info(pf, true));
+		struct arch_pte_ref r;
+		unsigned int c = nru_class(evict_page_info(pf, true, &r));
 
 		if (c < best_class) {
 			best = pf;
 			best_class = c;
+			*ref = r;
 		}
 		pf = evict_ring_next(&nru_ring, pf);
 	}
@@ -66,6 +68,7 @@ static struct page_frame *nru_select(bool *dirty)
 }
 
 const struct evict_ops evict_nru_ops = {
-	.name = "nru", .reset = nru_reset, .add = nru_add,
+	.name = "nru", .ring = &nru_ring, .reset = nru_reset,
+	.add = nru_add,
 	.remove = nru_remove, .touch = nru_touch, .select = nru_select,
 };

@@ -5,16 +5,16 @@
 #include "../lib/assert.h"
 #include "arch_hooks.h"
 #include "evict.h"
-#include "paging.h"
+#include "paging_int.h"
 
 static uint32_t ring_index(const struct page_frame *pf)
 {
-	return (uint32_t)pfdb_frame_index(pf);
+	return (uint32_t)paging_index(pf);
 }
 
 static struct paging_frame *ring_link(uint32_t i)
 {
-	return paging_frame_of(pfdb_frame_at(i));
+	return paging_rec(i);
 }
 
 void evict_ring_init(struct evict_ring *r)
@@ -26,7 +26,7 @@ void evict_ring_init(struct evict_ring *r)
 void evict_ring_push(struct evict_ring *r, struct page_frame *pf)
 {
 	uint32_t i = ring_index(pf);
-	struct paging_frame *m = paging_frame_of(pf);
+	struct paging_frame *m = ring_link(i);
 
 	if (r->head == EVICT_NIL) {
 		m->prev = m->next = i;
@@ -45,7 +45,7 @@ void evict_ring_push(struct evict_ring *r, struct page_frame *pf)
 void evict_ring_remove(struct evict_ring *r, struct page_frame *pf)
 {
 	uint32_t i = ring_index(pf);
-	struct paging_frame *m = paging_frame_of(pf);
+	struct paging_frame *m = ring_link(i);
 
 	ASSERT(r->count > 0, "evict: removing from an empty ring");
 	if (--r->count == 0) {
@@ -60,14 +60,21 @@ void evict_ring_remove(struct evict_ring *r, struct page_frame *pf)
 
 struct page_frame *evict_ring_head(const struct evict_ring *r)
 {
-	return r->head == EVICT_NIL ? NULL : pfdb_frame_at(r->head);
+	return r->head == EVICT_NIL ? NULL : paging_frame_at(r->head);
 }
 
 struct page_frame *evict_ring_next(const struct evict_ring *r,
 				   const struct page_frame *pf)
 {
 	UNUSED(r);
-	return pfdb_frame_at(paging_frame_of(pf)->next);
+	return paging_frame_at(ring_link(ring_index(pf))->next);
+}
+
+struct page_frame *evict_ring_prev(const struct evict_ring *r,
+				   const struct page_frame *pf)
+{
+	UNUSED(r);
+	return paging_frame_at(ring_link(ring_index(pf))->prev);
 }
 
 void evict_ring_set_head(struct evict_ring *r, const struct page_frame *pf)
@@ -75,7 +82,8 @@ void evict_ring_set_head(struct evict_ring *r, const struct page_frame *pf)
 	r->head = ring_index(pf);
 }
 
-uint32_t evict_page_info(const struct page_frame *pf, bool clear)
+uint32_t evict_page_info(const struct page_frame *pf, bool clear,
+			 struct arch_pte_ref *ref)
 {
-	return arch_page_info_get(pfdb_va(pf), NULL, clear);
+	return arch_page_info_ref(pfdb_va(pf), clear, ref);
 }

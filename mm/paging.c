@@ -9,6 +9,7 @@
 #include "../lib/printf.h"
 #include "arch_hooks.h"
 #include "evict.h"
+#include "fault.h"
 #include "kmem.h"
 #include "paging.h"
 #include "paging_int.h"
@@ -38,13 +39,12 @@ static void paging_hist_init(struct k_mem_paging_histogram *h)
 			       128ULL << i : ~0ULL;
 }
 
+/* O(1): bin i holds (128 << (i-1), 128 << i], bounds as set above. */
 void paging_hist_add(struct k_mem_paging_histogram *h, uint64_t cycles)
 {
-	size_t i = 0;
+	size_t i = cycles <= 128 ? 0 : 64 - (size_t)__builtin_clzll(cycles - 1) - 7;
 
-	while (cycles > h->bounds[i])
-		i++;
-	h->counts[i]++;
+	h->counts[MIN(i, K_MEM_PAGING_HISTOGRAM_BINS - 1)]++;
 }
 
 uint64_t paging_now(void)
@@ -72,22 +72,35 @@ void paging_init(void)
 	paging_st.ops->reset();
 }
 
-/* Puts the frames k_mem_map mapped before paging_setup on the ring. */
-static void paging_track_existing(void)
+/* Puts the frames of pf[0..n) that are MAPPED and not PINNED on the ring. */
+static void paging_track_some(struct page_frame *pf, size_t n)
 {
-	for (size_t i = 0; i < pfdb_frame_count(); i++) {
-		struct page_frame *pf = pfdb_frame_at(i);
-
+	for (; n > 0; n--, pf++)
 		if ((pfdb_flags(pf) & (PFDB_MAPPED | PFDB_PINNED)) == PFDB_MAPPED)
 			paging_ring_add(pf);
-	}
+}
+
+/* Puts the frames k_mem_map mapped before paging_setup on the ring: one
+ * pass over the entry array, eight entries a step (a boot-time cost per
+ * frame of RAM, and almost no frame is mapped yet). */
+static void paging_track_existing(void)
+{
+	const struct page_frame *e = paging_st.frame0;
+	size_t n = pfdb_frame_count(), i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		if ((e[i].bits | e[i + 1].bits | e[i + 2].bits | e[i + 3].bits |
+		     e[i + 4].bits | e[i + 5].bits | e[i + 6].bits |
+		     e[i + 7].bits) & PFDB_MAPPED)
+			paging_track_some(paging_st.frame0 + i, 8);
+	paging_track_some(paging_st.frame0 + i, n - i);
 }
 
 /* The side tables: a record per frame, an owner per slot. */
 static int paging_tables_init(size_t nslots)
 {
-	int err = pgarray_init(&paging_st.frames, pfdb_frame_count(),
-			       sizeof(struct paging_frame));
+	int err = pgarray_init_raw(&paging_st.frames, pfdb_frame_count(),
+				   sizeof(struct paging_frame));
 
 	if (err)
 		return err;
@@ -105,8 +118,12 @@ int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes)
 	int err;
 
 	ASSERT(!paging_st.enabled, "paging: set up twice");
-	if (nslots >= PAGING_LOC_FIRST_RESERVED)
+	if (nslots >= PAGING_LOC_FIRST_RESERVED || nslots >= PAGING_REC_ZERO - 1)
 		return -ENOMEM;
+	paging_st.frame0 = pfdb_frame_at(0);
+	ASSERT(pfdb_frame_at(pfdb_frame_count() - 1) ==
+	       paging_st.frame0 + pfdb_frame_count() - 1,
+	       "paging: frame entries not in one array");
 	err = paging_tables_init(nslots);
 	if (err)
 		return err;
@@ -120,6 +137,7 @@ int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes)
 		pfdb_reserve(pfdb_alloc());
 	paging_st.enabled = true;
 	paging_track_existing();
+	arch_fault_set_entry(mm_fault);
 	return 0;
 }
 
@@ -143,11 +161,16 @@ static void paging_move_ring(const struct evict_ops *ops)
 }
 
 /* Before paging_setup there are no per-frame records and nothing is
- * evicted: the ring is empty until paging_track_existing fills it. */
+ * evicted: the ring is empty until paging_track_existing fills it.
+ * Records are not zeroed at setup (a boot-time cost per frame of RAM):
+ * a frame joining the ring without a store copy starts with none, and a
+ * page-in sets its own after joining. */
 void paging_ring_add(struct page_frame *pf)
 {
 	if (!paging_st.enabled)
 		return;
+	if (!(pfdb_flags(pf) & PFDB_BACKED))
+		paging_frame_of(pf)->slot = 0;
 	paging_st.ops->add(pf);
 	paging_st.resident++;
 }
@@ -180,7 +203,7 @@ const char *paging_policy_name(void)
 
 struct paging_frame *paging_frame_of(const struct page_frame *pf)
 {
-	return pgarray_at(&paging_st.frames, pfdb_frame_index(pf));
+	return paging_rec(paging_index(pf));
 }
 
 static uint32_t *paging_slot_owner(uint64_t slot)
@@ -208,19 +231,41 @@ static void paging_drop_copy(struct page_frame *pf)
 	swap_free(paging_forget_copy(pf));
 }
 
-/* Frees one slot held as the copy of a resident page.  O(slots) at
- * worst: the cursor resumes after the last slot it freed. */
+/* Frees the slot of a copy held for a resident page the policy will
+ * evict last: walking its ring backwards from the newest frame, so the
+ * copies the policy is about to use for clean evictions are kept.
+ * O(resident) at worst. */
+static bool paging_drop_newest(void)
+{
+	const struct evict_ring *r = paging_st.ops->ring;
+	struct page_frame *pf = evict_ring_head(r);
+
+	for (size_t n = r->count; pf && n > 0; n--) {
+		pf = evict_ring_prev(r, pf);
+		if (pfdb_flags(pf) & PFDB_BACKED) {
+			paging_drop_copy(pf);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Frees one slot held as the copy of a resident page: one of the
+ * policy's newest, else (copies of pinned pages) the next in slot order.
+ * O(slots) at worst: the cursor resumes after the last slot it freed. */
 static bool paging_drop_one(void)
 {
 	size_t n = swap_slots_total();
 
+	if (paging_drop_newest())
+		return true;
 	for (size_t i = 0; i < n && paging_st.cached > 0; i++) {
 		uint64_t s = (paging_st.drop_cursor + i) % n;
 		uint32_t owner = *paging_slot_owner(s);
 
 		if (owner) {
 			paging_st.drop_cursor = s + 1;
-			paging_drop_copy(pfdb_frame_at(owner - 1));
+			paging_drop_copy(paging_frame_at(owner - 1));
 			return true;
 		}
 	}
@@ -237,45 +282,68 @@ static int paging_slot_alloc(uint64_t *slot)
 	return swap_alloc(slot);
 }
 
-/* Writes pf's page to slot, timing the store. */
+/* Writes pf's page to slot, timing the store.  No BUSY mark around the
+ * copy: one CPU, interrupts off, both sides in efimm's direct map (the
+ * copy cannot fault), so nothing can see the frame mid-copy. */
 static void paging_store_write(struct page_frame *pf, uint64_t slot)
 {
 	uint64_t t0 = paging_now();
 
-	pfdb_set_flags(pf, PFDB_BUSY);
 	swap_write(slot, arch_phys_to_ptr(pfdb_to_phys(pf)));
-	pfdb_clear_flags(pf, PFDB_BUSY);
 	paging_hist_add(&paging_st.stats.store_cycles, paging_now() - t0);
 	paging_st.stats.page_outs++;
 }
 
 /*
- * Evicts the resident, unpinned page in pf (dirty: its PTE's dirty bit)
- * and frees the frame.  Writes only when the page is dirty or has no
- * copy in the store.  Returns 0 or -ENOMEM (no slot; nothing changed).
+ * Where pf's page goes on eviction, and whether it must be written:
+ * its own store copy (rewritten only if dirty); zero-fill again when it
+ * was zero-filled and never written since (nothing kept); else a new
+ * slot, written.  Returns 0 or -ENOMEM (no slot; nothing changed).
  */
-int paging_evict(struct page_frame *pf, bool dirty)
+static int paging_evict_target(struct page_frame *pf, bool *dirty,
+			       uint64_t *loc)
 {
 	struct paging_frame *m = paging_frame_of(pf);
-	vaddr_t va = pfdb_va(pf);
-	uint64_t slot;
 
-	if (m->slot) {
-		/* a dirty page's stale copy is rewritten in place */
-		slot = paging_forget_copy(pf);
-	} else if (paging_slot_alloc(&slot) != 0) {
-		return -ENOMEM;
-	} else {
-		dirty = true;           /* no copy anywhere: must be written */
+	if (pfdb_flags(pf) & PFDB_BACKED) {
+		*loc = paging_forget_copy(pf);
+		return 0;
 	}
+	if (m->slot == PAGING_REC_ZERO && !*dirty) {
+		*loc = PAGING_LOC_ZERO;
+		return 0;
+	}
+	if (paging_slot_alloc(loc) != 0)
+		return -ENOMEM;
+	*dirty = true;                  /* no copy anywhere: must be written */
+	return 0;
+}
+
+/*
+ * Evicts the resident, unpinned page in pf (dirty: its PTE's dirty bit)
+ * and frees the frame.  Writes only when the page is dirty or has no
+ * copy in the store; a never-written zero-filled page is dropped.
+ * Returns 0 or -ENOMEM (no slot; nothing changed).
+ */
+int paging_evict(struct page_frame *pf, bool dirty,
+		 const struct arch_pte_ref *ref)
+{
+	uint64_t loc;
+
+	if (paging_evict_target(pf, &dirty, &loc) != 0)
+		return -ENOMEM;
 	if (dirty) {
-		paging_store_write(pf, slot);
+		paging_store_write(pf, loc);
 		paging_st.stats.eviction.dirty++;
 	} else {
 		paging_st.stats.eviction.clean++;
 	}
+	paging_frame_of(pf)->slot = 0;
 	paging_ring_remove(pf);
-	arch_mem_page_out(va, slot);
+	if (ref)
+		arch_pte_page_out(ref, loc);
+	else
+		arch_mem_page_out(pfdb_va(pf), loc);
 	pfdb_set_unmapped(pf);
 	pfdb_free(pf);
 	return 0;
@@ -285,12 +353,13 @@ int paging_evict(struct page_frame *pf, bool dirty)
 static struct page_frame *paging_frame_get(void)
 {
 	struct page_frame *pf = pfdb_alloc();
+	struct arch_pte_ref ref;
 	bool dirty = false;
 
 	if (pf)
 		return pf;
-	pf = paging_st.ops->select(&dirty);
-	if (!pf || paging_evict(pf, dirty) != 0)
+	pf = paging_st.ops->select(&dirty, &ref);
+	if (!pf || paging_evict(pf, dirty, &ref) != 0)
 		return NULL;
 	return pfdb_alloc();
 }
@@ -304,75 +373,39 @@ static void paging_fill(struct page_frame *pf, uint64_t loc)
 	if (loc == PAGING_LOC_ZERO) {
 		memset(mem, 0, PAGE_SIZE);
 		paging_st.stats.zero_fills++;
+		paging_frame_of(pf)->slot = PAGING_REC_ZERO;
 		return;
 	}
+	paging_frame_of(pf)->slot = 0;
 	if (loc == PAGING_LOC_UNINIT)
 		return;
 	t0 = paging_now();
-	pfdb_set_flags(pf, PFDB_BUSY);
 	swap_read(loc, mem);
-	pfdb_clear_flags(pf, PFDB_BUSY);
 	paging_hist_add(&paging_st.stats.store_cycles, paging_now() - t0);
 	paging_st.stats.page_ins++;
 	paging_frame_of(pf)->slot = (uint32_t)(loc + 1);
-	*paging_slot_owner(loc) = (uint32_t)(pfdb_frame_index(pf) + 1);
+	*paging_slot_owner(loc) = (uint32_t)(paging_index(pf) + 1);
 	pfdb_set_flags(pf, PFDB_BACKED);
 	paging_st.cached++;
 }
 
 /*
- * Makes the non-resident page at va (location loc) resident.  Returns 0
- * or -ENOMEM (no frame could be had; nothing changed).
+ * Makes the non-resident page at ref->virt (location loc, its PTE in
+ * ref) resident.  Returns 0 or -ENOMEM (no frame could be had; nothing
+ * changed).
  */
-int paging_page_in(vaddr_t va, uint64_t loc)
+int paging_page_in(const struct arch_pte_ref *ref, uint64_t loc)
 {
 	struct page_frame *pf = paging_frame_get();
 
 	if (!pf)
 		return -ENOMEM;
-	paging_fill(pf, loc);
-	arch_mem_page_in(va, pfdb_to_phys(pf));
-	pfdb_set_mapped(pf, va);
 	paging_ring_add(pf);
+	paging_fill(pf, loc);
+	arch_pte_page_in(ref, pfdb_to_phys(pf));
+	pfdb_set_mapped(pf, ref->virt);
 	paging_st.ops->touch(pf);
 	return 0;
-}
-
-int paging_fault(vaddr_t va)
-{
-	vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
-	uint64_t loc, t0 = paging_now();
-	int err;
-
-	if (!paging_st.enabled ||
-	    arch_page_location_get(page, &loc) != ARCH_PAGE_LOCATION_PAGED_OUT)
-		return -EFAULT;
-	err = paging_page_in(page, loc);
-	if (err)
-		return err;
-	paging_st.stats.pagefaults.cnt++;
-	paging_st.stats.pagefaults.irq_locked++;
-	paging_hist_add(&paging_st.stats.fault_cycles, paging_now() - t0);
-	return 0;
-}
-
-const char *paging_classify(vaddr_t va)
-{
-	static char buf[64];
-	uint64_t loc;
-
-	switch (arch_page_location_get(ALIGN_DOWN(va, PAGE_SIZE), &loc)) {
-	case ARCH_PAGE_LOCATION_PAGED_IN:
-		return "permission fault (page present)";
-	case ARCH_PAGE_LOCATION_PAGED_OUT:
-		if (loc >= PAGING_LOC_FIRST_RESERVED)
-			return "not yet populated";
-		ksnprintf(buf, sizeof(buf), "paged out (slot %llu)",
-			  (unsigned long long)loc);
-		return buf;
-	default:
-		return "unmapped";
-	}
 }
 
 int paging_map_lazy(vaddr_t va, size_t size, uint32_t flags)
@@ -410,8 +443,10 @@ static void paging_release_frame(struct page_frame *pf)
 		pfdb_unpin(pf);
 	else
 		paging_ring_remove(pf);
-	if (paging_st.enabled && paging_frame_of(pf)->slot)
+	if (pfdb_flags(pf) & PFDB_BACKED)
 		paging_drop_copy(pf);
+	if (paging_st.enabled)
+		paging_frame_of(pf)->slot = 0;
 	pfdb_set_unmapped(pf);
 	pfdb_free(pf);
 }

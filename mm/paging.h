@@ -18,7 +18,10 @@
  * BACKED, slot in struct paging_frame).  Evicting the page again costs
  * no write unless the PTE is dirty; a dirty page is rewritten into the
  * same slot.  When the store runs out of free slots, copies held for
- * resident pages are dropped before anything is refused.
+ * resident pages are dropped before anything is refused, newest first
+ * on the policy's ring (the pages it will evict last).  A page
+ * zero-filled by a fault and never written since goes back to
+ * zero-fill on eviction: nothing is written or kept.
  *
  * Fault path (paging_fault): take a free frame or evict the policy's
  * victim, fill it (store read, zero-fill or nothing), map it with the
@@ -40,8 +43,11 @@
 #define PAGING_LOC_FIRST_RESERVED  PAGING_LOC_UNINIT
 
 /* Per-frame side record (struct pgarray, one per frame of the database). */
+#define PAGING_REC_ZERO UINT32_MAX
 struct paging_frame {
-	uint32_t slot;          /* slot + 1 of the store copy (BACKED), 0: none */
+	uint32_t slot;          /* slot + 1 of the store copy (BACKED), 0: none,
+				 * PAGING_REC_ZERO: zero-filled by a fault, no
+				 * copy (clean: evicted by dropping it) */
 	uint32_t prev, next;    /* evict_ring links (frame indices) */
 	uint32_t aux;           /* free for a policy */
 };
@@ -62,9 +68,9 @@ void paging_init(void);
  * pages; its frames leave the pool now), then, if mem_bytes is not 0,
  * reserves free frames beyond mem_bytes so that at most mem_bytes of
  * free frames remain for everything that follows (`mem=SIZE`).  From
- * now on k_mem_map without K_MEM_MAP_LOCK is lazy.  The caller routes
- * #PF to paging_fault.  Returns 0; -ENOMEM (the store does not fit:
- * nothing changed).
+ * now on k_mem_map without K_MEM_MAP_LOCK is lazy, and arch/ sends every
+ * exception to mm_fault (arch_fault_set_entry).  Returns 0; -ENOMEM (the
+ * store does not fit: nothing changed).
  */
 int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes);
 bool paging_enabled(void);
@@ -81,10 +87,11 @@ typedef uint64_t (*paging_clock_fn)(void);
 void paging_set_clock(paging_clock_fn fn);
 
 /*
- * Serves a not-present fault at va.  Returns 0 (served: retry the
- * instruction), -EFAULT (va is not a paged-out or unpopulated page: the
- * fault is fatal as usual), -ENOMEM (no frame could be freed: out of
- * backing store).
+ * Serves a not-present fault at va (mm_fault, mm/fault.h, is the entry
+ * arch/ calls; the host MMU calls this directly).  Returns 0 (served:
+ * retry the instruction), -EFAULT (va is not a paged-out or unpopulated
+ * page: the fault is fatal as usual), -ENOMEM (no frame could be freed:
+ * out of backing store).
  */
 int paging_fault(vaddr_t va);
 
@@ -124,14 +131,21 @@ void paging_stats_print(void);
 
 /* ---- Zephyr's paging API (its names); ranges as k_mem_map returned, or
  * payload image/stack pages: page-aligned, every page pageable.  Each
- * returns -ENOTSUP before paging_setup. --------------------------------- */
+ * returns -ENOTSUP before paging_setup.  The calls that may evict run on
+ * efimm's own stack, so they may page out the very stack page of their
+ * caller: it comes back intact at its next touch. ---------------------- */
 
 /* Evicts the range.  0; -ENOMEM (not enough store: nothing changed);
  * -EINVAL (a page is not pageable); -EBUSY (a page is pinned). */
 int k_mem_page_out(void *addr, size_t size);
 /* Pages the range in.  0, -ENOMEM, -EINVAL. */
 int k_mem_page_in(void *addr, size_t size);
-/* Pages in and pins / unpins the range.  0, -ENOMEM, -EINVAL. */
+/* Pages in and pins / unpins the range.  0, -ENOMEM, -EINVAL.  k_mem_pin
+ * refuses with -ENOMEM, changing nothing, a pin that would leave fewer
+ * than PAGING_PIN_RESERVE frames (free or evictable) to the rest of
+ * pageable memory - the payload's own code and stack need some to go on
+ * - or whose page-ins would need more store room than there is. */
+#define PAGING_PIN_RESERVE 16
 int k_mem_pin(void *addr, size_t size);
 int k_mem_unpin(void *addr, size_t size);
 /* Evicts the page in frame phys.  0 (evicted, or the frame was free);

@@ -1,6 +1,6 @@
 /*
  * mm/paging_api.c - Zephyr's paging calls (k_mem_page_out & co., API
- * in mm/paging.h) and the statistics report, over the core in paging.c.
+ * in mm/paging.h), over the core in paging.c.
  *
  * Every range call first checks the whole range and changes nothing
  * when a page is not pageable (-EINVAL) or, for page-out, when the
@@ -20,13 +20,14 @@ struct paging_page {
 	enum arch_page_location where;
 	uint64_t loc;                   /* slot / reserved location, or phys */
 	struct page_frame *pf;          /* resident: its frame */
+	struct arch_pte_ref ref;        /* its PTE */
 };
 
 /* Looks at page va.  False if it is not pageable memory. */
 static bool paging_page_get(vaddr_t va, struct paging_page *p)
 {
 	p->pf = NULL;
-	p->where = arch_page_location_get(va, &p->loc);
+	p->where = arch_page_locate(va, &p->loc, &p->ref);
 	if (p->where == ARCH_PAGE_LOCATION_PAGED_OUT)
 		return true;
 	if (p->where != ARCH_PAGE_LOCATION_PAGED_IN)
@@ -63,7 +64,7 @@ static int paging_out_need(vaddr_t va, size_t size, size_t *need, size_t *own)
 			continue;
 		if (pfdb_flags(p.pf) & PFDB_PINNED)
 			return -EBUSY;
-		if (paging_frame_of(p.pf)->slot)
+		if (pfdb_flags(p.pf) & PFDB_BACKED)
 			(*own)++;
 		else
 			(*need)++;
@@ -71,9 +72,8 @@ static int paging_out_need(vaddr_t va, size_t size, size_t *need, size_t *own)
 	return 0;
 }
 
-int k_mem_page_out(void *addr, size_t size)
+static int paging_out_range(vaddr_t va, size_t size)
 {
-	vaddr_t va = (vaddr_t)addr;
 	size_t need, own;
 	int err = paging_range_check(va, size);
 
@@ -88,7 +88,7 @@ int k_mem_page_out(void *addr, size_t size)
 
 		paging_page_get(va + off, &p);
 		if (p.pf && paging_evict(p.pf, (arch_page_info_get(va + off,
-				NULL, false) & ARCH_DATA_PAGE_DIRTY) != 0) != 0)
+				NULL, false) & ARCH_DATA_PAGE_DIRTY) != 0, NULL) != 0)
 			panic("mm: page-out of %llx failed after the check",
 			      (unsigned long long)(va + off));
 	}
@@ -103,7 +103,7 @@ static int paging_page_in_one(vaddr_t va, struct page_frame **pf)
 
 	paging_page_get(va, &p);
 	if (!p.pf) {
-		err = paging_page_in(va, p.loc);
+		err = paging_page_in(&p.ref, p.loc);
 		if (!err)
 			paging_page_get(va, &p);
 	}
@@ -111,9 +111,8 @@ static int paging_page_in_one(vaddr_t va, struct page_frame **pf)
 	return err;
 }
 
-int k_mem_page_in(void *addr, size_t size)
+static int paging_in_range(vaddr_t va, size_t size)
 {
-	vaddr_t va = (vaddr_t)addr;
 	struct page_frame *pf;
 	int err = paging_range_check(va, size);
 
@@ -122,19 +121,69 @@ int k_mem_page_in(void *addr, size_t size)
 	return err;
 }
 
-int k_mem_pin(void *addr, size_t size)
+/*
+ * Whether pinning [va, va+size) leaves PAGING_PIN_RESERVE frames for
+ * the rest of pageable memory and the store room its page-ins may need
+ * for evictions.  -ENOMEM if not; nothing is changed either way.
+ */
+static int paging_pin_check(vaddr_t va, size_t size)
 {
-	vaddr_t va = (vaddr_t)addr;
+	size_t new_pins = 0, absent = 0, avail, free = pfdb_free_count();
+	struct paging_page p;
+
+	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+		paging_page_get(va + off, &p);
+		if (!p.pf)
+			absent++;
+		if (!p.pf || !(pfdb_flags(p.pf) & PFDB_PINNED))
+			new_pins++;
+	}
+	avail = free + paging_st.resident;
+	if (new_pins + PAGING_PIN_RESERVE > avail)
+		return -ENOMEM;
+	if (absent > free && absent - free > swap_slots_free() + paging_st.cached)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Unpins the pages of [va, va+size) this pin marked BUSY (all of them
+ * when undo, else just the mark goes). */
+static void paging_pin_finish(vaddr_t va, size_t size, bool undo)
+{
+	struct paging_page p;
+
+	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+		paging_page_get(va + off, &p);
+		if (!p.pf || !(pfdb_flags(p.pf) & PFDB_BUSY))
+			continue;
+		pfdb_clear_flags(p.pf, PFDB_BUSY);
+		if (undo) {
+			pfdb_unpin(p.pf);
+			paging_ring_add(p.pf);
+		}
+	}
+}
+
+/* Pages in and pins page by page, marking what it pins BUSY so that a
+ * failure part-way unpins exactly those. */
+static int paging_pin_range(vaddr_t va, size_t size)
+{
 	struct page_frame *pf;
+	size_t off;
 	int err = paging_range_check(va, size);
 
-	for (size_t off = 0; !err && off < size; off += PAGE_SIZE) {
+	if (!err)
+		err = paging_pin_check(va, size);
+	for (off = 0; !err && off < size; off += PAGE_SIZE) {
 		err = paging_page_in_one(va + off, &pf);
 		if (!err && !(pfdb_flags(pf) & PFDB_PINNED)) {
 			paging_ring_remove(pf);
 			pfdb_pin(pf);
+			pfdb_set_flags(pf, PFDB_BUSY);
 		}
 	}
+	if (off)
+		paging_pin_finish(va, off, err != 0);
 	return err;
 }
 
@@ -154,7 +203,7 @@ int k_mem_unpin(void *addr, size_t size)
 	return err;
 }
 
-int k_mem_page_frame_evict(paddr_t phys)
+static int paging_frame_evict(paddr_t phys)
 {
 	struct page_frame *pf = pfdb_from_phys(phys);
 	uint32_t f;
@@ -170,7 +219,61 @@ int k_mem_page_frame_evict(paddr_t phys)
 	    PFDB_MAPPED)
 		return -EBUSY;
 	return paging_evict(pf, (arch_page_info_get(pfdb_va(pf), NULL, false) &
-				 ARCH_DATA_PAGE_DIRTY) != 0);
+				 ARCH_DATA_PAGE_DIRTY) != 0, NULL);
+}
+
+/*
+ * The calls that may evict run on efimm's own stack
+ * (arch_call_on_kernel_stack): the payload's stack page they are called
+ * on is then as pageable as any other and comes back by a fault after
+ * the switch back.  Arguments are copied off the caller's stack first.
+ */
+struct paging_call {
+	int (*range)(vaddr_t va, size_t size);
+	vaddr_t va;
+	size_t size;
+};
+
+static int paging_call_range(void *arg)
+{
+	struct paging_call c = *(struct paging_call *)arg;
+
+	return c.range(c.va, c.size);
+}
+
+static int paging_on_kernel_stack(int (*range)(vaddr_t, size_t), void *addr,
+				  size_t size)
+{
+	struct paging_call c = { range, (vaddr_t)addr, size };
+
+	return arch_call_on_kernel_stack(paging_call_range, &c);
+}
+
+int k_mem_page_out(void *addr, size_t size)
+{
+	return paging_on_kernel_stack(paging_out_range, addr, size);
+}
+
+int k_mem_page_in(void *addr, size_t size)
+{
+	return paging_on_kernel_stack(paging_in_range, addr, size);
+}
+
+int k_mem_pin(void *addr, size_t size)
+{
+	return paging_on_kernel_stack(paging_pin_range, addr, size);
+}
+
+static int paging_frame_evict_range(vaddr_t phys, size_t size)
+{
+	UNUSED(size);
+	return paging_frame_evict(PADDR(phys));
+}
+
+int k_mem_page_frame_evict(paddr_t phys)
+{
+	return paging_on_kernel_stack(paging_frame_evict_range,
+				      (void *)(uintptr_t)paddr_raw(phys), 0);
 }
 
 uint64_t k_mem_num_pagefaults_get(void)
@@ -183,41 +286,4 @@ void k_mem_paging_stats_get(struct k_mem_paging_stats *stats)
 	*stats = paging_st.stats;
 	stats->store_slots = swap_slots_total();
 	stats->store_slots_free = swap_slots_free();
-}
-
-/* One histogram as "name: <=B:N <=B:N ..." over its non-empty bins. */
-static void paging_hist_print(const char *name,
-			      const struct k_mem_paging_histogram *h)
-{
-	kprintf("efimm: paging: %s cycles:", name);
-	for (size_t i = 0; i < K_MEM_PAGING_HISTOGRAM_BINS; i++) {
-		if (!h->counts[i])
-			continue;
-		if (h->bounds[i] == ~0ULL)
-			kprintf(" >%llu:%llu", (unsigned long long)h->bounds[i - 1],
-				(unsigned long long)h->counts[i]);
-		else
-			kprintf(" <=%llu:%llu", (unsigned long long)h->bounds[i],
-				(unsigned long long)h->counts[i]);
-	}
-	kprintf("\n");
-}
-
-void paging_stats_print(void)
-{
-	const struct k_mem_paging_stats *s = &paging_st.stats;
-
-	kprintf("efimm: paging: policy %s, faults %llu, evictions clean %llu "
-		"dirty %llu, page-ins %llu, page-outs %llu, zero-fills %llu\n",
-		paging_policy_name(), (unsigned long long)s->pagefaults.cnt,
-		(unsigned long long)s->eviction.clean,
-		(unsigned long long)s->eviction.dirty,
-		(unsigned long long)s->page_ins, (unsigned long long)s->page_outs,
-		(unsigned long long)s->zero_fills);
-	kprintf("efimm: paging: store %zu of %zu slots free, %zu copies of "
-		"resident pages, %zu resident pageable frames, %zu free frames\n",
-		swap_slots_free(), swap_slots_total(), paging_st.cached,
-		paging_st.resident, pfdb_free_count());
-	paging_hist_print("fault", &s->fault_cycles);
-	paging_hist_print("store", &s->store_cycles);
 }

@@ -17,11 +17,30 @@ struct paging_state {
 	size_t cached;                  /* slots holding a resident page's copy */
 	uint64_t drop_cursor;           /* next slot paging_drop_one looks at */
 	struct pgarray frames;          /* struct paging_frame per frame */
+	struct page_frame *frame0;      /* the database's entry array */
 	struct pgarray slot_owner;      /* uint32_t per slot: frame index + 1 */
 	struct k_mem_paging_stats stats;
 };
 
 extern struct paging_state paging_st;
+
+/* Frame numbers (pfdb_frame_index) inline: the database keeps its
+ * entries in one array (mm/pfdb.h), whose start paging_setup records. */
+static inline size_t paging_index(const struct page_frame *pf)
+{
+	return (size_t)(pf - paging_st.frame0);
+}
+
+static inline struct page_frame *paging_frame_at(size_t i)
+{
+	return paging_st.frame0 + i;
+}
+
+/* The record of frame number i. */
+static inline struct paging_frame *paging_rec(size_t i)
+{
+	return pgarray_at(&paging_st.frames, i);
+}
 
 uint64_t paging_now(void);
 void paging_hist_add(struct k_mem_paging_histogram *h, uint64_t cycles);
@@ -30,7 +49,10 @@ void paging_ring_remove(struct page_frame *pf);
 /* The resident frame at page va whose PTE points at phys, or NULL when
  * it is not a MAPPED frame recorded at va. */
 struct page_frame *paging_resident_frame(vaddr_t va, uint64_t phys);
-int paging_evict(struct page_frame *pf, bool dirty);
-int paging_page_in(vaddr_t va, uint64_t loc);
+/* Evicts pf (dirty: its PTE's D bit); ref: its PTE if known, or NULL. */
+int paging_evict(struct page_frame *pf, bool dirty,
+		 const struct arch_pte_ref *ref);
+/* Makes the page at ref->virt (location loc, PTE ref) resident. */
+int paging_page_in(const struct arch_pte_ref *ref, uint64_t loc);
 
 #endif

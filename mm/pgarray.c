@@ -9,7 +9,7 @@
 #include "pgarray.h"
 
 /* A zeroed, pinned frame, or false when none is free. */
-static bool pgarray_frame(paddr_t *phys)
+static bool pgarray_frame(paddr_t *phys, bool zero)
 {
 	struct page_frame *pf = pfdb_alloc();
 
@@ -17,7 +17,8 @@ static bool pgarray_frame(paddr_t *phys)
 		return false;
 	pfdb_pin(pf);
 	*phys = pfdb_to_phys(pf);
-	memset(arch_phys_to_ptr(*phys), 0, PAGE_SIZE);
+	if (zero)
+		memset(arch_phys_to_ptr(*phys), 0, PAGE_SIZE);
 	return true;
 }
 
@@ -29,9 +30,10 @@ static void pgarray_put(paddr_t phys)
 	pfdb_free(pf);
 }
 
+/* The physical addresses of directory d's data frames (its upper half). */
 static paddr_t *pgarray_dir(const struct pgarray *a, size_t d)
 {
-	return arch_phys_to_ptr(a->root[d]);
+	return (paddr_t *)(a->rootp[d] + PGARRAY_PER_DIR);
 }
 
 void pgarray_release(struct pgarray *a)
@@ -52,19 +54,22 @@ static bool pgarray_fill(struct pgarray *a, size_t ndata)
 		paddr_t data;
 
 		if (p % PGARRAY_PER_DIR == 0) {
-			if (!pgarray_frame(&a->root[a->ndir]))
+			if (!pgarray_frame(&a->root[a->ndir], true))
 				return false;
+			a->rootp[a->ndir] = arch_phys_to_ptr(a->root[a->ndir]);
 			a->ndir++;
 		}
-		if (!pgarray_frame(&data))
+		if (!pgarray_frame(&data, !a->raw))
 			return false;
 		pgarray_dir(a, p / PGARRAY_PER_DIR)[p % PGARRAY_PER_DIR] = data;
+		a->rootp[p / PGARRAY_PER_DIR][p % PGARRAY_PER_DIR] =
+			arch_phys_to_ptr(data);
 		a->ndata++;
 	}
 	return true;
 }
 
-int pgarray_init(struct pgarray *a, size_t len, size_t rec_size)
+static int pgarray_make(struct pgarray *a, size_t len, size_t rec_size)
 {
 	size_t per = PAGE_SIZE / rec_size;
 	size_t ndata = (len + per - 1) / per;
@@ -84,19 +89,20 @@ int pgarray_init(struct pgarray *a, size_t len, size_t rec_size)
 	return 0;
 }
 
+int pgarray_init(struct pgarray *a, size_t len, size_t rec_size)
+{
+	a->raw = false;
+	return pgarray_make(a, len, rec_size);
+}
+
+int pgarray_init_raw(struct pgarray *a, size_t len, size_t rec_size)
+{
+	a->raw = true;
+	return pgarray_make(a, len, rec_size);
+}
+
 /* Frames a uses, directories included. */
 size_t pgarray_frames(const struct pgarray *a)
 {
 	return a->ndata + a->ndir;
-}
-
-void *pgarray_at(const struct pgarray *a, size_t i)
-{
-	size_t off = i * a->rec_size;
-	size_t p = off >> PAGE_SHIFT;
-	paddr_t data;
-
-	ASSERT(i < a->len, "pgarray: index %zu of %zu", i, a->len);
-	data = pgarray_dir(a, p / PGARRAY_PER_DIR)[p % PGARRAY_PER_DIR];
-	return (uint8_t *)arch_phys_to_ptr(data) + (off & (PAGE_SIZE - 1));
 }

@@ -7,29 +7,35 @@
  * so the records live in pinned frames taken from the database, reached
  * through the direct map (arch_phys_to_ptr: on the target identity, on
  * the host the arena).  The frames need not be contiguous: a two-level
- * index, like a page table, finds the frame of record i.
+ * index, like a page table, finds the frame of record i.  The index
+ * keeps direct-map pointers, so a lookup makes no call:
  *
- *   root[PGARRAY_ROOT] (in the struct)  -> directory frame (512 paddrs)
- *                                        -> data frame (4096 / size records)
+ *   rootp[PGARRAY_ROOT] (in the struct) -> directory frame:
+ *        256 data-frame pointers, then their 256 physical addresses
+ *        (for giving them back)        -> data frame (4096 / size records)
  *
- * Limits: record size a power of two <= 4096; at most PGARRAY_ROOT * 512
+ * Limits: record size a power of two <= 4096; at most PGARRAY_ROOT * 256
  * data frames (1 GiB of records - 64 Mi frames at 16 bytes, 256 GiB RAM).
  * Access is O(1): two loads.  Memory is zeroed at creation.
  */
 #ifndef MM_PGARRAY_H
 #define MM_PGARRAY_H
 
+#include "../lib/assert.h"
 #include "../lib/types.h"
+#include "arch_hooks.h"
 
-#define PGARRAY_ROOT      512
-#define PGARRAY_PER_DIR   (PAGE_SIZE / sizeof(paddr_t))
+#define PGARRAY_ROOT      1024
+#define PGARRAY_PER_DIR   (PAGE_SIZE / (sizeof(void *) + sizeof(paddr_t)))
 
 struct pgarray {
 	size_t len;             /* records */
 	size_t rec_size;        /* bytes per record */
 	size_t ndata;           /* data frames allocated */
 	size_t ndir;            /* directory frames allocated */
-	paddr_t root[PGARRAY_ROOT];
+	bool raw;               /* records left as found (pgarray_init_raw) */
+	paddr_t root[PGARRAY_ROOT];     /* directory frames */
+	void **rootp[PGARRAY_ROOT];     /* the same, as pointers */
 };
 
 /*
@@ -39,13 +45,25 @@ struct pgarray {
  */
 int pgarray_init(struct pgarray *a, size_t len, size_t rec_size);
 
+/* pgarray_init without zeroing the records (they hold whatever the
+ * frames held): for a caller that sets each record before reading it. */
+int pgarray_init_raw(struct pgarray *a, size_t len, size_t rec_size);
+
 /* Gives the frames of a back to the database; a becomes empty. */
 void pgarray_release(struct pgarray *a);
 
 /* Frames a uses, directories included. */
 size_t pgarray_frames(const struct pgarray *a);
 
-/* Record i (i < a->len). */
-void *pgarray_at(const struct pgarray *a, size_t i);
+/* Record i (i < a->len).  Inline: the fault path looks records up. */
+static inline void *pgarray_at(const struct pgarray *a, size_t i)
+{
+	size_t off = i * a->rec_size;
+	size_t p = off >> PAGE_SHIFT;
+
+	ASSERT(i < a->len, "pgarray: index %zu of %zu", i, a->len);
+	return (uint8_t *)a->rootp[p / PGARRAY_PER_DIR][p % PGARRAY_PER_DIR] +
+	       (off & (PAGE_SIZE - 1));
+}
 
 #endif

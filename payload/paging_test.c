@@ -19,6 +19,11 @@
  *   run paging_test.elf oom           two lazy maps that fit one at a time,
  *                                     touched together: must end in "out
  *                                     of backing store"
+ *   run paging_test.elf pinmore       k_mem_pin of more pages than there
+ *                                     are frames: -ENOMEM, nothing changed
+ *   run paging_test.elf stackout      pages out / evicts the page its own
+ *                                     stack is on, then the whole stack:
+ *                                     everything comes back intact
  *
  * Prints "paging_test: PASS" and exits 0, or "paging_test: FAIL: ..."
  * and exits 1.  Run with mem= small enough to force eviction.
@@ -247,6 +252,20 @@ static bool stress_ok(const uint8_t *page, uint64_t seed)
 
 extern char __payload_text[], __payload_end[];
 
+/* [*bottom, *top): the payload's stack, every page of it resident now
+ * (walked down to the guard page from the current frame). */
+static void stack_range(uintptr_t *bottom, uintptr_t *top)
+{
+	const struct efimm_boot *b = efimm_boot();
+	const char *last = b->argv[b->argc - 1];
+	uintptr_t sp = (uintptr_t)&b / PAGE_SIZE * PAGE_SIZE;
+
+	*top = PAGES_OF((uintptr_t)last + strlen(last) + 1) * PAGE_SIZE;
+	while (k_mem_translate((void *)(sp - PAGE_SIZE), NULL, NULL) == 0)
+		sp -= PAGE_SIZE;
+	*bottom = sp;
+}
+
 /*
  * The payload's own image and stack are pageable too; the stress run
  * pins them so that what it counts in the store afterwards is its
@@ -256,15 +275,10 @@ extern char __payload_text[], __payload_end[];
  */
 static void own_pages(bool pin)
 {
-	const struct efimm_boot *b = efimm_boot();
-	const char *last = b->argv[b->argc - 1];
-	uintptr_t top = PAGES_OF((uintptr_t)last + strlen(last) + 1) * PAGE_SIZE;
-	uintptr_t sp = (uintptr_t)&b / PAGE_SIZE * PAGE_SIZE;
-	uintptr_t img = (uintptr_t)__payload_text;
+	uintptr_t img = (uintptr_t)__payload_text, sp, top;
 	size_t img_size = PAGES_OF((uintptr_t)__payload_end - img) * PAGE_SIZE;
 
-	while (k_mem_translate((void *)(sp - PAGE_SIZE), NULL, NULL) == 0)
-		sp -= PAGE_SIZE;
+	stack_range(&sp, &top);
 	if (pin) {
 		CHECK(k_mem_pin((void *)img, img_size) == 0, "pin of the image");
 		CHECK(k_mem_pin((void *)sp, top - sp) == 0, "pin of the stack");
@@ -366,6 +380,61 @@ static void scenario_oom(void)
 	failures++;
 }
 
+/* Pinning more pages than there are frames is refused whole. */
+static void scenario_pinmore(void)
+{
+	size_t frames = k_mem_free_get() / PAGE_SIZE, n = frames + 100;
+	uint8_t *p = k_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW);
+	struct k_mem_paging_stats a, b;
+	size_t free0;
+	int ret;
+
+	CHECK(p != NULL, "map of %zu pages", n);
+	if (!p)
+		return;
+	fill(p, 64, 8);
+	a = stats();
+	free0 = k_mem_free_get();
+	printk("paging_test: pinning %zu pages with %zu frames free\n", n, frames);
+	ret = k_mem_pin(p, n * PAGE_SIZE);
+	b = stats();
+	CHECK(ret == -ENOMEM, "pin of %zu pages returned %d", n, ret);
+	CHECK(k_mem_free_get() == free0, "free memory changed");
+	CHECK(b.eviction.clean + b.eviction.dirty ==
+	      a.eviction.clean + a.eviction.dirty, "something was evicted");
+	CHECK(verify(p, 64, 8) == 0, "data after the refused pin");
+	CHECK(k_mem_page_out(p, 64 * PAGE_SIZE) == 0, "pages left pinned");
+	CHECK(k_mem_pin(p, 8 * PAGE_SIZE) == 0, "a pin that fits");
+	CHECK(k_mem_unpin(p, 8 * PAGE_SIZE) == 0, "unpin");
+	CHECK(k_mem_unmap(p, n * PAGE_SIZE) == 0, "unmap");
+}
+
+/* The page this very function's stack frame is on, paged out and evicted
+ * while efimm serves the call; then the whole stack. */
+static void scenario_stackout(void)
+{
+	volatile uint64_t mark[64];
+	uintptr_t page = (uintptr_t)mark / PAGE_SIZE * PAGE_SIZE, bottom, top;
+	uint64_t phys;
+	int ret;
+
+	for (size_t i = 0; i < 64; i++)
+		mark[i] = sig(i, 11);
+	stack_range(&bottom, &top);
+	ret = k_mem_page_out((void *)page, PAGE_SIZE);
+	CHECK(ret == 0, "page-out of the stack page: %d", ret);
+	CHECK(k_mem_translate((void *)page, &phys, NULL) == 0, "translate");
+	ret = k_mem_page_frame_evict(phys);
+	CHECK(ret == 0, "eviction of the stack page's frame: %d", ret);
+	ret = k_mem_page_out((void *)bottom, top - bottom);
+	CHECK(ret == 0, "page-out of the whole stack (%zu pages): %d",
+	      (size_t)(top - bottom) / PAGE_SIZE, ret);
+	for (size_t i = 0; i < 64; i++)
+		CHECK(mark[i] == sig(i, 11), "stack word %zu changed", i);
+	printk("paging_test: stack paged out and back, %lu faults\n",
+	       (unsigned long)k_mem_num_pagefaults_get());
+}
+
 static void scenario_ptdump(void)
 {
 	uint8_t *p = k_mem_map(16 * PAGE_SIZE, K_MEM_PERM_RW);
@@ -399,6 +468,10 @@ int main(int argc, char **argv)
 		scenario_oom();
 	else if (!strcmp(mode, "ptdump"))
 		scenario_ptdump();
+	else if (!strcmp(mode, "pinmore"))
+		scenario_pinmore();
+	else if (!strcmp(mode, "stackout"))
+		scenario_stackout();
 	else {
 		printk("paging_test: unknown scenario \"%s\"\n", mode);
 		return 2;

@@ -149,24 +149,57 @@ uint32_t arch_page_info_get(vaddr_t virt, paddr_t *phys, bool clear_accessed)
 	return ret;
 }
 
-enum arch_page_location arch_page_location_get(vaddr_t virt, uint64_t *location)
+enum arch_page_location arch_page_locate(vaddr_t virt, uint64_t *location,
+					 struct arch_pte_ref *ref)
 {
-	uint64_t e;
+	uint64_t *slot, e;
 	int level;
 
+	ref->pte = NULL;
+	ref->virt = virt;
 	if (!pte_va_canonical(virt))
 		return ARCH_PAGE_LOCATION_BAD;
-	e = *hooks_pte(virt, &level);
+	slot = pt_find(kpt()->root, virt, &level);
+	e = *slot;
 	if (pt_is_leaf(level, e)) {
 		*location = pt_leaf_addr(level, e) +
 			    ALIGN_DOWN(virt & (pt_span(level) - 1), PAGE_SIZE);
+		if (level == PT_LEVEL_PT)
+			ref->pte = slot;
 		return ARCH_PAGE_LOCATION_PAGED_IN;
 	}
 	if (level == PT_LEVEL_PT && pte_is_paged_out(e)) {
 		*location = pte_paged_out_location(e);
+		ref->pte = slot;
 		return ARCH_PAGE_LOCATION_PAGED_OUT;
 	}
 	return ARCH_PAGE_LOCATION_BAD;
+}
+
+enum arch_page_location arch_page_location_get(vaddr_t virt, uint64_t *location)
+{
+	struct arch_pte_ref ref;
+
+	return arch_page_locate(virt, location, &ref);
+}
+
+uint32_t arch_page_info_ref(vaddr_t virt, bool clear_accessed,
+			    struct arch_pte_ref *ref)
+{
+	uint64_t *slot, e;
+	int level;
+
+	slot = hooks_pte(virt, &level);
+	e = *slot;
+	ASSERT(level == PT_LEVEL_PT && (e & PTE_P),
+	       "arch: 0x%lx is not mapped with a 4 KiB page", virt);
+	ref->pte = slot;
+	ref->virt = virt;
+	if (clear_accessed && (e & PTE_A))
+		pt_pte_set(slot, virt, e & ~PTE_A);
+	return ARCH_DATA_PAGE_LOADED |
+	       ((e & PTE_A) ? ARCH_DATA_PAGE_ACCESSED : 0) |
+	       ((e & PTE_D) ? ARCH_DATA_PAGE_DIRTY : 0);
 }
 
 int arch_mem_map_nonresident(vaddr_t virt, size_t size, uint64_t location,
@@ -183,31 +216,35 @@ int arch_mem_map_nonresident(vaddr_t virt, size_t size, uint64_t location,
 				  pte_paged_out(location, prot));
 }
 
-void arch_mem_page_out(vaddr_t virt, uint64_t location)
+void arch_pte_page_out(const struct arch_pte_ref *ref, uint64_t location)
 {
-	uint64_t *slot, e;
-	int level;
+	uint64_t *slot = ref->pte, e = *slot;
 
 	ASSERT(location <= PTE_LOC_MAX, "arch: location 0x%llx too large",
 	       (unsigned long long)location);
-	slot = hooks_pte(virt, &level);
-	e = *slot;
-	ASSERT(level == PT_LEVEL_PT && (e & PTE_P),
-	       "arch: 0x%lx is not mapped with a 4 KiB page", virt);
-	pt_pte_set(slot, virt, pte_paged_out(location, e & PTE_PROT_MASK));
+	ASSERT(e & PTE_P, "arch: 0x%lx is not mapped", ref->virt);
+	pt_pte_set(slot, ref->virt, pte_paged_out(location, e & PTE_PROT_MASK));
 }
 
-void arch_mem_page_in(vaddr_t virt, paddr_t phys)
+void arch_mem_page_out(vaddr_t virt, uint64_t location)
 {
-	uint64_t *slot, e;
+	struct arch_pte_ref ref;
 	int level;
+
+	ref.pte = hooks_pte(virt, &level);
+	ref.virt = virt;
+	ASSERT(level == PT_LEVEL_PT,
+	       "arch: 0x%lx is not mapped with a 4 KiB page", virt);
+	arch_pte_page_out(&ref, location);
+}
+
+void arch_pte_page_in(const struct arch_pte_ref *ref, paddr_t phys)
+{
+	uint64_t *slot = ref->pte, e = *slot;
 
 	ASSERT(IS_ALIGNED(paddr_raw(phys), PAGE_SIZE) &&
 	       paddr_raw(phys) < PTE_PHYS_LIMIT,
 	       "arch: bad frame 0x%llx", (unsigned long long)paddr_raw(phys));
-	slot = hooks_pte(virt, &level);
-	e = *slot;
-	ASSERT(level == PT_LEVEL_PT && pte_is_paged_out(e),
-	       "arch: 0x%lx is not paged out", virt);
-	pt_pte_set(slot, virt, PTE_P | paddr_raw(phys) | (e & PTE_SAVED_MASK));
+	ASSERT(pte_is_paged_out(e), "arch: 0x%lx is not paged out", ref->virt);
+	pt_pte_set(slot, ref->virt, PTE_P | paddr_raw(phys) | (e & PTE_SAVED_MASK));
 }

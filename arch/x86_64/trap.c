@@ -6,6 +6,7 @@
 #include "../../lib/errno.h"
 #include "../../lib/printf.h"
 #include "../../mm/arch_hooks.h"
+#include "../../mm/fault.h"
 #include "ptdump.h"
 #include "pte.h"
 #include "trap.h"
@@ -31,13 +32,13 @@ struct trap_guard {
 };
 
 static trap_walk_fn walker;
-static trap_classify_fn classifier;
 static trap_exit_fn exit_hook;
 static trap_poweroff_fn poweroff;
-static trap_pf_fn pf_handler;
-/* A #PF handler call is under way: a fault inside it is fatal (it runs
+/* mm's fault entry (arch_fault_set_entry) and whether a call to it is
+ * under way: a fault inside it is fatal and not offered again (it runs
  * on the #PF IST stack, which a nested #PF would overwrite). */
-static bool pf_active;
+static arch_fault_entry_fn fault_entry;
+static bool entry_active;
 static struct trap_guard guards[TRAP_MAX_GUARDS];
 static int nguards;
 /* Faults being handled; > 0 means the report itself faulted. */
@@ -141,10 +142,9 @@ static void report_regs(const struct trap_frame *f)
 }
 
 /* Plain-words verdicts on CR2: page 0, a stack guard, mm's opinion. */
-static void report_cr2(uint64_t cr2)
+static void report_cr2(uint64_t cr2, const char *verdict)
 {
 	uint64_t page = ALIGN_DOWN(cr2, PAGE_SIZE);
-	const char *verdict;
 
 	if (page == 0)
 		kprintf("efimm: CR2 is in page 0 (NULL pointer dereference)\n");
@@ -152,7 +152,6 @@ static void report_cr2(uint64_t cr2)
 		if (guards[i].va == page)
 			kprintf("efimm: CR2 is in the stack guard page below %s\n",
 				guards[i].name);
-	verdict = classifier ? classifier(cr2) : NULL;
 	if (verdict)
 		kprintf("efimm: CR2 0x%016lx: %s\n", cr2, verdict);
 }
@@ -161,7 +160,7 @@ static void report_cr2(uint64_t cr2)
  * Page walk: of CR2 for #PF (the address that failed), of RIP for every
  * other vector (CR2 is stale then; the code page is what matters).
  */
-static void report_walk(const struct trap_frame *f)
+static void report_walk(const struct trap_frame *f, const char *verdict)
 {
 	bool pf = f->vector == TRAP_PF;
 	uint64_t va = pf ? f->cr2 : f->rip;
@@ -170,16 +169,16 @@ static void report_walk(const struct trap_frame *f)
 		pf ? "CR2" : "RIP", va, f->cr3);
 	(walker ? walker : default_walker)(f->cr3, va);
 	if (pf)
-		report_cr2(f->cr2);
+		report_cr2(f->cr2, verdict);
 }
 
-void trap_report(const struct trap_frame *f)
+void trap_report(const struct trap_frame *f, const char *verdict)
 {
 	kprintf("efimm: FATAL: %s (vector %lu)\n",
 		trap_vector_name(f->vector), f->vector);
 	report_error(f);
 	report_regs(f);
-	report_walk(f);
+	report_walk(f, verdict);
 }
 
 static int default_exit(const struct trap_frame *f, const char **name)
@@ -198,39 +197,58 @@ static void power_off(int status, const char *name)
 	kprintf("efimm: power-off failed; halting\n");
 }
 
-/*
- * Offers a #PF to the paging handler (trap_pf.h) first: served, it
- * resumes the faulting instruction and never returns; out of backing
- * store, it prints that verdict before the usual report.  Not while a
- * report is under way (a fault then is a fault in the report), nor from
- * inside the handler itself.
- */
-static void trap_try_pf(struct trap_frame *f)
+/* The arch-neutral record of f (mm/fault.h). */
+static void trap_decode(const struct trap_frame *f, struct mm_fault *mf)
 {
+	uint64_t e = f->error;
+
+	*mf = (struct mm_fault){ .vector = (unsigned int)f->vector, .error = e };
+	if (f->vector != TRAP_PF)
+		return;
+	mf->page_fault = true;
+	mf->addr = (vaddr_t)f->cr2;
+	mf->access = (e & PF_ERR_I) ? MM_FAULT_EXEC :
+		     (e & PF_ERR_W) ? MM_FAULT_WRITE : MM_FAULT_READ;
+	mf->user = (e & PF_ERR_U) != 0;
+	mf->present = (e & PF_ERR_P) != 0;
+}
+
+/*
+ * Offers the fault to mm's entry: served, it resumes the faulting
+ * instruction and never returns; otherwise it returns mm's verdict for
+ * the report, after printing "out of backing store" when that is why.
+ * Not while a report is under way (a fault then is a fault in the
+ * report), nor from inside the entry itself.
+ */
+static const char *trap_offer(struct trap_frame *f)
+{
+	struct mm_fault mf;
+	const char *verdict = NULL;
 	int ret;
 
-	if (f->vector != TRAP_PF || !pf_handler || depth != 0 || pf_active)
-		return;
-	pf_active = true;
-	ret = pf_handler(f->cr2, f->error);
-	pf_active = false;
+	if (!fault_entry || depth != 0 || entry_active)
+		return NULL;
+	trap_decode(f, &mf);
+	entry_active = true;
+	ret = fault_entry(&mf, &verdict);
+	entry_active = false;
 	if (ret == 0)
 		trap_resume(f);
 	if (ret == -ENOMEM)
 		kprintf("efimm: FATAL: out of backing store serving #PF at 0x%lx\n",
 			f->cr2);
+	return verdict;
 }
 
 void trap_dispatch(struct trap_frame *f)
 {
-	int level;
+	const char *verdict = trap_offer(f);
+	int level = depth++;
 	const char *name;
 	int status;
 
-	trap_try_pf(f);
-	level = depth++;
 	if (level == 0) {
-		trap_report(f);
+		trap_report(f, verdict);
 		status = (exit_hook ? exit_hook : default_exit)(f, &name);
 		power_off(status, name);
 	} else if (level == 1) {
@@ -247,11 +265,6 @@ void trap_set_walker(trap_walk_fn fn)
 	walker = fn;
 }
 
-void trap_set_classifier(trap_classify_fn fn)
-{
-	classifier = fn;
-}
-
 void trap_set_exit(trap_exit_fn fn)
 {
 	exit_hook = fn;
@@ -262,9 +275,9 @@ void trap_set_poweroff(trap_poweroff_fn fn)
 	poweroff = fn;
 }
 
-void trap_set_pf_handler(trap_pf_fn fn)
+void arch_fault_set_entry(arch_fault_entry_fn fn)
 {
-	pf_handler = fn;
+	fault_entry = fn;
 }
 
 int trap_register_guard(uint64_t guard_va, const char *name)
@@ -281,11 +294,10 @@ int trap_register_guard(uint64_t guard_va, const char *name)
 void trap_host_reset(void)
 {
 	walker = NULL;
-	classifier = NULL;
 	exit_hook = NULL;
 	poweroff = NULL;
-	pf_handler = NULL;
-	pf_active = false;
+	fault_entry = NULL;
+	entry_active = false;
 	nguards = 0;
 	depth = 0;
 }

@@ -5,11 +5,14 @@
  * the fatal report and powers the machine off.
  *
  * The report (trap_report) is pure formatting over a saved frame, so the
- * host tests feed it frames.  The parts that belong to other subsystems
- * come in through hooks, each optional:
+ * host tests feed it frames.  Before it, trap_dispatch offers the fault
+ * to mm's one fault entry (arch_fault_set_entry, mm/arch_hooks.h),
+ * decoded into a struct mm_fault: mm serves it (demand paging; the
+ * instruction is retried through trap_resume, trap_pf.h) or returns its
+ * verdict on CR2 for the report.  The other parts that belong to other
+ * subsystems come in through hooks, each optional:
  *   walker      prints the page walk of an address (default: ptdump_walk
  *               of CR3's root - arch/x86_64/ptdump.c);
- *   classifier  mm's one-line verdict on CR2 ("paged out", "unmapped"...);
  *   exit        the exit status for a frame (default 255, see below);
  *   poweroff    turns the machine off (efi/: RT->ResetSystem).
  *
@@ -58,10 +61,10 @@ bool trap_has_error_code(unsigned int vector);
  * Prints the fatal report of f: "efimm: FATAL: NAME (vector N)", the
  * decoded error code, RIP/RSP/CR2/CR3, every register, the page walk
  * (of CR2 for #PF, of RIP otherwise), and what CR2 hits (page 0, a
- * registered stack guard page, the classifier's verdict).  Does not
- * power off.
+ * registered stack guard page, and verdict - mm's word on CR2 - unless
+ * NULL).  Does not power off.
  */
-void trap_report(const struct trap_frame *f);
+void trap_report(const struct trap_frame *f, const char *verdict);
 
 /*
  * Called by isr.S with interrupts off, on the faulting stack or the
@@ -76,8 +79,6 @@ __attribute__((noreturn)) void trap_halt(void);
 
 /* Prints the walk of va under the tables at cr3 (raw CR3 value). */
 typedef void (*trap_walk_fn)(uint64_t cr3, uint64_t va);
-/* Returns a short verdict on cr2 ("paged out", ...) or NULL for none. */
-typedef const char *(*trap_classify_fn)(uint64_t cr2);
 /* Returns the exit status for f and sets *name to its name. */
 typedef int (*trap_exit_fn)(const struct trap_frame *f, const char **name);
 /* Powers off reporting status; returns only if that failed. */
@@ -85,7 +86,6 @@ typedef void (*trap_poweroff_fn)(int status);
 
 /* Each setter replaces the hook; NULL restores the default. */
 void trap_set_walker(trap_walk_fn fn);
-void trap_set_classifier(trap_classify_fn fn);
 void trap_set_exit(trap_exit_fn fn);
 void trap_set_poweroff(trap_poweroff_fn fn);
 

@@ -101,10 +101,11 @@ static double select_cost(const char *policy, size_t n)
 	      !strcmp(policy, "nru") ? &evict_nru_ops : &evict_lru_ops;
 	for (size_t s = 0; s < steps; s++) {
 		struct page_frame *v;
+		struct arch_pte_ref ref;
 		bool dirty;
 
 		t0 = now_ns();
-		v = ops->select(&dirty);
+		v = ops->select(&dirty, &ref);
 		total += now_ns() - t0;
 		if (!v)
 			die("no victim");

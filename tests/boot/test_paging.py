@@ -74,3 +74,20 @@ def test_ptdump_shows_paged_out_pages_as_swapped(efimm_boot):
                re.findall(r"^([0-9a-f]{16})-([0-9a-f]{16}) .*swapped", kmem, re.M)]
     assert (start, end) in swapped, swapped
     assert "W+X audit: 0 W+X pages (PASS)" in kmem
+
+
+def test_pin_of_more_pages_than_frames_is_refused(efimm_boot):
+    # clock used to spin for ever in its victim search (the stack page's
+    # accessed bit set again on every pass); nru/lru evicted the stack
+    # page and died "out of backing store"
+    for policy in ("clock", "nru"):
+        res = run(efimm_boot, "pinmore", f"mem=4M swap=8M evict={policy}",
+                  timeout=90)
+        passed(res)
+
+
+def test_paging_out_the_running_stack_page(efimm_boot):
+    # used to #GP in memcpy: efimm ran on the page it was paging out
+    res = run(efimm_boot, "stackout", "mem=4M swap=8M", timeout=90)
+    passed(res)
+    assert "paging_test: stack paged out and back" in res.text

@@ -71,6 +71,7 @@ END_TEST
 START_TEST(lru_exact_with_reported_accesses)
 {
 	uint8_t *p = setup("lru", 8);
+	struct arch_pte_ref ref;
 	bool dirty;
 
 	mmu_host_report_accesses(true);
@@ -78,10 +79,10 @@ START_TEST(lru_exact_with_reported_accesses)
 		ck_assert_ptr_nonnull(mmu_host_access((vaddr_t)p + ((i + 3) % 8) * PAGE_SIZE,
 						      i == 5, NULL));
 	/* order of use: 3 4 5 6 7 0 1 2 -> LRU is 3 */
-	ck_assert_ptr_eq(evict_lru_ops.select(&dirty), frame(p, 3));
+	ck_assert_ptr_eq(evict_lru_ops.select(&dirty, &ref), frame(p, 3));
 	ck_assert(!dirty);
 	ck_assert_ptr_nonnull(mmu_host_access((vaddr_t)p + 3 * PAGE_SIZE, false, NULL));
-	ck_assert_ptr_eq(evict_lru_ops.select(&dirty), frame(p, 4));
+	ck_assert_ptr_eq(evict_lru_ops.select(&dirty, &ref), frame(p, 4));
 	mmu_host_report_accesses(false);
 }
 END_TEST
@@ -90,10 +91,11 @@ END_TEST
 START_TEST(clock_skips_accessed_once)
 {
 	uint8_t *p = setup("clock", 4);
+	struct arch_pte_ref ref;
 	bool dirty;
 
 	ck_assert_ptr_nonnull(mmu_host_access((vaddr_t)p, true, NULL));
-	ck_assert_ptr_eq(evict_clock_ops.select(&dirty), frame(p, 1));
+	ck_assert_ptr_eq(evict_clock_ops.select(&dirty, &ref), frame(p, 1));
 	ck_assert(!dirty);
 	ck_assert(!(arch_page_info_get((vaddr_t)p, NULL, false) &
 		    ARCH_DATA_PAGE_ACCESSED));
@@ -105,10 +107,11 @@ END_TEST
 START_TEST(nru_prefers_lowest_class)
 {
 	uint8_t *p = setup("nru", 4);
+	struct arch_pte_ref ref;
 	bool dirty;
 
 	/* A cleared on all by a first scan (every page is class 0 here) */
-	ck_assert_ptr_eq(evict_nru_ops.select(&dirty), frame(p, 0));
+	ck_assert_ptr_eq(evict_nru_ops.select(&dirty, &ref), frame(p, 0));
 	/* as paging does with a victim: off the ring (it comes back at the
 	 * tail when faulted in again); the next scan starts after it */
 	evict_nru_ops.remove(frame(p, 0));
@@ -118,7 +121,7 @@ START_TEST(nru_prefers_lowest_class)
 	ck_assert_ptr_nonnull(mmu_host_access((vaddr_t)p + 3 * PAGE_SIZE, false, NULL));
 	ck_assert_ptr_nonnull(mmu_host_access((vaddr_t)p + 0 * PAGE_SIZE, false, NULL));
 	/* scan order 1 2 3 0, classes A+D A+D A A: the first lowest is 3 */
-	ck_assert_ptr_eq(evict_nru_ops.select(&dirty), frame(p, 3));
+	ck_assert_ptr_eq(evict_nru_ops.select(&dirty, &ref), frame(p, 3));
 	ck_assert(!dirty);
 }
 END_TEST

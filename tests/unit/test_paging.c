@@ -12,11 +12,13 @@
 #include "../../arch/x86_64/trap_pf.h"
 #include "../../lib/errno.h"
 #include "../../mm/evict.h"
+#include "../../mm/fault.h"
 #include "../../mm/kmem.h"
 #include "../../mm/mm.h"
 #include "../../mm/paging.h"
 #include "../../mm/pfdb.h"
 #include "../../mm/swap.h"
+#include "../host/kstack_host.h"
 #include "../host/mmu_host.h"
 #include "../host/physmem_host.h"
 #include "../host/trap_resume_host.h"
@@ -118,6 +120,31 @@ START_TEST(lazy_map_takes_no_frame_and_zero_fills)
 	ck_assert_uint_eq(stats().zero_fills, 1);
 	ck_assert(!resident(p, 2));
 	ck_assert_int_eq(k_mem_unmap(p, 8 * PAGE_SIZE), 0);
+}
+END_TEST
+
+/* k_mem_query tells the four states of a page apart and changes nothing. */
+START_TEST(query_tells_page_states_apart)
+{
+	paddr_t phys;
+	uint32_t flags;
+	uint8_t *p;
+
+	setup();
+	p = k_mem_map(2 * PAGE_SIZE, K_MEM_PERM_RW);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(k_mem_query((vaddr_t)p, &phys, &flags), -ENOENT);
+	ck_assert(!resident(p, 0));
+	acc(p, 0, true)[5] = 1;
+	ck_assert_int_eq(k_mem_query((vaddr_t)p + 5, &phys, &flags), 0);
+	ck_assert_uint_eq(paddr_raw(phys) & (PAGE_SIZE - 1), 5);
+	ck_assert_uint_eq(flags & K_MEM_PERM_RW, K_MEM_PERM_RW);
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
+	ck_assert_int_eq(k_mem_query((vaddr_t)p, NULL, NULL), -EAGAIN);
+	ck_assert(!resident(p, 0));
+	ck_assert_int_eq(k_mem_query((vaddr_t)p - PAGE_SIZE, NULL, NULL), -EFAULT);
+	ck_assert_int_eq(k_mem_query(0x8000000000000000ULL, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(k_mem_unmap(p, 2 * PAGE_SIZE), 0);
 }
 END_TEST
 
@@ -446,8 +473,9 @@ START_TEST(nru_returns_victim_dirty_and_moves_on)
 		else
 			put(p, i, 2);            /* dirty */
 	for (size_t k = 0; k < ARRAY_SIZE(seen); k++) {
+		struct arch_pte_ref ref;
 		bool dirty;
-		struct page_frame *v = evict_nru_ops.select(&dirty);
+		struct page_frame *v = evict_nru_ops.select(&dirty, &ref);
 		uint32_t info;
 
 		ck_assert_ptr_nonnull(v);
@@ -528,23 +556,23 @@ START_TEST(histograms_use_the_clock)
 }
 END_TEST
 
-/* trap_dispatch offers #PF to the handler and resumes when served. */
+/* trap_dispatch offers #PF to mm's entry and resumes when served. */
 static int pf_calls;
 
-static int fake_pf(uint64_t cr2, uint64_t error)
+static int counting_entry(const struct mm_fault *mf, const char **verdict)
 {
 	pf_calls++;
-	return (error & 1) ? -EFAULT : paging_fault(cr2);
+	return mm_fault(mf, verdict);
 }
 
-/* A handler that faults itself: the nested #PF must not reach it. */
-static int faulting_pf(uint64_t cr2, uint64_t error)
+/* An entry that faults itself: the nested #PF must not reach it. */
+static int faulting_entry(const struct mm_fault *mf, const char **verdict)
 {
 	static struct trap_frame f;
 	static jmp_buf jb;
 
-	UNUSED(cr2);
-	UNUSED(error);
+	UNUSED(mf);
+	*verdict = NULL;
 	pf_calls++;
 	f = (struct trap_frame){ .vector = 14, .error = 0, .cr2 = 0x123000 };
 	trap_host_resume_point(&jb);
@@ -562,7 +590,7 @@ START_TEST(served_fault_resumes)
 	setup();
 	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
 	trap_host_reset();
-	trap_set_pf_handler(fake_pf);
+	arch_fault_set_entry(counting_entry);
 	f = (struct trap_frame){ .vector = 14, .error = 2, .cr2 = (uint64_t)p + 5 };
 	trap_host_resume_point(&jb);
 	if (setjmp(jb) == 0)
@@ -595,10 +623,9 @@ static const char *fatal_report(uint64_t cr2, uint64_t error)
 	static struct trap_frame f;
 
 	trap_host_reset();
-	trap_set_pf_handler(nested_pf ? faulting_pf : fake_pf);
+	arch_fault_set_entry(nested_pf ? faulting_entry : counting_entry);
 	trap_set_walker(no_walk);
 	trap_set_poweroff(test_poweroff);
-	trap_set_classifier(NULL);
 	con_capture_reset();
 	f = (struct trap_frame){ .vector = 14, .error = error, .cr2 = cr2 };
 	if (setjmp(off_jb) == 0)
@@ -616,11 +643,15 @@ START_TEST(unserved_faults_are_fatal)
 	p = k_mem_map(PAGE_SIZE, 0);
 	r = fatal_report(0x600000123000, 0);             /* unmapped */
 	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: #PF page fault"));
+	ck_assert_ptr_nonnull(strstr(r, "CR2 0x0000600000123000: unmapped\n"));
 	ck_assert_ptr_null(strstr(r, "out of backing store"));
 	ck_assert_ptr_nonnull(mmu_host_access((vaddr_t)p, false, NULL));
 	r = fatal_report((uint64_t)p, 3);                /* write to R/O */
 	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: #PF page fault"));
-	/* no store, every frame used: the next first touch cannot be served */
+	ck_assert_ptr_nonnull(strstr(r, ": permission fault (page present)\n"));
+	/* no store, every frame used: the next first touch cannot be served
+	 * (p's page, never written, could be dropped: it goes first) */
+	ck_assert_int_eq(k_mem_unmap(p, PAGE_SIZE), 0);
 	q = k_mem_map(2 * POOL * PAGE_SIZE, K_MEM_PERM_RW);
 	ck_assert_ptr_null(q);
 	q = k_mem_map(pfdb_free_count() * PAGE_SIZE, K_MEM_PERM_RW);
@@ -632,6 +663,7 @@ START_TEST(unserved_faults_are_fatal)
 	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: out of backing store "
 				     "serving #PF at 0x600000"));
 	ck_assert_ptr_nonnull(strstr(r, "efimm: FATAL: #PF page fault"));
+	ck_assert_ptr_nonnull(strstr(r, ": not yet populated\n"));
 	/* a #PF inside the handler is reported, not handled again */
 	nested_pf = true;
 	pf_calls = 0;
@@ -642,6 +674,187 @@ START_TEST(unserved_faults_are_fatal)
 }
 END_TEST
 
+/* paging_setup hands arch/ the one fault entry: a #PF dispatched with
+ * nothing else registered is served. */
+START_TEST(setup_registers_the_fault_entry)
+{
+	static jmp_buf jb;
+	static struct trap_frame f;
+	uint8_t *p;
+
+	trap_host_reset();
+	setup();
+	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
+	f = (struct trap_frame){ .vector = 14, .error = 2, .cr2 = (uint64_t)p };
+	trap_host_resume_point(&jb);
+	if (setjmp(jb) == 0)
+		trap_dispatch(&f);
+	ck_assert_ptr_eq(trap_host_resumed(), &f);
+	ck_assert(resident(p, 0));
+	trap_host_reset();
+}
+END_TEST
+
+/* The entry's own contract: only not-present page faults are served. */
+START_TEST(mm_fault_serves_only_not_present_page_faults)
+{
+	struct mm_fault mf = { .vector = 14, .page_fault = true };
+	const char *v;
+	uint8_t *p;
+
+	setup();
+	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
+	mf.addr = (vaddr_t)p + 8;
+	mf.present = true;                       /* present: never served */
+	ck_assert_int_eq(mm_fault(&mf, &v), -EFAULT);
+	ck_assert_str_eq(v, "not yet populated");
+	ck_assert(!resident(p, 0));
+	mf.present = false;
+	mf.access = MM_FAULT_WRITE;
+	ck_assert_int_eq(mm_fault(&mf, &v), 0);
+	ck_assert(resident(p, 0));
+	mf = (struct mm_fault){ .vector = 13, .error = 0 };   /* not a #PF */
+	ck_assert_int_eq(mm_fault(&mf, &v), -EFAULT);
+	ck_assert_ptr_null(v);
+}
+END_TEST
+
+/* A page zero-filled and only read since goes back to zero-fill on
+ * eviction: nothing written, no slot kept (it used to be written). */
+START_TEST(never_written_page_returns_to_zero_fill)
+{
+	struct k_mem_paging_stats a, b;
+	uint8_t *p;
+
+	setup();
+	p = k_mem_map(4 * PAGE_SIZE, K_MEM_PERM_RW);
+	ck_assert_uint_eq(acc(p, 0, false)[100], 0);      /* zero-fill, read */
+	put(p, 1, 3);                                    /* zero-fill, written */
+	a = stats();
+	ck_assert_int_eq(k_mem_page_out(p, 2 * PAGE_SIZE), 0);
+	b = stats();
+	ck_assert_uint_eq(b.page_outs, a.page_outs + 1); /* page 1 only */
+	ck_assert_uint_eq(b.eviction.clean, a.eviction.clean + 1);
+	ck_assert_uint_eq(swap_slots_free(), SLOTS - 1);
+	ck_assert_str_eq(paging_classify((vaddr_t)p), "not yet populated");
+	ck_assert_uint_eq(acc(p, 0, false)[7], 0);
+	ck_assert_uint_eq(stats().zero_fills, b.zero_fills + 1);
+	check(p, 1, 3);
+	/* a page paged in from the store and only read keeps its copy */
+	a = stats();
+	ck_assert_int_eq(k_mem_page_out(p + PAGE_SIZE, PAGE_SIZE), 0);
+	ck_assert_uint_eq(stats().page_outs, a.page_outs);
+	check(p, 1, 3);
+	ck_assert_int_eq(k_mem_unmap(p, 4 * PAGE_SIZE), 0);
+	ck_assert_uint_eq(swap_slots_free(), SLOTS);
+}
+END_TEST
+
+/* Read passes with the store short of room (room for the paged-out
+ * pages and 16 copies more): clock keeps evicting clean
+ * (the copies dropped for room are of the pages it evicts last; it used
+ * to drop exactly the ones it evicted next). */
+START_TEST(short_store_keeps_clean_evictions)
+{
+	static const char *const names[] = { "clock", "nru" };
+	size_t n = 2 * POOL;
+	struct k_mem_paging_stats a, b;
+	uint8_t *p;
+
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
+		setup_with(names[k], POOL, POOL + 16);
+		p = k_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW);
+		for (size_t i = 0; i < n; i++)
+			put(p, i, 4);
+		for (size_t i = 0; i < n; i++)
+			check(p, i, 4);
+		a = stats();
+		for (size_t i = 0; i < n; i++)
+			check(p, i, 4);
+		b = stats();
+		/* 16 spare slots can hold copies for 16 of each pass's
+		 * evictions (the rest of the store holds the paged-out pages) */
+		ck_assert_msg(b.eviction.clean - a.eviction.clean >= 12,
+			      "%s: %llu clean, %llu dirty evictions", names[k],
+			      (unsigned long long)(b.eviction.clean - a.eviction.clean),
+			      (unsigned long long)(b.eviction.dirty - a.eviction.dirty));
+		ck_assert_int_eq(k_mem_unmap(p, n * PAGE_SIZE), 0);
+	}
+}
+END_TEST
+
+static size_t pinned_frames(void)
+{
+	struct pfdb_counts c;
+
+	pfdb_counts(&c);
+	return c.pinned;
+}
+
+/* Pinning more pages than there are frames: -ENOMEM and nothing changed
+ * (it used to pin what it could, then fail, leaving them pinned). */
+START_TEST(pin_beyond_memory_changes_nothing)
+{
+	static const char *const names[] = { "clock", "nru", "lru" };
+	size_t n = POOL + 36, free0, res0, pin0, fit;
+	uint8_t *p;
+
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
+		setup_with(names[k], POOL, SLOTS);
+		p = k_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW);
+		for (size_t i = 0; i < 20; i++)
+			put(p, i, 12);
+		free0 = pfdb_free_count();
+		res0 = paging_resident();
+		pin0 = pinned_frames();
+		ck_assert_int_eq(k_mem_pin(p, n * PAGE_SIZE), -ENOMEM);
+		ck_assert_uint_eq(pfdb_free_count(), free0);
+		ck_assert_uint_eq(paging_resident(), res0);
+		ck_assert_uint_eq(pinned_frames(), pin0);
+		/* what leaves PAGING_PIN_RESERVE frames fits; one more does not
+		 * (the pool less the arena's table pages is what paging has) */
+		fit = free0 + res0 - PAGING_PIN_RESERVE;
+		ck_assert_uint_gt(fit, 20);
+		ck_assert_int_eq(k_mem_pin(p, (fit + 1) * PAGE_SIZE), -ENOMEM);
+		ck_assert_uint_eq(pinned_frames(), pin0);
+		ck_assert_int_eq(k_mem_pin(p, fit * PAGE_SIZE), 0);
+		ck_assert_uint_eq(pinned_frames(), pin0 + fit);
+		for (size_t i = 0; i < 20; i++)
+			check(p, i, 12);
+		ck_assert_int_eq(k_mem_unpin(p, n * PAGE_SIZE), 0);
+		ck_assert_uint_eq(pinned_frames(), pin0);
+		ck_assert_int_eq(k_mem_unmap(p, n * PAGE_SIZE), 0);
+	}
+}
+END_TEST
+
+/* The calls that may evict run on efimm's own stack (on the target that
+ * is what lets them page out their caller's stack page). */
+START_TEST(evicting_calls_run_on_the_kernel_stack)
+{
+	unsigned long c0;
+	uint8_t *p;
+	paddr_t ph;
+
+	setup();
+	p = k_mem_map(4 * PAGE_SIZE, K_MEM_PERM_RW);
+	put(p, 0, 1);
+	c0 = kstack_host_calls();
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
+	ck_assert_uint_eq(kstack_host_calls(), c0 + 1);
+	ck_assert_int_eq(k_mem_page_in(p, PAGE_SIZE), 0);
+	ck_assert_uint_eq(kstack_host_calls(), c0 + 2);
+	ck_assert_int_eq(k_mem_pin(p, PAGE_SIZE), 0);
+	ck_assert_uint_eq(kstack_host_calls(), c0 + 3);
+	ck_assert_int_eq(k_mem_unpin(p, PAGE_SIZE), 0);
+	ck_assert_int_eq(arch_mem_translate((vaddr_t)p, &ph, NULL), 0);
+	ck_assert_int_eq(k_mem_page_frame_evict(ph), 0);
+	ck_assert_uint_eq(kstack_host_calls(), c0 + 4);
+	check(p, 0, 1);
+	ck_assert_int_eq(k_mem_unmap(p, 4 * PAGE_SIZE), 0);
+}
+END_TEST
+
 static Suite *paging_suite(void)
 {
 	Suite *s = suite_create("paging");
@@ -649,6 +862,7 @@ static Suite *paging_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, lazy_map_takes_no_frame_and_zero_fills);
+	tcase_add_test(tc, query_tells_page_states_apart);
 	tcase_add_test(tc, uninit_leaves_frame_contents);
 	tcase_add_test(tc, locked_map_pins_frames_at_once);
 	tcase_add_test(tc, arena_larger_than_memory_reads_back);
@@ -667,6 +881,12 @@ static Suite *paging_suite(void)
 	tcase_add_test(tc, histograms_use_the_clock);
 	tcase_add_test(tc, served_fault_resumes);
 	tcase_add_test(tc, unserved_faults_are_fatal);
+	tcase_add_test(tc, setup_registers_the_fault_entry);
+	tcase_add_test(tc, never_written_page_returns_to_zero_fill);
+	tcase_add_test(tc, short_store_keeps_clean_evictions);
+	tcase_add_test(tc, pin_beyond_memory_changes_nothing);
+	tcase_add_test(tc, evicting_calls_run_on_the_kernel_stack);
+	tcase_add_test(tc, mm_fault_serves_only_not_present_page_faults);
 	suite_add_tcase(s, tc);
 	return s;
 }

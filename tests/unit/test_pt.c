@@ -431,6 +431,17 @@ START_TEST(paged_out_encoding)
 }
 END_TEST
 
+/* Pages va back in through the fault path's handle (arch_page_locate). */
+static void page_in(vaddr_t va, paddr_t frame)
+{
+	struct arch_pte_ref ref;
+	uint64_t loc;
+
+	ck_assert_int_eq(arch_page_locate(va, &loc, &ref),
+			 ARCH_PAGE_LOCATION_PAGED_OUT);
+	arch_pte_page_in(&ref, frame);
+}
+
 START_TEST(paging_hooks_round_trip)
 {
 	const vaddr_t va = 0x7000000;
@@ -451,7 +462,7 @@ START_TEST(paging_hooks_round_trip)
 	ck_assert_uint_eq(loc, 0);
 	ck_assert_uint_eq(arch_page_info_get(va, NULL, false), 0);
 	ck_assert_int_eq(arch_mem_translate(va, NULL, NULL), -EFAULT);
-	arch_mem_page_in(va, PADDR(0x55000));
+	page_in(va, PADDR(0x55000));
 	ck_assert_uint_eq(arch_page_info_get(va, &p, false), ARCH_DATA_PAGE_LOADED);
 	ck_assert_uint_eq(paddr_raw(p), 0x55000);
 	ck_assert_int_eq(arch_mem_translate(va + 8, &p, &flags), 0);
@@ -471,7 +482,7 @@ START_TEST(paging_hooks_round_trip)
 	ck_assert_int_eq(arch_page_location_get(va, &loc),
 			 ARCH_PAGE_LOCATION_PAGED_OUT);
 	ck_assert_uint_eq(loc, 0xabcdef);
-	arch_mem_page_in(va, PADDR(0x66000));
+	page_in(va, PADDR(0x66000));
 	ck_assert_uint_eq(arch_page_info_get(va, NULL, false), ARCH_DATA_PAGE_LOADED);
 	ck_assert_int_eq(arch_mem_translate(va, &p, &flags), 0);
 	ck_assert_uint_eq(flags, K_MEM_PERM_RW | K_MEM_PERM_USER);

@@ -78,12 +78,13 @@ END_TEST
 START_TEST(pgarray_spans_directories)
 {
 	struct pgarray a;
-	size_t free0, n = 600 * 1024;        /* 600 data frames: 2 dirs */
+	size_t free0, n = 600 * 1024;        /* 600 data frames: 3 dirs */
 
 	setup();
 	free0 = pfdb_free_count();
 	ck_assert_int_eq(pgarray_init(&a, n, sizeof(uint32_t)), 0);
-	ck_assert_uint_eq(pgarray_frames(&a), 602);
+	ck_assert_uint_eq(PGARRAY_PER_DIR, 256);
+	ck_assert_uint_eq(pgarray_frames(&a), 603);
 	for (size_t i = 0; i < n; i += 997)
 		*(uint32_t *)pgarray_at(&a, i) = (uint32_t)i;
 	for (size_t i = 0; i < n; i += 997)

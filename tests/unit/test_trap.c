@@ -14,6 +14,8 @@
 #include "../../arch/x86_64/pte.h"
 #include "../../arch/x86_64/trap.h"
 #include "../../lib/errno.h"
+#include "../../mm/arch_hooks.h"
+#include "../../mm/fault.h"
 #include "../host/physmem_host.h"
 #include "pt_testlib.h"
 #include "unit.h"
@@ -77,7 +79,7 @@ START_TEST(test_report_pf_every_line)
 	struct trap_frame f = frame(14, 0x0, 0x10);
 	char walk[128];
 
-	trap_report(&f);
+	trap_report(&f, NULL);
 	ASSERT_LINE("efimm: FATAL: #PF page fault (vector 14)");
 	ASSERT_LINE("efimm: error code 0x0: not-present, read, supervisor");
 	ASSERT_LINE("efimm: RIP 0xffffffff80001234 RSP 0x0000000000007ff0 "
@@ -107,7 +109,7 @@ START_TEST(test_report_pf_error_bits)
 {
 	struct trap_frame f = frame(14, 0x1f, 0x1008);
 
-	trap_report(&f);
+	trap_report(&f, NULL);
 	ASSERT_LINE("efimm: error code 0x1f: protection violation (present), "
 		    "write, user, instruction fetch, reserved bit set");
 	ck_assert_ptr_null(strstr(con_capture(), "page 0"));
@@ -121,7 +123,7 @@ START_TEST(test_report_gp_selector_and_rip_walk)
 	struct trap_frame f = frame(13, 0x2a, 0);
 	struct trap_frame g = frame(13, 0, 0);
 
-	trap_report(&f);
+	trap_report(&f, NULL);
 	ASSERT_LINE("efimm: FATAL: #GP general protection (vector 13)");
 	ASSERT_LINE("efimm: error code 0x2a: IDT index 5");
 	/* Not a #PF: the walk is of RIP, and CR2 is not judged. */
@@ -130,7 +132,7 @@ START_TEST(test_report_gp_selector_and_rip_walk)
 	ASSERT_LINE("PML4E: not present");
 	ck_assert_ptr_null(strstr(con_capture(), "page 0"));
 	con_capture_reset();
-	trap_report(&g);
+	trap_report(&g, NULL);
 	ASSERT_LINE("efimm: error code 0x0");
 }
 END_TEST
@@ -146,16 +148,11 @@ START_TEST(test_report_names)
 	ck_assert(trap_has_error_code(8) && trap_has_error_code(14) &&
 		  trap_has_error_code(17) && !trap_has_error_code(6) &&
 		  !trap_has_error_code(200));
-	trap_report(&f);
+	trap_report(&f, NULL);
 	ASSERT_LINE("efimm: FATAL: unexpected interrupt (vector 200)");
 	ASSERT_LINE("efimm: no error code");
 }
 END_TEST
-
-static const char *classify(uint64_t cr2)
-{
-	return cr2 == 0x7ff8 ? "paged out to slot 3" : NULL;
-}
 
 START_TEST(test_report_guard_and_classifier)
 {
@@ -163,8 +160,7 @@ START_TEST(test_report_guard_and_classifier)
 
 	ck_assert_int_eq(trap_register_guard(0x3000, "the other stack"), 0);
 	ck_assert_int_eq(trap_register_guard(0x7000, "the test stack"), 0);
-	trap_set_classifier(classify);
-	trap_report(&f);
+	trap_report(&f, "paged out to slot 3");
 	ASSERT_LINE("efimm: CR2 is in the stack guard page below the test stack");
 	ASSERT_LINE("efimm: CR2 0x0000000000007ff8: paged out to slot 3");
 	ck_assert_ptr_null(strstr(con_capture(), "the other stack"));
@@ -216,6 +212,65 @@ START_TEST(test_dispatch_exit_hook)
 		trap_dispatch(&f);
 	ck_assert_int_eq(off_status, 106);
 	ASSERT_LINE("efimm: powering off, status 106 (PAYLOAD_FAULT)");
+}
+END_TEST
+
+static struct mm_fault seen[4];
+static int nseen;
+
+/* Records the decoded record; never serves, gives a verdict for #PF. */
+static int recording_entry(const struct mm_fault *mf, const char **verdict)
+{
+	if (nseen < 4)
+		seen[nseen] = *mf;
+	nseen++;
+	*verdict = mf->page_fault ? "paged out (slot 7)" : NULL;
+	return -EFAULT;
+}
+
+/* Every exception goes to the one entry, decoded; its verdict reaches the
+ * report. */
+START_TEST(test_dispatch_decodes_for_the_fault_entry)
+{
+	static const struct { uint64_t error; enum mm_fault_access a;
+			      bool user, present; } pf[] = {
+		{ 0x0, MM_FAULT_READ, false, false },
+		{ 0x7, MM_FAULT_WRITE, true, true },
+		{ 0x11, MM_FAULT_EXEC, false, true },
+	};
+	struct trap_frame f;
+
+	trap_set_poweroff(record_off);
+	arch_fault_set_entry(recording_entry);
+	nseen = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(pf); i++) {
+		trap_host_reset();
+		trap_set_poweroff(record_off);
+		arch_fault_set_entry(recording_entry);
+		con_capture_reset();
+		f = frame(14, pf[i].error, 0x7ff8);
+		if (!setjmp(off_jmp))
+			trap_dispatch(&f);
+		ck_assert_int_eq(nseen, (int)i + 1);
+		ck_assert(seen[i].page_fault);
+		ck_assert_uint_eq(seen[i].vector, 14);
+		ck_assert_uint_eq(seen[i].error, pf[i].error);
+		ck_assert_uint_eq(seen[i].addr, 0x7ff8);
+		ck_assert_int_eq(seen[i].access, pf[i].a);
+		ck_assert_int_eq(seen[i].user, pf[i].user);
+		ck_assert_int_eq(seen[i].present, pf[i].present);
+		ASSERT_LINE("efimm: CR2 0x0000000000007ff8: paged out (slot 7)");
+	}
+	trap_host_reset();
+	trap_set_poweroff(record_off);
+	arch_fault_set_entry(recording_entry);
+	f = frame(13, 0x10, 0x7ff8);
+	if (!setjmp(off_jmp))
+		trap_dispatch(&f);
+	ck_assert_int_eq(nseen, 4);
+	ck_assert(!seen[3].page_fault);
+	ck_assert_uint_eq(seen[3].vector, 13);
+	ck_assert_uint_eq(seen[3].error, 0x10);
 }
 END_TEST
 
@@ -321,7 +376,7 @@ START_TEST(test_ist_stacks_and_guards)
 	}
 	/* An overflow of the #DF stack is named as such in the report. */
 	f.cr2 = gdt_ist_stack(IST_DF)->guard + 0xff8;
-	trap_report(&f);
+	trap_report(&f, NULL);
 	ASSERT_LINE("efimm: CR2 is in the stack guard page below the #DF IST stack");
 }
 END_TEST
@@ -359,6 +414,7 @@ static Suite *trap_suite(void)
 	tcase_add_test(tc, test_report_gp_selector_and_rip_walk);
 	tcase_add_test(tc, test_report_names);
 	tcase_add_test(tc, test_report_guard_and_classifier);
+	tcase_add_test(tc, test_dispatch_decodes_for_the_fault_entry);
 	tcase_add_test(tc, test_guard_registry_full);
 	tcase_add_test(tc, test_dispatch_powers_off);
 	tcase_add_test(tc, test_dispatch_exit_hook);

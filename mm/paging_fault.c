@@ -1,0 +1,66 @@
+/*
+ * mm/paging_fault.c - mm's one fault entry (mm/fault.h): serves the page
+ * faults demand paging owns and gives the verdict on every other one.
+ */
+#include "../lib/errno.h"
+#include "../lib/printf.h"
+#include "arch_hooks.h"
+#include "fault.h"
+#include "paging.h"
+#include "paging_int.h"
+
+int paging_fault(vaddr_t va)
+{
+	struct arch_pte_ref ref;
+	uint64_t loc, t0 = paging_now();
+	int err;
+
+	if (!paging_st.enabled ||
+	    arch_page_locate(ALIGN_DOWN(va, PAGE_SIZE), &loc, &ref) !=
+	    ARCH_PAGE_LOCATION_PAGED_OUT)
+		return -EFAULT;
+	err = paging_page_in(&ref, loc);
+	if (err)
+		return err;
+	paging_st.stats.pagefaults.cnt++;
+	paging_st.stats.pagefaults.irq_locked++;
+	paging_hist_add(&paging_st.stats.fault_cycles, paging_now() - t0);
+	return 0;
+}
+
+const char *paging_classify(vaddr_t va)
+{
+	static char buf[64];
+	uint64_t loc;
+
+	switch (arch_page_location_get(ALIGN_DOWN(va, PAGE_SIZE), &loc)) {
+	case ARCH_PAGE_LOCATION_PAGED_IN:
+		return "permission fault (page present)";
+	case ARCH_PAGE_LOCATION_PAGED_OUT:
+		if (loc >= PAGING_LOC_FIRST_RESERVED)
+			return "not yet populated";
+		ksnprintf(buf, sizeof(buf), "paged out (slot %llu)",
+			  (unsigned long long)loc);
+		return buf;
+	default:
+		return "unmapped";
+	}
+}
+
+/* Only a not-present page fault can be served; a permission fault on a
+ * present page never is. */
+int mm_fault(const struct mm_fault *f, const char **verdict)
+{
+	int err = -EFAULT;
+
+	*verdict = NULL;
+	if (!f->page_fault)
+		return -EFAULT;
+	if (!f->present) {
+		err = paging_fault(f->addr);
+		if (err == 0)
+			return 0;
+	}
+	*verdict = paging_classify(f->addr);
+	return err;
+}

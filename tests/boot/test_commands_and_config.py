@@ -1,4 +1,4 @@
-"""Boot tests of the foundation: default boot, memmap, errors, the Shell."""
+"""Boot tests of the default boot, memmap, unknown commands and options, the config file and the Shell."""
 import re
 
 HEADER = "Type       Start            End              # Pages          Attributes"

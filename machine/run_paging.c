@@ -13,6 +13,12 @@
 #include "../mm/swap.h"
 
 #define RUN_SWAP_DEFAULT  (8ULL << 20)
+/* What a run needs besides the store: efimm's tables and stacks, the
+ * payload's image, stack and page tables, and the frames the pager keeps
+ * evictable (PAGING_PIN_RESERVE). */
+#define RUN_PAGING_MIN_ROOM    (8ULL << 20)
+/* Per 4 KiB frame of RAM: the frame database and the paging records. */
+#define RUN_PAGING_FRAME_COST  24
 
 static struct {
 	uint64_t mem, swap;
@@ -52,6 +58,22 @@ const char *run_paging_opt_swap(struct run_req *rq, const char *value)
 						   : NULL;
 }
 
+const char *run_paging_check_room(uint64_t free_bytes, uint64_t ram_bytes)
+{
+	static char why[128];
+	uint64_t need = RUN_PAGING_MIN_ROOM +
+			ram_bytes / PAGE_SIZE * RUN_PAGING_FRAME_COST;
+	uint64_t most = free_bytes > need ? free_bytes - need : 0;
+
+	if (opts.swap <= most)
+		return NULL;
+	ksnprintf(why, sizeof(why), "swap=%lluK: backing store too large "
+		  "for this machine's RAM (at most %lluM leaves the payload room)",
+		  (unsigned long long)(opts.swap >> 10),
+		  (unsigned long long)(most >> 20));
+	return why;
+}
+
 const char *run_paging_opt_evict(struct run_req *rq, const char *value)
 {
 	UNUSED(rq);
@@ -80,10 +102,10 @@ void run_paging_start(void)
 	int err;
 
 	if (opts.evict && paging_set_policy(opts.evict) != 0)
-		panic("efi: no eviction policy %s", opts.evict);
+		panic("machine: no eviction policy %s", opts.evict);
 	err = paging_setup(opts.swap, opts.mem);
 	if (err)
-		panic("efi: backing store of %llu KiB: %s",
+		panic("machine: backing store of %llu KiB: %s",
 		      (unsigned long long)(opts.swap >> 10), errno_name(err));
 	paging_set_clock(run_paging_clock);
 	kprintf("efimm: paging: policy %s, backing store %llu KiB in RAM, "

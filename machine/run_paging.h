@@ -25,6 +25,15 @@ const char *run_paging_opt_swap(struct run_req *rq, const char *value);
 const char *run_paging_opt_evict(struct run_req *rq, const char *value);
 const char *run_paging_opt_paging(struct run_req *rq, const char *value);
 
+/*
+ * While boot services run: NULL if the backing store (swap=, default 8M)
+ * leaves the payload room in what will be free after ExitBootServices
+ * (free_bytes, of ram_bytes of RAM), else a line saying why not ("swap=NK:
+ * ...", naming the largest store that fits).  Room: RUN_PAGING_MIN_ROOM plus the frame database and
+ * the paging records (RUN_PAGING_FRAME_COST bytes per frame of RAM).
+ */
+const char *run_paging_check_room(uint64_t free_bytes, uint64_t ram_bytes);
+
 /* Forgets the options of a previous `run` line. */
 void run_paging_reset(void);
 

@@ -293,6 +293,29 @@ static int memmap_release_owned(struct memmap_ctx *c)
 	return 0;
 }
 
+int memmap_free_bytes(const void *map, size_t map_size, size_t desc_size,
+		      uint64_t *free_bytes, uint64_t *ram_bytes)
+{
+	uint64_t free = 0, ram = 0;
+	int err = memmap_validate(map, map_size, desc_size);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < map_size / desc_size; i++) {
+		struct fw_desc d = memmap_desc(map, desc_size, i);
+		uint64_t bytes = d.num_pages * FW_PAGE_SIZE;
+
+		if (memmap_type_state(d.type) == MEM_FREE)
+			free += bytes;
+		if (memmap_type_is_ram(d.type))
+			ram += bytes;
+	}
+	*free_bytes = free;
+	if (ram_bytes)
+		*ram_bytes = ram;
+	return 0;
+}
+
 int memmap_sanitize(const void *map, size_t map_size, size_t desc_size,
 		    const struct memmap_opts *opts, struct mem_range *out,
 		    size_t cap, struct memmap_stats *stats)

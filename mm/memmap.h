@@ -95,6 +95,15 @@ int memmap_sanitize(const void *map, size_t map_size, size_t desc_size,
 		    const struct memmap_opts *opts, struct mem_range *out,
 		    size_t cap, struct memmap_stats *stats);
 
+/*
+ * Bytes of RAM that will be free once boot services end (types whose
+ * state is MEM_FREE) in a raw firmware map walked by desc_size, and in
+ * *ram_bytes (may be NULL) all RAM.  Returns -EINVAL for a malformed map
+ * (as memmap_sanitize), else 0.  Overlaps are not resolved: an upper bound.
+ */
+int memmap_free_bytes(const void *map, size_t map_size, size_t desc_size,
+		      uint64_t *free_bytes, uint64_t *ram_bytes);
+
 /* State of an EFI type (after boot services); unknown types: RESERVED. */
 enum mem_state memmap_type_state(uint32_t type);
 /* True if frames of this type are RAM (get a frame-database entry). */

@@ -19,6 +19,7 @@
 #include "../../arch/x86_64/enter.h"
 #include "../../lib/kstring.h"
 #include "../../lib/printf.h"
+#include "../../mm/memmap.h"
 
 #define RUN_MAX_FILE      (64ULL << 20)
 #define RUN_STACK_PAGES   16            /* efimm's own stack after EBS */
@@ -148,6 +149,34 @@ static int parse_options(struct run_req *rq, int argc, char **argv)
 	return argc;
 }
 
+/* Refuses, while boot services still run, a backing store that would
+ * leave the payload no room after ExitBootServices. */
+static EFI_STATUS check_room(void)
+{
+	struct efi_memmap m;
+	uint64_t free, ram;
+	const char *why;
+	EFI_STATUS s = efi_memmap_get(&m);
+	int err;
+
+	if (EFI_ERROR(s)) {
+		kprintf("efimm: run: cannot read the memory map: %s\n",
+			efi_status_name(s));
+		return s;
+	}
+	err = memmap_free_bytes(m.buf, m.size, m.desc_size, &free, &ram);
+	efi_memmap_free(&m);
+	if (err) {
+		kprintf("efimm: run: the firmware's memory map is malformed\n");
+		return EFI_LOAD_ERROR;
+	}
+	why = run_paging_check_room(free, ram);
+	if (!why)
+		return EFI_SUCCESS;
+	kprintf("efimm: run: %s\n", why);
+	return EFI_INVALID_PARAMETER;
+}
+
 EFI_STATUS cmd_run(int argc, char **argv)
 {
 	struct run_req *rq = &req;
@@ -166,6 +195,9 @@ EFI_STATUS cmd_run(int argc, char **argv)
 		return EFI_INVALID_PARAMETER;
 	rq->argc = argc - 1;
 	rq->argv = argv + 1;
+	s = check_room();
+	if (EFI_ERROR(s))
+		return s;
 	s = load_file(rq);
 	if (EFI_ERROR(s))
 		return s;

@@ -91,3 +91,28 @@ def test_paging_out_the_running_stack_page(efimm_boot):
     res = run(efimm_boot, "stackout", "mem=4M swap=8M", timeout=90)
     passed(res)
     assert "paging_test: stack paged out and back" in res.text
+
+
+def test_swap_beyond_ram_is_refused_before_taking_over(efimm_boot):
+    """swap= that leaves the payload no room is refused with one line while
+    boot services still run; the largest store the line names still runs."""
+    import re
+    res = efimm_boot(args="run efimm/payloads/hello.elf swap=1G", timeout=60)
+    assert not res.timed_out
+    line = re.search(r"efimm: run: swap=1048576K: backing store too large "
+                     r"for this machine's RAM \(at most (\d+)M leaves the "
+                     r"payload room\)", res.text)
+    assert line, res.text
+    assert res.status == 2              # EFI_INVALID_PARAMETER
+    assert "boot services exited" not in res.text
+    most = int(line.group(1))
+    assert 256 < most < 512
+    res = efimm_boot(args=f"run efimm/payloads/hello.elf swap={most}M",
+                     timeout=120)
+    assert not res.timed_out
+    assert "efimm: payload exited with status 0" in res.text
+    assert res.status == 0
+    res = efimm_boot(args=f"run efimm/payloads/hello.elf swap={most + 1}M",
+                     timeout=60)
+    assert f"swap={(most + 1) * 1024}K: backing store too large" in res.text
+    assert res.status == 2

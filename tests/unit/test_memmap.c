@@ -67,6 +67,26 @@ START_TEST(sorts_merges_and_classifies)
 }
 END_TEST
 
+/* memmap_free_bytes: what boot services leave free, and all RAM. */
+START_TEST(free_bytes_count_after_boot_services)
+{
+	struct fwbuf f = { .desc_size = 48 };
+	uint64_t free, ram;
+
+	fw_add(&f, FW_CONVENTIONAL, 0x100000, 0x100);
+	fw_add(&f, FW_BS_DATA, 0x0, 0x10);
+	fw_add(&f, FW_RT_CODE, 0x80000, 0x8);
+	fw_add(&f, FW_LOADER_CODE, 0x300000, 0x20);
+	fw_add(&f, 0x70000000, 0xfe000000, 0x10);       /* OEM type */
+	ck_assert_int_eq(memmap_free_bytes(f.b, f.n * f.desc_size, f.desc_size,
+					   &free, &ram), 0);
+	ck_assert_uint_eq(free, (0x100 + 0x10) * 4096ULL);
+	ck_assert_uint_eq(ram, (0x100 + 0x10 + 0x8 + 0x20) * 4096ULL);
+	ck_assert_int_eq(memmap_free_bytes(f.b, f.n * f.desc_size, 8, &free,
+					   NULL), -EINVAL);
+}
+END_TEST
+
 /* Frame 0 is never free (rule 3b); a reserved range there stays. */
 START_TEST(frame_zero_is_never_free)
 {
@@ -250,6 +270,7 @@ static Suite *memmap_suite(void)
 	Suite *s = suite_create("memmap");
 	TCase *tc = tcase_create("sanitise");
 
+	tcase_add_test(tc, free_bytes_count_after_boot_services);
 	tcase_add_loop_test(tc, sorts_merges_and_classifies, 0, 3);
 	tcase_add_test(tc, frame_zero_is_never_free);
 	tcase_add_test(tc, overlap_keeps_restrictive_and_reports);

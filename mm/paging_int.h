@@ -42,6 +42,12 @@ static inline struct paging_frame *paging_rec(size_t i)
 	return pgarray_at(&paging_st.frames, i);
 }
 
+/* The per-frame record of pf (inline: the fault path looks it up). */
+static inline struct paging_frame *paging_frame_of(const struct page_frame *pf)
+{
+	return paging_rec(paging_index(pf));
+}
+
 uint64_t paging_now(void);
 void paging_hist_add(struct k_mem_paging_histogram *h, uint64_t cycles);
 void paging_ring_add(struct page_frame *pf);

@@ -39,19 +39,6 @@ static void paging_hist_init(struct k_mem_paging_histogram *h)
 			       128ULL << i : ~0ULL;
 }
 
-/* O(1): bin i holds (128 << (i-1), 128 << i], bounds as set above. */
-void paging_hist_add(struct k_mem_paging_histogram *h, uint64_t cycles)
-{
-	size_t i = cycles <= 128 ? 0 : 64 - (size_t)__builtin_clzll(cycles - 1) - 7;
-
-	h->counts[MIN(i, K_MEM_PAGING_HISTOGRAM_BINS - 1)]++;
-}
-
-uint64_t paging_now(void)
-{
-	return paging_st.clock ? paging_st.clock() : 0;
-}
-
 void paging_set_clock(paging_clock_fn fn)
 {
 	paging_st.clock = fn;

@@ -33,6 +33,7 @@ EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector \
 	-fno-stack-check -fpic -fshort-wchar -mno-red-zone \
 	-maccumulate-outgoing-args -mgeneral-regs-only -fno-strict-aliasing \
 	-DGNU_EFI_USE_MS_ABI -DEFIMM_TARGET -I$(EFI_INC) -I$(EFI_INC)/x86_64 -I. \
+	-Iarch/x86_64/include \
 	$(POLICY_CFLAGS)
 EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
 	-T efi/efimm.lds $(EFI_LIB)/crt0-efi-x86_64.o
@@ -90,9 +91,11 @@ all: esp/EFI/BOOT/BOOTX64.EFI $(ESP_PAYLOADS)
 
 # --- host build: unit tests of pure/, mm/, arch/ and lib/ -------------------
 HOST_CC := gcc
+# arch_direct_map.h (arch_phys_to_ptr) of the host builds: the arena's.
+HOST_INC := -Itests/host/include
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -I. \
-	-DEFIMM_HOST $(POLICY_CFLAGS)
+	$(HOST_INC) -DEFIMM_HOST $(POLICY_CFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # pure/ never touches firmware, so the whole folder runs on the host.
 HOST_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c \
@@ -115,7 +118,7 @@ unit: $(BUILD)/unit_tests
 
 # --- fuzz targets (libFuzzer, clang from Debian) ---------------------------
 FUZZ_CC := clang
-FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -DEFIMM_HOST $(POLICY_CFLAGS) \
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. $(HOST_INC) -DEFIMM_HOST $(POLICY_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined
 FUZZ_SRCS := $(filter-out tests/fuzz/fuzz_host.c,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
@@ -193,7 +196,7 @@ BENCH_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c $(MM_SRCS) \
 
 $(BUILD)/bench/%: tests/bench/%.c $(BENCH_SRCS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) -std=gnu11 -O2 $(WARN) -I. -DEFIMM_HOST $(POLICY_CFLAGS) \
+	$(HOST_CC) -std=gnu11 -O2 $(WARN) -I. $(HOST_INC) -DEFIMM_HOST $(POLICY_CFLAGS) \
 		$(BENCH_SRCS) $< -o $@
 
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/bench_*.c))

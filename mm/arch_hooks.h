@@ -33,8 +33,10 @@ struct arch_pt_alloc {
  * Direct map: the CPU-visible pointer to physical memory at phys.
  * efimm identity-maps RAM, so on the target this is (void *)phys; the
  * host tests return a pointer into an arena that stands in for RAM.
+ * arch_direct_map.h is found on the include path the Makefile gives each
+ * build: arch/x86_64/include (an inline) or tests/host/include.
  */
-void *arch_phys_to_ptr(paddr_t phys);
+#include <arch_direct_map.h>
 
 /*
  * Creates the (empty) kernel address space; table pages come from alloc,

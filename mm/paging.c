@@ -39,19 +39,6 @@ static void paging_hist_init(struct k_mem_paging_histogram *h)
 			       128ULL << i : ~0ULL;
 }
 
-/* O(1): bin i holds (128 << (i-1), 128 << i], bounds as set above. */
-void paging_hist_add(struct k_mem_paging_histogram *h, uint64_t cycles)
-{
-	size_t i = cycles <= 128 ? 0 : 64 - (size_t)__builtin_clzll(cycles - 1) - 7;
-
-	h->counts[MIN(i, K_MEM_PAGING_HISTOGRAM_BINS - 1)]++;
-}
-
-uint64_t paging_now(void)
-{
-	return paging_st.clock ? paging_st.clock() : 0;
-}
-
 void paging_set_clock(paging_clock_fn fn)
 {
 	paging_st.clock = fn;
@@ -199,11 +186,6 @@ int paging_set_policy(const char *name)
 const char *paging_policy_name(void)
 {
 	return paging_st.ops->name;
-}
-
-struct paging_frame *paging_frame_of(const struct page_frame *pf)
-{
-	return paging_rec(paging_index(pf));
 }
 
 static uint32_t *paging_slot_owner(uint64_t slot)
@@ -364,26 +346,27 @@ static struct page_frame *paging_frame_get(void)
 	return pfdb_alloc();
 }
 
-/* Fills the frame at phys for location loc; keeps the store copy. */
-static void paging_fill(struct page_frame *pf, uint64_t loc)
+/* Fills frame pf (at phys) for location loc; keeps the store copy. */
+static void paging_fill(struct page_frame *pf, paddr_t phys, uint64_t loc)
 {
-	void *mem = arch_phys_to_ptr(pfdb_to_phys(pf));
+	void *mem = arch_phys_to_ptr(phys);
+	struct paging_frame *m = paging_frame_of(pf);
 	uint64_t t0;
 
 	if (loc == PAGING_LOC_ZERO) {
 		memset(mem, 0, PAGE_SIZE);
 		paging_st.stats.zero_fills++;
-		paging_frame_of(pf)->slot = PAGING_REC_ZERO;
+		m->slot = PAGING_REC_ZERO;
 		return;
 	}
-	paging_frame_of(pf)->slot = 0;
+	m->slot = 0;
 	if (loc == PAGING_LOC_UNINIT)
 		return;
 	t0 = paging_now();
 	swap_read(loc, mem);
 	paging_hist_add(&paging_st.stats.store_cycles, paging_now() - t0);
 	paging_st.stats.page_ins++;
-	paging_frame_of(pf)->slot = (uint32_t)(loc + 1);
+	m->slot = (uint32_t)(loc + 1);
 	*paging_slot_owner(loc) = (uint32_t)(paging_index(pf) + 1);
 	pfdb_set_flags(pf, PFDB_BACKED);
 	paging_st.cached++;
@@ -397,12 +380,14 @@ static void paging_fill(struct page_frame *pf, uint64_t loc)
 int paging_page_in(const struct arch_pte_ref *ref, uint64_t loc)
 {
 	struct page_frame *pf = paging_frame_get();
+	paddr_t phys;
 
 	if (!pf)
 		return -ENOMEM;
+	phys = pfdb_to_phys(pf);
 	paging_ring_add(pf);
-	paging_fill(pf, loc);
-	arch_pte_page_in(ref, pfdb_to_phys(pf));
+	paging_fill(pf, phys, loc);
+	arch_pte_page_in(ref, phys);
 	pfdb_set_mapped(pf, ref->virt);
 	paging_st.ops->touch(pf);
 	return 0;

@@ -121,8 +121,6 @@ void paging_adopt(vaddr_t start, vaddr_t end);
 /* Host simulation: reports an access to va's resident page to the
  * policy (exact LRU needs every access). */
 void paging_touch(vaddr_t va);
-/* The per-frame record of pf. */
-struct paging_frame *paging_frame_of(const struct page_frame *pf);
 /* Frames on the policy's ring; store copies held for resident pages. */
 size_t paging_resident(void);
 size_t paging_cached(void);

@@ -42,8 +42,29 @@ static inline struct paging_frame *paging_rec(size_t i)
 	return pgarray_at(&paging_st.frames, i);
 }
 
-uint64_t paging_now(void);
-void paging_hist_add(struct k_mem_paging_histogram *h, uint64_t cycles);
+/* The per-frame record of pf (inline: the fault path looks it up). */
+static inline struct paging_frame *paging_frame_of(const struct page_frame *pf)
+{
+	return paging_rec(paging_index(pf));
+}
+
+/* Cycles now, by the clock paging_set_clock gave (0 without one).
+ * Inline, like paging_hist_add: each fault reads it two to six times. */
+static inline uint64_t paging_now(void)
+{
+	return paging_st.clock ? paging_st.clock() : 0;
+}
+
+/* O(1): bin i holds (128 << (i-1), 128 << i], bounds as paging_init
+ * sets them (128 cycles doubling, the last bin catches all). */
+static inline void paging_hist_add(struct k_mem_paging_histogram *h,
+				   uint64_t cycles)
+{
+	size_t i = cycles <= 128 ? 0 :
+		   64 - (size_t)__builtin_clzll(cycles - 1) - 7;
+
+	h->counts[MIN(i, K_MEM_PAGING_HISTOGRAM_BINS - 1)]++;
+}
 void paging_ring_add(struct page_frame *pf);
 void paging_ring_remove(struct page_frame *pf);
 /* The resident frame at page va whose PTE points at phys, or NULL when

@@ -7,24 +7,11 @@
 #include "arch_hooks.h"
 #include "pfdb.h"
 
-#define PFDB_SEG_SHIFT   48
 #define PFDB_MAX_SEGS    0xffffu
 #define PFDB_MAX_FRAMES  (1ULL << 36)
-#define PFDB_ADDR_MASK   0x0000fffffffff000ULL
 #define PFDB_DIR_SHIFT   30          /* one directory entry per GiB */
 
-struct pfdb_seg {
-	uint64_t start, end;   /* physical, page-aligned */
-	uint64_t first;        /* index of the entry for start */
-};
-
-static struct {
-	struct page_frame *ent;
-	struct pfdb_seg *seg;
-	uint16_t *dir;
-	size_t nseg, nframes, ndir, nfree, bytes;
-	uint64_t free_head;    /* index + 1 of the first free frame; 0: none */
-} db;
+struct pfdb_state pfdb_st;
 
 /* Sizes of a database for map r[0..n): segments, frames, directory. */
 struct pfdb_shape {
@@ -56,13 +43,6 @@ static void pfdb_measure(const struct mem_range *r, size_t n,
 			    s->ndir * sizeof(uint16_t), PAGE_SIZE);
 }
 
-static uint64_t pfdb_index(const struct page_frame *pf)
-{
-	ASSERT(pf >= db.ent && pf < db.ent + db.nframes,
-	       "pfdb: %p is not a frame", (const void *)pf);
-	return (uint64_t)(pf - db.ent);
-}
-
 /* Initial flags of a RAM range's frames. */
 static uint64_t pfdb_initial_flags(uint32_t state)
 {
@@ -77,14 +57,14 @@ static void pfdb_fill_segments(const struct mem_range *r, size_t n)
 {
 	uint64_t idx = 0;
 
-	db.nseg = 0;
+	pfdb_st.nseg = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct pfdb_seg *s = db.nseg ? &db.seg[db.nseg - 1] : NULL;
+		struct pfdb_seg *s = pfdb_st.nseg ? &pfdb_st.seg[pfdb_st.nseg - 1] : NULL;
 
 		if (!memmap_type_is_ram(r[i].type))
 			continue;
 		if (!s || s->end != r[i].start) {
-			s = &db.seg[db.nseg++];
+			s = &pfdb_st.seg[pfdb_st.nseg++];
 			s->start = r[i].start;
 			s->first = idx;
 		}
@@ -98,10 +78,10 @@ static void pfdb_fill_dir(void)
 {
 	size_t s = 0;
 
-	for (size_t g = 0; g < db.ndir; g++) {
-		while (s < db.nseg && db.seg[s].end <= ((uint64_t)g << PFDB_DIR_SHIFT))
+	for (size_t g = 0; g < pfdb_st.ndir; g++) {
+		while (s < pfdb_st.nseg && pfdb_st.seg[s].end <= ((uint64_t)g << PFDB_DIR_SHIFT))
 			s++;
-		db.dir[g] = (uint16_t)s;
+		pfdb_st.dir[g] = (uint16_t)s;
 	}
 }
 
@@ -119,7 +99,7 @@ static void pfdb_fill_span(uint64_t lo, uint64_t hi, uint64_t bits,
 			   uint64_t *idx)
 {
 	uint64_t count = (hi - lo) >> PAGE_SHIFT, first = *idx - count;
-	struct page_frame *e = db.ent + first, *end = db.ent + *idx;
+	struct page_frame *e = pfdb_st.ent + first, *end = pfdb_st.ent + *idx;
 	uint64_t link = bits | ((first + 2) << PAGE_SHIFT);
 
 	*idx = first;
@@ -139,9 +119,9 @@ static void pfdb_fill_span(uint64_t lo, uint64_t hi, uint64_t bits,
 	}
 	for (; e < end - 1; e++, link += PAGE_SIZE)
 		e->bits = link;
-	e->bits = bits | (db.free_head << PAGE_SHIFT);
-	db.free_head = first + 1;
-	db.nfree += count;
+	e->bits = bits | (pfdb_st.free_head << PAGE_SHIFT);
+	pfdb_st.free_head = first + 1;
+	pfdb_st.nfree += count;
 }
 
 /*
@@ -152,17 +132,17 @@ static void pfdb_fill_span(uint64_t lo, uint64_t hi, uint64_t bits,
 static void pfdb_fill_entries(const struct mem_range *r, size_t n,
 			      uint64_t own_lo, uint64_t own_hi)
 {
-	uint64_t idx = db.nframes;
-	size_t seg = db.nseg - 1;
+	uint64_t idx = pfdb_st.nframes;
+	size_t seg = pfdb_st.nseg - 1;
 
-	db.free_head = 0;
-	db.nfree = 0;
+	pfdb_st.free_head = 0;
+	pfdb_st.nfree = 0;
 	for (size_t i = n; i-- > 0;) {
 		uint64_t lo = r[i].start, hi = r[i].end, bits;
 
 		if (!memmap_type_is_ram(r[i].type))
 			continue;
-		while (db.seg[seg].start > lo)
+		while (pfdb_st.seg[seg].start > lo)
 			seg--;
 		bits = pfdb_initial_flags(r[i].state) |
 		       ((uint64_t)seg << PFDB_SEG_SHIFT);
@@ -189,12 +169,12 @@ int pfdb_init(const struct mem_range *r, size_t n)
 		return -ENOMEM;
 	base = s.pool->end - s.bytes;
 	mem = arch_phys_to_ptr(PADDR(base));
-	db.ent = (struct page_frame *)mem;
-	db.seg = (struct pfdb_seg *)(mem + s.nframes * sizeof(*db.ent));
-	db.dir = (uint16_t *)((uint8_t *)db.seg + s.nseg * sizeof(*db.seg));
-	db.nframes = s.nframes;
-	db.ndir = s.ndir;
-	db.bytes = s.bytes;
+	pfdb_st.ent = (struct page_frame *)mem;
+	pfdb_st.seg = (struct pfdb_seg *)(mem + s.nframes * sizeof(*pfdb_st.ent));
+	pfdb_st.dir = (uint16_t *)((uint8_t *)pfdb_st.seg + s.nseg * sizeof(*pfdb_st.seg));
+	pfdb_st.nframes = s.nframes;
+	pfdb_st.ndir = s.ndir;
+	pfdb_st.bytes = s.bytes;
 	pfdb_fill_segments(r, n);
 	pfdb_fill_dir();
 	pfdb_fill_entries(r, n, base, base + s.bytes);
@@ -206,59 +186,19 @@ struct page_frame *pfdb_from_phys(paddr_t phys)
 	uint64_t p = paddr_raw(phys);
 	uint64_t g = p >> PFDB_DIR_SHIFT;
 
-	if (g >= db.ndir)
+	if (g >= pfdb_st.ndir)
 		return NULL;
-	for (size_t s = db.dir[g]; s < db.nseg && db.seg[s].start <= p; s++) {
-		if (p < db.seg[s].end)
-			return &db.ent[db.seg[s].first +
-				       ((p - db.seg[s].start) >> PAGE_SHIFT)];
+	for (size_t s = pfdb_st.dir[g]; s < pfdb_st.nseg && pfdb_st.seg[s].start <= p; s++) {
+		if (p < pfdb_st.seg[s].end)
+			return &pfdb_st.ent[pfdb_st.seg[s].first +
+				       ((p - pfdb_st.seg[s].start) >> PAGE_SHIFT)];
 	}
 	return NULL;
 }
 
-paddr_t pfdb_to_phys(const struct page_frame *pf)
-{
-	uint64_t i = pfdb_index(pf);
-	const struct pfdb_seg *s = &db.seg[pf->bits >> PFDB_SEG_SHIFT];
-
-	return PADDR(s->start + ((i - s->first) << PAGE_SHIFT));
-}
-
-struct page_frame *pfdb_alloc(void)
-{
-	struct page_frame *pf;
-
-	if (db.free_head == 0)
-		return NULL;
-	pf = &db.ent[db.free_head - 1];
-	ASSERT(pfdb_flags(pf) == PFDB_FREE, "pfdb: free list corrupt");
-	db.free_head = (pf->bits & PFDB_ADDR_MASK) >> PAGE_SHIFT;
-	pf->bits &= ~(PFDB_ADDR_MASK | PFDB_FLAGS_MASK);
-	db.nfree--;
-	return pf;
-}
-
-void pfdb_free(struct page_frame *pf)
-{
-	uint64_t i = pfdb_index(pf);
-
-	ASSERT((pfdb_flags(pf) & ~PFDB_PINNED) == 0,
-	       "pfdb: freeing frame %llx with flags %x",
-	       (unsigned long long)paddr_raw(pfdb_to_phys(pf)), pfdb_flags(pf));
-	pf->bits = (pf->bits & ~(PFDB_ADDR_MASK | PFDB_FLAGS_MASK)) |
-		   PFDB_FREE | (db.free_head << PAGE_SHIFT);
-	db.free_head = i + 1;
-	db.nfree++;
-}
-
-size_t pfdb_frame_index(const struct page_frame *pf)
-{
-	return (size_t)pfdb_index(pf);
-}
-
 struct page_frame *pfdb_frame_at(size_t index)
 {
-	return index < db.nframes ? &db.ent[index] : NULL;
+	return index < pfdb_st.nframes ? &pfdb_st.ent[index] : NULL;
 }
 
 void pfdb_reserve(struct page_frame *pf)
@@ -266,13 +206,6 @@ void pfdb_reserve(struct page_frame *pf)
 	ASSERT(pfdb_flags(pf) == 0, "pfdb: reserving a frame in use (%x)",
 	       pfdb_flags(pf));
 	pf->bits |= PFDB_RESERVED;
-}
-
-static void pfdb_check_owned(const struct page_frame *pf)
-{
-	ASSERT(!(pfdb_flags(pf) & (PFDB_FREE | PFDB_RESERVED)),
-	       "pfdb: frame %llx is free or reserved",
-	       (unsigned long long)paddr_raw(pfdb_to_phys(pf)));
 }
 
 void pfdb_pin(struct page_frame *pf)
@@ -287,70 +220,38 @@ void pfdb_unpin(struct page_frame *pf)
 	pf->bits &= ~(uint64_t)PFDB_PINNED;
 }
 
-void pfdb_set_mapped(struct page_frame *pf, vaddr_t va)
-{
-	pfdb_check_owned(pf);
-	ASSERT(IS_ALIGNED(va, PAGE_SIZE) && (va & ~PFDB_ADDR_MASK) == 0,
-	       "pfdb: bad va %llx", (unsigned long long)va);
-	pf->bits = (pf->bits & ~PFDB_ADDR_MASK) | va | PFDB_MAPPED;
-}
-
-void pfdb_set_unmapped(struct page_frame *pf)
-{
-	pf->bits &= ~(PFDB_ADDR_MASK | PFDB_MAPPED);
-}
-
-void pfdb_set_flags(struct page_frame *pf, uint32_t flags)
-{
-	ASSERT((flags & ~(PFDB_BUSY | PFDB_BACKED)) == 0, "pfdb: flags %x", flags);
-	pfdb_check_owned(pf);
-	pf->bits |= flags;
-}
-
-void pfdb_clear_flags(struct page_frame *pf, uint32_t flags)
-{
-	ASSERT((flags & ~(PFDB_BUSY | PFDB_BACKED)) == 0, "pfdb: flags %x", flags);
-	pf->bits &= ~(uint64_t)flags;
-}
-
-vaddr_t pfdb_va(const struct page_frame *pf)
-{
-	ASSERT(pfdb_flags(pf) & PFDB_MAPPED, "pfdb: frame not mapped");
-	return (vaddr_t)(pf->bits & PFDB_ADDR_MASK);
-}
-
 size_t pfdb_free_count(void)
 {
-	return db.nfree;
+	return pfdb_st.nfree;
 }
 
 size_t pfdb_frame_count(void)
 {
-	return db.nframes;
+	return pfdb_st.nframes;
 }
 
 size_t pfdb_overhead_bytes(void)
 {
-	return db.bytes;
+	return pfdb_st.bytes;
 }
 
 bool pfdb_segment(size_t s, struct pfdb_span *out)
 {
-	if (s >= db.nseg)
+	if (s >= pfdb_st.nseg)
 		return false;
-	*out = (struct pfdb_span){ .start = PADDR(db.seg[s].start),
-				   .end = PADDR(db.seg[s].end),
-				   .first = db.seg[s].first };
+	*out = (struct pfdb_span){ .start = PADDR(pfdb_st.seg[s].start),
+				   .end = PADDR(pfdb_st.seg[s].end),
+				   .first = pfdb_st.seg[s].first };
 	return true;
 }
 
 void pfdb_foreach(pfdb_foreach_fn fn, void *ctx)
 {
-	for (size_t s = 0; s < db.nseg; s++) {
-		const struct pfdb_seg *sg = &db.seg[s];
+	for (size_t s = 0; s < pfdb_st.nseg; s++) {
+		const struct pfdb_seg *sg = &pfdb_st.seg[s];
 
 		for (uint64_t p = sg->start; p < sg->end; p += PAGE_SIZE)
-			fn(&db.ent[sg->first + ((p - sg->start) >> PAGE_SHIFT)],
+			fn(&pfdb_st.ent[sg->first + ((p - sg->start) >> PAGE_SHIFT)],
 			   PADDR(p), ctx);
 	}
 }

@@ -37,6 +37,7 @@
 #ifndef MM_PFDB_H
 #define MM_PFDB_H
 
+#include "../lib/assert.h"
 #include "../lib/types.h"
 #include "memmap.h"
 
@@ -47,10 +48,37 @@
 #define PFDB_BUSY       (1u << 4)
 #define PFDB_BACKED     (1u << 5)
 #define PFDB_FLAGS_MASK 0x3fu
+#define PFDB_SEG_SHIFT  48
+#define PFDB_ADDR_MASK  0x0000fffffffff000ULL
 
 struct page_frame {
 	uint64_t bits;
 };
+
+/* The database's state, in the header only so that the accessors the
+ * fault path calls per page are inline; nothing outside mm/pfdb*.c and
+ * this header touches it. */
+struct pfdb_seg {
+	uint64_t start, end;   /* physical, page-aligned */
+	uint64_t first;        /* index of the entry for start */
+};
+
+struct pfdb_state {
+	struct page_frame *ent;
+	struct pfdb_seg *seg;
+	uint16_t *dir;
+	size_t nseg, nframes, ndir, nfree, bytes;
+	uint64_t free_head;    /* index + 1 of the first free frame; 0: none */
+};
+
+extern struct pfdb_state pfdb_st;
+
+static inline uint64_t pfdb_index(const struct page_frame *pf)
+{
+	ASSERT(pf >= pfdb_st.ent && pf < pfdb_st.ent + pfdb_st.nframes,
+	       "pfdb: %p is not a frame", (const void *)pf);
+	return (uint64_t)(pf - pfdb_st.ent);
+}
 
 struct pfdb_counts {
 	size_t total, free, mapped, pinned, busy, reserved, other;
@@ -68,43 +96,109 @@ int pfdb_init(const struct mem_range *r, size_t n);
 
 /* Frame of phys (any byte inside it), or NULL if phys is not RAM. O(1). */
 struct page_frame *pfdb_from_phys(paddr_t phys);
+static inline uint32_t pfdb_flags(const struct page_frame *pf)
+{
+	return (uint32_t)(pf->bits & PFDB_FLAGS_MASK);
+}
+
 /* Physical address of pf.  O(1). */
-paddr_t pfdb_to_phys(const struct page_frame *pf);
+static inline paddr_t pfdb_to_phys(const struct page_frame *pf)
+{
+	uint64_t i = pfdb_index(pf);
+	const struct pfdb_seg *s = &pfdb_st.seg[pf->bits >> PFDB_SEG_SHIFT];
+
+	return PADDR(s->start + ((i - s->first) << PAGE_SHIFT));
+}
 
 /* Takes a frame off the free list; it comes back with no flags (the
  * caller pins or maps it).  Returns NULL when no frame is free.  O(1). */
-struct page_frame *pfdb_alloc(void);
+static inline struct page_frame *pfdb_alloc(void)
+{
+	struct page_frame *pf;
+
+	if (pfdb_st.free_head == 0)
+		return NULL;
+	pf = &pfdb_st.ent[pfdb_st.free_head - 1];
+	ASSERT(pfdb_flags(pf) == PFDB_FREE, "pfdb: free list corrupt");
+	pfdb_st.free_head = (pf->bits & PFDB_ADDR_MASK) >> PAGE_SHIFT;
+	pf->bits &= ~(PFDB_ADDR_MASK | PFDB_FLAGS_MASK);
+	pfdb_st.nfree--;
+	return pf;
+}
+
 /* Puts pf (flags PINNED at most; not mapped, not busy) back.  O(1). */
-void pfdb_free(struct page_frame *pf);
+static inline void pfdb_free(struct page_frame *pf)
+{
+	uint64_t i = pfdb_index(pf);
+
+	ASSERT((pfdb_flags(pf) & ~PFDB_PINNED) == 0,
+	       "pfdb: freeing frame %llx with flags %x",
+	       (unsigned long long)paddr_raw(pfdb_to_phys(pf)), pfdb_flags(pf));
+	pf->bits = (pf->bits & ~(PFDB_ADDR_MASK | PFDB_FLAGS_MASK)) |
+		   PFDB_FREE | (pfdb_st.free_head << PAGE_SHIFT);
+	pfdb_st.free_head = i + 1;
+	pfdb_st.nfree++;
+}
 
 /*
  * Dense frame numbers 0 .. pfdb_frame_count()-1 in physical order, for
  * side tables indexed by frame (demand paging).  O(1) both ways;
  * pfdb_frame_at returns NULL past the end.
  */
-size_t pfdb_frame_index(const struct page_frame *pf);
+static inline size_t pfdb_frame_index(const struct page_frame *pf)
+{
+	return (size_t)pfdb_index(pf);
+}
 struct page_frame *pfdb_frame_at(size_t index);
 
 /* Takes an allocated frame (no flags) out of use for good: RESERVED.
  * mem=SIZE uses it to cap the frames the rest of efimm can have. */
 void pfdb_reserve(struct page_frame *pf);
 
+static inline void pfdb_check_owned(const struct page_frame *pf)
+{
+	ASSERT(!(pfdb_flags(pf) & (PFDB_FREE | PFDB_RESERVED)),
+	       "pfdb: frame %llx is free or reserved",
+	       (unsigned long long)paddr_raw(pfdb_to_phys(pf)));
+}
+
 /* Pin/unpin a frame that is not FREE or RESERVED. */
 void pfdb_pin(struct page_frame *pf);
 void pfdb_unpin(struct page_frame *pf);
 /* Records that pf is mapped at va (page-aligned, below 2^48) / not. */
-void pfdb_set_mapped(struct page_frame *pf, vaddr_t va);
-void pfdb_set_unmapped(struct page_frame *pf);
-/* Sets/clears BUSY or BACKED (the demand-paging flags). */
-void pfdb_set_flags(struct page_frame *pf, uint32_t flags);
-void pfdb_clear_flags(struct page_frame *pf, uint32_t flags);
-
-static inline uint32_t pfdb_flags(const struct page_frame *pf)
+static inline void pfdb_set_mapped(struct page_frame *pf, vaddr_t va)
 {
-	return (uint32_t)(pf->bits & PFDB_FLAGS_MASK);
+	pfdb_check_owned(pf);
+	ASSERT(IS_ALIGNED(va, PAGE_SIZE) && (va & ~PFDB_ADDR_MASK) == 0,
+	       "pfdb: bad va %llx", (unsigned long long)va);
+	pf->bits = (pf->bits & ~PFDB_ADDR_MASK) | va | PFDB_MAPPED;
 }
+
+static inline void pfdb_set_unmapped(struct page_frame *pf)
+{
+	pf->bits &= ~(PFDB_ADDR_MASK | PFDB_MAPPED);
+}
+
+/* Sets/clears BUSY or BACKED (the demand-paging flags). */
+static inline void pfdb_set_flags(struct page_frame *pf, uint32_t flags)
+{
+	ASSERT((flags & ~(PFDB_BUSY | PFDB_BACKED)) == 0, "pfdb: flags %x", flags);
+	pfdb_check_owned(pf);
+	pf->bits |= flags;
+}
+
+static inline void pfdb_clear_flags(struct page_frame *pf, uint32_t flags)
+{
+	ASSERT((flags & ~(PFDB_BUSY | PFDB_BACKED)) == 0, "pfdb: flags %x", flags);
+	pf->bits &= ~(uint64_t)flags;
+}
+
 /* VA of a MAPPED frame. */
-vaddr_t pfdb_va(const struct page_frame *pf);
+static inline vaddr_t pfdb_va(const struct page_frame *pf)
+{
+	ASSERT(pfdb_flags(pf) & PFDB_MAPPED, "pfdb: frame not mapped");
+	return (vaddr_t)(pf->bits & PFDB_ADDR_MASK);
+}
 
 /* Free frames (O(1)), all frames, and bytes the database itself uses. */
 size_t pfdb_free_count(void);

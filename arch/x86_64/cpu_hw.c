@@ -85,10 +85,3 @@ uint64_t cpu_read_pat(void)
 {
 	return rdmsr(MSR_PAT);
 }
-
-/* efimm identity-maps RAM (the firmware's tables do, and efimm's kernel
- * address space keeps that map), so a physical address is its pointer. */
-void *arch_phys_to_ptr(paddr_t phys)
-{
-	return (void *)(uintptr_t)paddr_raw(phys);
-}

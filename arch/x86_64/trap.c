@@ -197,20 +197,32 @@ static void power_off(int status, const char *name)
 	kprintf("efimm: power-off failed; halting\n");
 }
 
-/* The arch-neutral record of f (mm/fault.h). */
-static void trap_decode(const struct trap_frame *f, struct mm_fault *mf)
+/* A #PF's record: every field set, without zeroing the whole record
+ * first (the fault path runs this once per fault). */
+static void trap_decode_pf(const struct trap_frame *f, struct mm_fault *mf)
 {
 	uint64_t e = f->error;
 
-	*mf = (struct mm_fault){ .vector = (unsigned int)f->vector, .error = e };
-	if (f->vector != TRAP_PF)
-		return;
+	mf->vector = (unsigned int)f->vector;
+	mf->error = e;
 	mf->page_fault = true;
 	mf->addr = (vaddr_t)f->cr2;
 	mf->access = (e & PF_ERR_I) ? MM_FAULT_EXEC :
 		     (e & PF_ERR_W) ? MM_FAULT_WRITE : MM_FAULT_READ;
 	mf->user = (e & PF_ERR_U) != 0;
 	mf->present = (e & PF_ERR_P) != 0;
+}
+
+/* The arch-neutral record of f (mm/fault.h). */
+static void trap_decode(const struct trap_frame *f, struct mm_fault *mf)
+{
+	uint64_t e = f->error;
+
+	if (f->vector == TRAP_PF) {
+		trap_decode_pf(f, mf);
+		return;
+	}
+	*mf = (struct mm_fault){ .vector = (unsigned int)f->vector, .error = e };
 }
 
 /*

@@ -180,6 +180,7 @@ def test_injection_into_efimm_objects(tmp_path):
                    "int lib_injected(void)\n"
                    "{ mm_init(0, 0); return pt_unmap(0, 0, 0); }\n")
     subprocess.run(["gcc", "-c", "-O1", "-fpic", "-ffreestanding", "-I", ROOT,
+                    "-I", os.path.join(ROOT, "arch/x86_64/include"),
                     "-DEFIMM_TARGET", str(src), "-o",
                     os.path.join(copy, "lib", "zz_injected.o")], check=True)
     rc, after = check(ROOT, copy)

@@ -125,10 +125,30 @@ static uint64_t *hooks_pte(vaddr_t virt, int *level)
 	return pt_find(kpt()->root, virt, level);
 }
 
+/* The 4 KiB frame holding virt, mapped by the leaf e at level. */
+static uint64_t hooks_frame(int level, uint64_t e, vaddr_t virt)
+{
+	return pt_leaf_addr(level, e) +
+	       ALIGN_DOWN(virt & (pt_span(level) - 1), PAGE_SIZE);
+}
+
+/* ARCH_DATA_PAGE_LOADED with the present leaf *slot's A/D; with
+ * clear_accessed, clears A (pt_pte_set flushes it). */
+static uint32_t hooks_loaded_state(uint64_t *slot, vaddr_t virt,
+				   bool clear_accessed)
+{
+	uint64_t e = *slot;
+
+	if (clear_accessed && (e & PTE_A))
+		pt_pte_set(slot, virt, e & ~PTE_A);
+	return ARCH_DATA_PAGE_LOADED |
+	       ((e & PTE_A) ? ARCH_DATA_PAGE_ACCESSED : 0) |
+	       ((e & PTE_D) ? ARCH_DATA_PAGE_DIRTY : 0);
+}
+
 uint32_t arch_page_info_get(vaddr_t virt, paddr_t *phys, bool clear_accessed)
 {
 	uint64_t *slot, e;
-	uint32_t ret;
 	int level;
 
 	if (!pte_va_canonical(virt))
@@ -139,14 +159,9 @@ uint32_t arch_page_info_get(vaddr_t virt, paddr_t *phys, bool clear_accessed)
 		return ARCH_DATA_PAGE_NOT_MAPPED;
 	if (!(e & PTE_P))
 		return 0;
-	ret = ARCH_DATA_PAGE_LOADED | ((e & PTE_A) ? ARCH_DATA_PAGE_ACCESSED : 0) |
-	      ((e & PTE_D) ? ARCH_DATA_PAGE_DIRTY : 0);
 	if (phys)
-		*phys = PADDR(pt_leaf_addr(level, e) +
-			      ALIGN_DOWN(virt & (pt_span(level) - 1), PAGE_SIZE));
-	if (clear_accessed && (e & PTE_A))
-		pt_pte_set(slot, virt, e & ~PTE_A);
-	return ret;
+		*phys = PADDR(hooks_frame(level, e, virt));
+	return hooks_loaded_state(slot, virt, clear_accessed);
 }
 
 enum arch_page_location arch_page_locate(vaddr_t virt, uint64_t *location,
@@ -162,8 +177,7 @@ enum arch_page_location arch_page_locate(vaddr_t virt, uint64_t *location,
 	slot = pt_find(kpt()->root, virt, &level);
 	e = *slot;
 	if (pt_is_leaf(level, e)) {
-		*location = pt_leaf_addr(level, e) +
-			    ALIGN_DOWN(virt & (pt_span(level) - 1), PAGE_SIZE);
+		*location = hooks_frame(level, e, virt);
 		if (level == PT_LEVEL_PT)
 			ref->pte = slot;
 		return ARCH_PAGE_LOCATION_PAGED_IN;
@@ -195,11 +209,7 @@ uint32_t arch_page_info_ref(vaddr_t virt, bool clear_accessed,
 	       "arch: 0x%lx is not mapped with a 4 KiB page", virt);
 	ref->pte = slot;
 	ref->virt = virt;
-	if (clear_accessed && (e & PTE_A))
-		pt_pte_set(slot, virt, e & ~PTE_A);
-	return ARCH_DATA_PAGE_LOADED |
-	       ((e & PTE_A) ? ARCH_DATA_PAGE_ACCESSED : 0) |
-	       ((e & PTE_D) ? ARCH_DATA_PAGE_DIRTY : 0);
+	return hooks_loaded_state(slot, virt, clear_accessed);
 }
 
 int arch_mem_map_nonresident(vaddr_t virt, size_t size, uint64_t location,

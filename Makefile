@@ -180,7 +180,7 @@ test:
 .PHONY: layers
 layers: all
 	$(PYTHON) -m pytest -q tests/tools
-	$(PYTHON) tools/check-layers.py $(BUILD)/efi-obj
+	$(PYTHON) tools/check-layers.py $(BUILD)/efi-obj . $(TARGET_OBJS)
 
 .PHONY: test-images
 test-images: all

@@ -33,7 +33,10 @@ lib/ declaration implemented above (panic in efi/fw/panic.c) is a
 deliberate hook through which lower layers reach a service, and allowed
 from anywhere.
 
-Usage: check-layers.py [OBJDIR [SRCROOT]]  (defaults build/efi-obj and .)
+Usage: check-layers.py [OBJDIR [SRCROOT [OBJ...]]]  (defaults build/efi-obj
+and .).  With OBJs (paths under OBJDIR, as the Makefile links them), only
+those are checked, so objects a moved or deleted source left in OBJDIR
+do not count; without, every object under OBJDIR.
 Prints one line per violation, "file:line:function -> callee (where it
 is defined): rule: why" (the function is the one the reference is in,
 inlined or not, when the object has debug info), and exits 1 if there is
@@ -241,18 +244,22 @@ class Obj:
         return "%s:%s" % (self.src, caller)
 
 
-def load_objects(objdir):
-    objs = []
+def object_paths(objdir):
+    """Every .o file under objdir."""
     for dirpath, _, files in os.walk(objdir):
         for f in sorted(files):
-            if not f.endswith(".o"):
-                continue
-            path = os.path.join(dirpath, f)
-            rel = os.path.relpath(path, objdir)[:-2]
-            src = rel + ".c"
-            if not os.path.exists(src) and os.path.exists(rel + ".S"):
-                src = rel + ".S"
-            objs.append(Obj(path, src))
+            if f.endswith(".o"):
+                yield os.path.join(dirpath, f)
+
+
+def load_objects(objdir, paths):
+    objs = []
+    for path in paths:
+        rel = os.path.relpath(path, objdir)[:-2]
+        src = rel + ".c"
+        if not os.path.exists(src) and os.path.exists(rel + ".S"):
+            src = rel + ".S"
+        objs.append(Obj(path, src))
     return sorted(objs, key=lambda o: o.src)
 
 
@@ -337,8 +344,9 @@ def main(argv):
     objdir = argv[1] if len(argv) > 1 else "build/efi-obj"
     root = argv[2] if len(argv) > 2 else "."
     objdir = os.path.abspath(objdir)
+    paths = [os.path.abspath(p) for p in argv[3:]] or object_paths(objdir)
     os.chdir(root)
-    objs = load_objects(objdir)
+    objs = load_objects(objdir, paths)
     if not objs:
         print("check-layers: no objects under %s (build first)" % objdir)
         return 2

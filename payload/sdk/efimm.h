@@ -106,6 +106,25 @@ void efimm_paging_stats_print(void);
 void efimm_ptdump(void);
 void efimm_memmap_summary(void);
 
+/* --- tests (TAP: efimm prints the lines, counts, and fails the payload
+ * if a point failed, the plan was not met, main returned non-zero or it
+ * faulted outside efimm_test_expect_fault) ------------------------------ */
+
+/* Announces count test points (optional; call it first). */
+void efimm_test_plan(int count);
+/* Records one test point that passes if cond; returns cond. */
+__attribute__((format(printf, 2, 3)))
+bool efimm_test_ok(bool cond, const char *fmt, ...);
+/* Records one skipped test point (the reason). */
+__attribute__((format(printf, 1, 2)))
+void efimm_test_skip(const char *fmt, ...);
+/* Runs fn(arg); records a pass only if it raises exactly exception vector
+ * (for #PF, vector 14, also at addr unless addr is NULL).  Either way the
+ * payload goes on after the call; the report of an unexpected exception
+ * is printed.  Returns true for a pass. */
+bool efimm_test_expect_fault(int vector, const void *addr,
+			     void (*fn)(void *), void *arg);
+
 /* Hides p's value from the optimiser, so a deliberate access through it
  * (a fault test) is really emitted. */
 #define EFIMM_LAUNDER(p) __asm__ volatile("" : "+r"(p))

@@ -169,7 +169,29 @@ struct efimm_api {
 	void (*memmap_summary)(void);
 	/* Prints efimm's paging statistics (the `paging=1` report). */
 	void (*paging_stats_print)(void);
+
+	/*
+	 * The test API (efimm.h's efimm_test_*).  efimm keeps the counts and
+	 * prints the TAP lines.  test_plan: the number of test points the
+	 * payload will record (once; a second call is itself a failed point).
+	 * test_point: records one point with result EFIMM_TEST_PASS/FAIL/SKIP
+	 * and a description of len bytes (no NUL needed; cut at 200); returns
+	 * 0 or -EFAULT (desc not readable: nothing recorded).
+	 * test_expect_fault: runs fn(arg) and records a pass only if it raises
+	 * exactly exception vector (for #PF at addr too unless addr is NULL);
+	 * returns 1 for a pass, 0 for a failure, -EINVAL (vector not 0..31)
+	 * or -EBUSY (called from inside fn).
+	 */
+	void (*test_plan)(int count);
+	int (*test_point)(int result, const char *desc, size_t len);
+	int (*test_expect_fault)(int vector, const void *addr,
+				 void (*fn)(void *), void *arg);
 };
+
+/* test_point's result. */
+#define EFIMM_TEST_FAIL 0
+#define EFIMM_TEST_PASS 1
+#define EFIMM_TEST_SKIP 2
 
 struct efimm_boot {
 	uint32_t magic;                 /* EFIMM_BOOT_MAGIC */
@@ -206,7 +228,10 @@ EFIMM_ABI_AT(efimm_api, k_mem_paging_stats_get, 104);
 EFIMM_ABI_AT(efimm_api, ptdump, 112);
 EFIMM_ABI_AT(efimm_api, memmap_summary, 120);
 EFIMM_ABI_AT(efimm_api, paging_stats_print, 128);
-_Static_assert(sizeof(struct efimm_api) == 136, "struct efimm_api: size changed");
+EFIMM_ABI_AT(efimm_api, test_plan, 136);
+EFIMM_ABI_AT(efimm_api, test_point, 144);
+EFIMM_ABI_AT(efimm_api, test_expect_fault, 152);
+_Static_assert(sizeof(struct efimm_api) == 160, "struct efimm_api: size changed");
 
 EFIMM_ABI_AT(efimm_boot, magic, 0);
 EFIMM_ABI_AT(efimm_boot, version, 4);

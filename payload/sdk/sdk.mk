@@ -43,7 +43,7 @@ PAYLOAD_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(SDK_DIR)/payload.ld \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,--build-id=none \
 	-Wl,--no-dynamic-linker -Wl,--no-relax
 
-SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c lib/string.c lib/printf.c lib/timing.c
+SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c $(SDK_DIR)/sdk_test.c lib/string.c lib/printf.c lib/timing.c
 SDK_LIB_OBJS  := $(patsubst %.c,$(PAYLOAD_BUILD)/sdk-obj/%.o,$(SDK_LIB_SRCS))
 SDK_LIB       := $(PAYLOAD_BUILD)/libefimm.a
 SDK_CRT0      := $(PAYLOAD_BUILD)/crt0.o

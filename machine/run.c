@@ -11,6 +11,7 @@
 #include "run.h"
 #include "payload_api.h"
 #include "run_paging.h"
+#include "timeout.h"
 
 #include "../arch/x86_64/desc.h"
 #include "../arch/x86_64/enter.h"
@@ -19,6 +20,7 @@
 #include "../lib/assert.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "../lib/poweroff.h"
 #include "../lib/printf.h"
 #include "../lib/timing.h"
 #include "../mm/kas.h"
@@ -101,6 +103,15 @@ static int fault_exit(const struct trap_frame *f, const char **name)
 	return TRAP_EXIT_INTERNAL;
 }
 
+/* `run`'s timeout: one payload per boot, so the run ends here, with
+ * status 124 (timeout(1)'s status for a command that ran too long). */
+static void run_timed_out(struct trap_frame *f, uint32_t seconds)
+{
+	UNUSED(f);
+	kprintf("efimm: payload timed out after %u s\n", seconds);
+	sys_poweroff(RUN_EXIT_TIMEOUT, "payload timeout");
+}
+
 /*
  * Unmaps the guard pages below efimm's stacks (its run stack and the IST
  * stacks of arch/x86_64/gdt.c), which the identity map covered as plain
@@ -127,6 +138,7 @@ static void take_memory(struct run_req *rq)
 	rq->tsc[PH_PFDB] = out.tsc_pfdb;
 	unmap_stack_guards(rq);
 	arch_pt_activate();
+	timeout_init();
 	rq->tsc[PH_PT] = timing_tsc();
 	run_paging_start();
 	rq->tsc[PH_PAGING] = timing_tsc();
@@ -172,6 +184,7 @@ void run_after_ebs(void *arg)
 	if (rq->timing)
 		print_timing(rq);
 	kprintf("efimm: entering %s at 0x%lx\n", rq->path, (unsigned long)rq->img.entry);
+	timeout_arm(rq->timeout_s, run_timed_out);
 	arch_enter_payload(rq->img.entry, boot, sp);
 }
 

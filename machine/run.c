@@ -13,6 +13,7 @@
 #include "prun.h"
 #include "run_paging.h"
 #include "testapi.h"
+#include "timeout.h"
 
 #include "../arch/x86_64/desc.h"
 #include "../arch/x86_64/machine.h"
@@ -73,6 +74,7 @@ void run_take_memory(const struct mmboot_map *map, struct mmboot_layout *layout,
 	*tsc_pfdb = out.tsc_pfdb;
 	unmap_stack_guards(stack_guard);
 	arch_pt_activate();
+	timeout_init();
 	*tsc_pt = timing_tsc();
 	payload_api_set_view(layout, out.ranges, out.nranges);
 	prun_set_efimm_text(layout->img.text_start, layout->img.text_end);
@@ -159,5 +161,11 @@ void run_after_ebs(void *arg)
 	testapi_begin("", false);
 	if (prun_run(&p, rq->timeout_s, &r) == 0 && r.end == PRUN_EXITED)
 		run_exited(r.status);
+	if (r.end == PRUN_TIMED_OUT) {
+		/* One payload per boot: the run ends here, with timeout(1)'s
+		 * status for a command that ran too long. */
+		kprintf("efimm: payload timed out after %u s\n", rq->timeout_s);
+		sys_poweroff(RUN_EXIT_TIMEOUT, "payload timeout");
+	}
 	panic("machine: %s did not run to its end", rq->path);
 }

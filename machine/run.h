@@ -14,6 +14,9 @@
 /* TSC stamps of the phases `timing=1` reports. */
 enum run_phase { PH_LOAD, PH_EBS, PH_PFDB, PH_PT, PH_PAGING, PH_MAP, PH_N };
 
+/* The exit status of a payload stopped by its timeout. */
+#define RUN_EXIT_TIMEOUT 124
+
 struct run_req {
 	const char *path;
 	bool timing;
@@ -37,8 +40,9 @@ size_t run_args_bytes(int argc, char *const *argv);
 /*
  * Runs on efimm's own stack after ExitBootServices with arg = the
  * struct run_req: brings the memory core up from rq->map (mmboot.h),
- * unmaps the stack guards, loads CR3, starts demand paging, maps the
- * payload's segments and stack, copies argv and enters the payload.
+ * unmaps the stack guards, loads CR3, starts the timer (timeout.h) and
+ * demand paging, maps the payload's segments and stack, copies argv,
+ * arms rq->timeout_s and enters the payload (interrupts on).
  * Never returns; every failure panics.
  */
 void run_after_ebs(void *arg);

@@ -14,6 +14,8 @@
 #include "../fw/mmboot_fw.h"
 #include "../../machine/run.h"
 #include "../../machine/run_paging.h"
+#include "../../machine/timeout.h"
+#include "../../pure/runopts.h"
 #include "../timing.h"
 
 #include "../../arch/x86_64/enter.h"
@@ -58,6 +60,16 @@ static const char *opt_stale_keys(struct run_req *rq, const char *value)
 	return NULL;
 }
 
+static const char *opt_timeout(struct run_req *rq, const char *value)
+{
+	uint64_t n;
+
+	if (str_parse_u64(value, &n) || n > TIMEOUT_MAX_S)
+		return "timeout takes 0..86400 seconds (0 = none)";
+	rq->timeout_s = (uint32_t)n;
+	return NULL;
+}
+
 static const struct run_option run_options[] = {
 	{ "timing", opt_timing },
 	{ "stale-keys", opt_stale_keys },
@@ -65,6 +77,7 @@ static const struct run_option run_options[] = {
 	{ "swap", run_paging_opt_swap },
 	{ "evict", run_paging_opt_evict },
 	{ "paging", run_paging_opt_paging },
+	{ "timeout", opt_timeout },
 };
 
 /* Reads and checks the payload; prints one line on failure. */
@@ -187,7 +200,8 @@ EFI_STATUS cmd_run(int argc, char **argv)
 		return cmd_bad_arg("run", "", "PATH of an ELF payload is required");
 	if (run_args_bytes(argc - 1, argv + 1) > ARGS_MAX)
 		return cmd_bad_arg("run", argv[1], "arguments longer than 4096 bytes");
-	*rq = (struct run_req){ .path = argv[1], .tsc_entry = timing_entry };
+	*rq = (struct run_req){ .path = argv[1], .tsc_entry = timing_entry,
+				.timeout_s = RUNOPTS_TIMEOUT_DEFAULT };
 	run_paging_reset();
 	efi_exitbs_inject_stale_keys(0);
 	argc = parse_options(rq, argc, argv);

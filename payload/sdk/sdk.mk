@@ -67,7 +67,7 @@ PAYLOAD_CFLAGS := $(PAYLOAD_USER_CFLAGS) -Werror -I$(SDK_DIR) \
 	$(PAYLOAD_EXTRA_CFLAGS)
 PAYLOAD_LDFLAGS := $(PAYLOAD_BASE_LDFLAGS) -Wl,-T,$(SDK_DIR)/payload.ld
 
-SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c lib/string.c lib/printf.c lib/timing.c
+SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c $(SDK_DIR)/sdk_test.c lib/string.c lib/printf.c lib/timing.c
 SDK_LIB_OBJS  := $(patsubst %.c,$(PAYLOAD_BUILD)/sdk-obj/%.o,$(SDK_LIB_SRCS))
 SDK_LIB       := $(PAYLOAD_BUILD)/libefimm.a
 SDK_CRT0      := $(PAYLOAD_BUILD)/crt0.o

@@ -89,19 +89,22 @@ def resolve_targets(args):
 
 def assign_names(targets):
     """Names unique in the run: the file's stem (characters FAT and
-    efimm's command line take: letters, digits, '_', '-', '.'); stems
-    that clash get their directory's name in front (dir-stem), and any
-    clash left a -2, -3 ... suffix in order."""
-    def stem(t):
-        base = os.path.splitext(os.path.basename(t.path))[0]
-        return re.sub(r"[^A-Za-z0-9_.-]", "_", base) or "payload"
+    efimm's command line take: letters, digits, '_', '-', '.'); a stem
+    found in more than one directory gets the directory's name in front
+    (dir-stem), and any clash left (the same file twice) a -2, -3 ...
+    suffix in order."""
+    def clean(text):
+        return re.sub(r"[^A-Za-z0-9_.-]", "_", text)
 
-    stems = [stem(t) for t in targets]
+    stems = [clean(os.path.splitext(os.path.basename(t.path))[0]) or "payload"
+             for t in targets]
+    dirs = {}
+    for t, s in zip(targets, stems):
+        dirs.setdefault(s.lower(), set()).add(os.path.dirname(t.path))
     names = []
     for t, s in zip(targets, stems):
-        if stems.count(s) > 1:
-            parent = os.path.basename(os.path.dirname(t.path))
-            s = re.sub(r"[^A-Za-z0-9_.-]", "_", parent) + "-" + s
+        if len(dirs[s.lower()]) > 1:
+            s = clean(os.path.basename(os.path.dirname(t.path))) + "-" + s
         names.append(s)
     seen = {}
     for t, n in zip(targets, names):
@@ -381,7 +384,7 @@ class Job:
         """efimm's last lines, for the error message."""
         lines = [ln for ln in (self.parser.preamble + self.parser.top_lines
                                + self.parser.open_lines) if ln.strip()]
-        said = [ln for ln in lines if "efimm" in ln][-3:]
+        said = [ln for ln in lines if ln.lstrip("# ").startswith("efimm")][-3:]
         return "".join(f"\n  {ln.strip()}" for ln in said)
 
     def unfinished(self):

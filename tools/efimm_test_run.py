@@ -24,6 +24,7 @@ EFIMM_TIMEOUT = 60          # efimm's per-payload default (timeout=)
 NO_TIMEOUT_BOUND = 600      # what the wall-clock bound assumes for timeout=0
 BOOT_MARGIN = 180           # OVMF start-up and ExitBootServices under TCG
 PAYLOAD_MARGIN = 10         # loading, teardown and the report per payload
+SUITE_MAX = 128             # payloads in one suite (SUITE_MAX_PAYLOADS, machine/suite.h)
 ESP_DIR = "efimm/tests"     # where the payloads go on the ESP
 LIST_NAME = "suite.lst"
 QEMU = "qemu-system-x86_64"
@@ -248,7 +249,11 @@ def pack_image(img, targets, defaults):
 def shard(targets, jobs):
     """Round-robin: job k gets targets k, k+jobs, ... in the order given."""
     jobs = max(1, min(jobs, len(targets)))
-    return [targets[k::jobs] for k in range(jobs)]
+    shards = [targets[k::jobs] for k in range(jobs)]
+    if len(shards[0]) > SUITE_MAX:
+        raise UsageError(f"{len(targets)} payloads in {jobs} job(s): efimm runs at most "
+                         f"{SUITE_MAX} in one suite (use --jobs)")
+    return shards
 
 
 def boot_limit(n, timeout):

@@ -4,8 +4,8 @@
 # alone (`make -f payload/sdk/sdk.mk payloads`), always from the repository
 # root.  It defines only SDK_* / PAYLOAD_* variables and these targets:
 #
-#   build/payload/libefimm.a   the SDK library (sdk.c, lib/string.c, lib/timing.c and
-#                              lib/printf.c); crt0.o next to it
+#   build/payload/libefimm.a   the SDK library (sdk.c, sdk_test.c, lib/string.c,
+#                              lib/timing.c, lib/printf.c); crt0.o next to it
 #   build/payload/NAME.elf     one per in-tree payload/NAME.c
 #   payloads                   all of the above
 #   payload                    an out-of-tree payload, one C file:

@@ -9,8 +9,8 @@ payloads also squeeze memory themselves, so every boot evicts).  The
 clock boot is sharded over two QEMUs (--jobs 2).
 
 tests/suites/bed/ holds the bed's self-tests, mixed on purpose: one boot
-runs them all (free_mem_first.c first, free_mem_last.c last) with a 3 s
-per-payload limit, and the tests below check each payload's verdict and
+runs them all (free_mem_first.c first, free_mem_last.c last, and an ELF
+file efimm must refuse) with a 3 s per-payload limit, and the tests below check each payload's verdict and
 reason, the suite summary, the JUnit file, the timeout and that free
 memory after the last payload equals that before the first."""
 import os
@@ -41,6 +41,7 @@ BED_EXPECT = {
     "free_mem_first": ("PASS", None),
     "pass": ("PASS", None),
     "no_plan": ("PASS", None),
+    "bad_elf": ("FAIL", r"^bad ELF: "),
     "fail_check": ("FAIL", r"^1 of 3 test points failed$"),
     "miss_plan": ("FAIL", r"^planned 5 test points, ran 3$"),
     "exit_nonzero": ("FAIL", r"^exited with status 3$"),
@@ -68,8 +69,8 @@ class Run:
             if m and not line.startswith("[job"):
                 self.results[m["name"]] = (m["status"], float(m["secs"]),
                                            m["reason"] or "")
-        self.serial = "\n".join(re.sub(r"^\[job\d+\] ", "", l)
-                                for l in out.splitlines())
+        self.serial = "\n".join(re.sub(r"^\[job\d+\] ", "", line)
+                                for line in out.splitlines())
         self.junit = ET.parse(junit).getroot() if os.path.exists(junit) else None
 
     def tail(self, n=60):
@@ -146,12 +147,19 @@ def test_paging_suite_passes(tmp_path, policy, opts, jobs):
 @pytest.fixture(scope="module")
 def bed(tmp_path_factory):
     """One boot of every bed payload, free_mem_first first and
-    free_mem_last last, timeout=3."""
+    free_mem_last last, timeout=3; after pass.c an ELF file efimm must
+    refuse (a 32-bit ELF header), reported with its reason while the
+    rest still run."""
+    tmp = tmp_path_factory.mktemp("bed")
+    bad = tmp / "bad_elf.elf"
+    bad.write_bytes(b"\x7fELF\x01\x01\x01" + bytes(57))
     middle = [n for n in stems(BED) if not n.startswith("free_mem_")]
+    middle.insert(middle.index("pass") + 1, "bad_elf")
     order = ["free_mem_first"] + middle + ["free_mem_last"]
-    junit = str(tmp_path_factory.mktemp("bed") / "bed.xml")
-    run = efimm_test("suites-bed", ["--timeout", str(BED_TIMEOUT)] +
-                     [os.path.join(BED, n + ".c") for n in order], junit)
+    paths = [str(bad) if n == "bad_elf" else os.path.join(BED, n + ".c")
+             for n in order]
+    run = efimm_test("suites-bed", ["--timeout", str(BED_TIMEOUT)] + paths,
+                     str(tmp / "bed.xml"))
     run.order = order
     return run
 

@@ -226,7 +226,7 @@ def test_bed_unexpected_exception_report_is_printed(bed):
     fails and the #PF's report is printed in the payload's block."""
     block = junit_cases(bed.junit)["expect_fault_other_vector"][2]
     assert re.search(r"#PF page fault", block), block
-    assert re.search(r"CR2 0x0+\b", block), block
+    assert "CR2" in block, block
 
 
 def test_bed_free_memory_after_last_equals_before_first(bed):

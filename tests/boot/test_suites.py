@@ -112,6 +112,10 @@ def summaries(run):
 
 # --- the paging suite -----------------------------------------------------
 
+# Seconds a paging payload may take: the squeezes and arenas take a few
+# seconds under TCG, more on a loaded host; the limit is not under test.
+PAGING_TIMEOUT = 300
+
 PAGING_BOOTS = [
     pytest.param("clock", [], 2, id="clock-all-ram-2-jobs"),
     pytest.param("nru", ["--opt", "mem=4M"], 1, id="nru-mem4M"),
@@ -123,7 +127,8 @@ PAGING_BOOTS = [
 def test_paging_suite_passes(tmp_path, policy, opts, jobs):
     names = stems(PAGING)
     run = efimm_test(f"suites-paging-{policy}",
-                     ["--jobs", str(jobs), "--opt", f"evict={policy}"] + opts + [PAGING],
+                     ["--jobs", str(jobs), "--timeout", str(PAGING_TIMEOUT),
+                      "--opt", f"evict={policy}"] + opts + [PAGING],
                      str(tmp_path / "paging.xml"))
     assert run.rc == 0, run.tail()
     assert {n: r[0] for n, r in run.results.items()} == {n: "PASS" for n in names}, \

@@ -17,6 +17,7 @@ enum run_phase { PH_LOAD, PH_EBS, PH_PFDB, PH_PT, PH_PAGING, PH_MAP, PH_N };
 struct run_req {
 	const char *path;
 	bool timing;
+	uint32_t timeout_s;             /* timeout=SECONDS, 0 = none */
 	uint64_t tsc_entry;             /* TSC at efimm's entry */
 	uint64_t tsc[PH_N];
 	uint64_t stack_guard;           /* page below efimm's own stack */
@@ -41,5 +42,15 @@ size_t run_args_bytes(int argc, char *const *argv);
  * Never returns; every failure panics.
  */
 void run_after_ebs(void *arg);
+
+/*
+ * Brings efimm's memory core up from the final map (mmboot.h), unmaps
+ * the guard pages below efimm's stacks, loads CR3 and makes the
+ * payload services and fault reports ready (what `run` and `suite`
+ * share before any payload); stamps the TSC after the frame database
+ * and after the page tables.  Panics on failure.
+ */
+void run_take_memory(const struct mmboot_map *map, struct mmboot_layout *layout,
+		     uint64_t stack_guard, uint64_t *tsc_pfdb, uint64_t *tsc_pt);
 
 #endif

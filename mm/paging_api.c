@@ -12,6 +12,7 @@
 #include "../lib/kstring.h"
 #include "../lib/printf.h"
 #include "arch_hooks.h"
+#include "mm_lock.h"
 #include "paging_int.h"
 #include "swap.h"
 
@@ -187,9 +188,8 @@ static int paging_pin_range(vaddr_t va, size_t size)
 	return err;
 }
 
-int k_mem_unpin(void *addr, size_t size)
+static int paging_unpin_range(vaddr_t va, size_t size)
 {
-	vaddr_t va = (vaddr_t)addr;
 	struct paging_page p;
 	int err = paging_range_check(va, size);
 
@@ -200,6 +200,15 @@ int k_mem_unpin(void *addr, size_t size)
 			paging_ring_add(p.pf);
 		}
 	}
+	return err;
+}
+
+int k_mem_unpin(void *addr, size_t size)
+{
+	unsigned long irq = mm_lock_take();
+	int err = paging_unpin_range((vaddr_t)addr, size);
+
+	mm_lock_drop(irq);
 	return err;
 }
 
@@ -241,12 +250,17 @@ static int paging_call_range(void *arg)
 	return c.range(c.va, c.size);
 }
 
+/* mm_lock is taken before the switch and dropped after it, so the
+ * payload's stack page, if evicted, faults back in with the lock free. */
 static int paging_on_kernel_stack(int (*range)(vaddr_t, size_t), void *addr,
 				  size_t size)
 {
 	struct paging_call c = { range, (vaddr_t)addr, size };
+	unsigned long irq = mm_lock_take();
+	int err = arch_call_on_kernel_stack(paging_call_range, &c);
 
-	return arch_call_on_kernel_stack(paging_call_range, &c);
+	mm_lock_drop(irq);
+	return err;
 }
 
 int k_mem_page_out(void *addr, size_t size)
@@ -283,7 +297,10 @@ uint64_t k_mem_num_pagefaults_get(void)
 
 void k_mem_paging_stats_get(struct k_mem_paging_stats *stats)
 {
+	unsigned long irq = mm_lock_take();
+
 	*stats = paging_st.stats;
 	stats->store_slots = swap_slots_total();
 	stats->store_slots_free = swap_slots_free();
+	mm_lock_drop(irq);
 }

@@ -34,6 +34,7 @@ struct trap_guard {
 static trap_walk_fn walker;
 static trap_exit_fn exit_hook;
 static trap_poweroff_fn poweroff;
+static trap_contain_fn contain;
 /* mm's fault entry (arch_fault_set_entry) and whether a call to it is
  * under way: a fault inside it is fatal and not offered again (it runs
  * on the #PF IST stack, which a nested #PF would overwrite). */
@@ -260,6 +261,8 @@ void trap_dispatch(struct trap_frame *f)
 	int status;
 
 	if (level == 0) {
+		if (contain)
+			contain(f, verdict);
 		trap_report(f, verdict);
 		status = (exit_hook ? exit_hook : default_exit)(f, &name);
 		power_off(status, name);
@@ -287,6 +290,16 @@ void trap_set_poweroff(trap_poweroff_fn fn)
 	poweroff = fn;
 }
 
+void trap_set_contain(trap_contain_fn fn)
+{
+	contain = fn;
+}
+
+void trap_unwind(void)
+{
+	depth = 0;
+}
+
 void arch_fault_set_entry(arch_fault_entry_fn fn)
 {
 	fault_entry = fn;
@@ -308,6 +321,7 @@ void trap_host_reset(void)
 	walker = NULL;
 	exit_hook = NULL;
 	poweroff = NULL;
+	contain = NULL;
 	fault_entry = NULL;
 	entry_active = false;
 	nguards = 0;

@@ -243,24 +243,25 @@ struct paging_call {
 	size_t size;
 };
 
+/* Runs on efimm's stack: mm_lock is taken and dropped here, so the
+ * switch back, whose return address and locals are on the payload's
+ * stack (evicted, perhaps), faults them in with the lock free. */
 static int paging_call_range(void *arg)
 {
 	struct paging_call c = *(struct paging_call *)arg;
+	unsigned long irq = mm_lock_take();
+	int err = c.range(c.va, c.size);
 
-	return c.range(c.va, c.size);
+	mm_lock_drop(irq);
+	return err;
 }
 
-/* mm_lock is taken before the switch and dropped after it, so the
- * payload's stack page, if evicted, faults back in with the lock free. */
 static int paging_on_kernel_stack(int (*range)(vaddr_t, size_t), void *addr,
 				  size_t size)
 {
 	struct paging_call c = { range, (vaddr_t)addr, size };
-	unsigned long irq = mm_lock_take();
-	int err = arch_call_on_kernel_stack(paging_call_range, &c);
 
-	mm_lock_drop(irq);
-	return err;
+	return arch_call_on_kernel_stack(paging_call_range, &c);
 }
 
 int k_mem_page_out(void *addr, size_t size)

@@ -296,12 +296,17 @@ uint64_t k_mem_num_pagefaults_get(void)
 	return paging_st.stats.pagefaults.cnt;
 }
 
+/* A snapshot in efimm's memory under mm_lock, copied out after it is
+ * dropped: stats may be on a payload's stack page that is paged out (a
+ * fault then is served, which it could not be under the lock). */
 void k_mem_paging_stats_get(struct k_mem_paging_stats *stats)
 {
+	static struct k_mem_paging_stats snap;
 	unsigned long irq = mm_lock_take();
 
-	*stats = paging_st.stats;
-	stats->store_slots = swap_slots_total();
-	stats->store_slots_free = swap_slots_free();
+	snap = paging_st.stats;
+	snap.store_slots = swap_slots_total();
+	snap.store_slots_free = swap_slots_free();
 	mm_lock_drop(irq);
+	*stats = snap;
 }

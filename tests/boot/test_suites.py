@@ -143,6 +143,9 @@ def test_paging_suite_passes(tmp_path, policy, opts, jobs):
     assert tuple(map(sum, zip(*sums))) == (len(names), 0, 0)
     assert all(s == "0" for s in POWEROFF.findall(run.serial)), run.tail()
     assert f"policy {policy}" in run.serial
+    # efimm's free frames after each suite's last payload: as before its first
+    before, after = EFIMM_BEFORE.findall(run.serial), EFIMM_AFTER.findall(run.serial)
+    assert len(before) == jobs and sorted(after) == sorted(before), (before, after)
     assert run.junit is not None
     cases = junit_cases(run.junit)
     assert sorted(cases) == names

@@ -225,12 +225,22 @@ static int kmem_query(vaddr_t va, paddr_t *phys, uint32_t *flags)
 	return loc >= PAGING_LOC_FIRST_RESERVED ? -ENOENT : -EAGAIN;
 }
 
+/* The outputs are written after mm_lock is dropped: they may be on a
+ * payload's stack page that is paged out (a fault then is served). */
 int k_mem_query(vaddr_t va, paddr_t *phys, uint32_t *flags)
 {
+	static paddr_t p;
+	static uint32_t f;
 	unsigned long irq = mm_lock_take();
-	int err = kmem_query(va, phys, flags);
+	int err = kmem_query(va, &p, &f);
+	paddr_t pv = p;
+	uint32_t fv = f;
 
 	mm_lock_drop(irq);
+	if (phys)
+		*phys = pv;
+	if (flags)
+		*flags = fv;
 	return err;
 }
 

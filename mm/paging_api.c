@@ -243,24 +243,25 @@ struct paging_call {
 	size_t size;
 };
 
+/* Runs on efimm's stack: mm_lock is taken and dropped here, so the
+ * switch back, whose return address and locals are on the payload's
+ * stack (evicted, perhaps), faults them in with the lock free. */
 static int paging_call_range(void *arg)
 {
 	struct paging_call c = *(struct paging_call *)arg;
+	unsigned long irq = mm_lock_take();
+	int err = c.range(c.va, c.size);
 
-	return c.range(c.va, c.size);
+	mm_lock_drop(irq);
+	return err;
 }
 
-/* mm_lock is taken before the switch and dropped after it, so the
- * payload's stack page, if evicted, faults back in with the lock free. */
 static int paging_on_kernel_stack(int (*range)(vaddr_t, size_t), void *addr,
 				  size_t size)
 {
 	struct paging_call c = { range, (vaddr_t)addr, size };
-	unsigned long irq = mm_lock_take();
-	int err = arch_call_on_kernel_stack(paging_call_range, &c);
 
-	mm_lock_drop(irq);
-	return err;
+	return arch_call_on_kernel_stack(paging_call_range, &c);
 }
 
 int k_mem_page_out(void *addr, size_t size)
@@ -295,12 +296,17 @@ uint64_t k_mem_num_pagefaults_get(void)
 	return paging_st.stats.pagefaults.cnt;
 }
 
+/* A snapshot in efimm's memory under mm_lock, copied out after it is
+ * dropped: stats may be on a payload's stack page that is paged out (a
+ * fault then is served, which it could not be under the lock). */
 void k_mem_paging_stats_get(struct k_mem_paging_stats *stats)
 {
+	static struct k_mem_paging_stats snap;
 	unsigned long irq = mm_lock_take();
 
-	*stats = paging_st.stats;
-	stats->store_slots = swap_slots_total();
-	stats->store_slots_free = swap_slots_free();
+	snap = paging_st.stats;
+	snap.store_slots = swap_slots_total();
+	snap.store_slots_free = swap_slots_free();
 	mm_lock_drop(irq);
+	*stats = snap;
 }

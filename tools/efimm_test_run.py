@@ -18,7 +18,7 @@ import efimm_qemu
 from efimm_test_tap import SuiteParser
 
 ROOT = efimm_qemu.ROOT
-# The run options of efimm's `suite` (README "Test suites").
+# The run options of efimm's `suite` (README "Suites: many payloads in one boot").
 KNOWN_OPTS = ("mem", "swap", "evict", "paging", "timing", "timeout")
 EFIMM_TIMEOUT = 60          # efimm's per-payload default (timeout=)
 NO_TIMEOUT_BOUND = 600      # what the wall-clock bound assumes for timeout=0

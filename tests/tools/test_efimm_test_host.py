@@ -130,7 +130,7 @@ def test_suite_image_layout(tmp_path):
                                        stdout=subprocess.PIPE).stdout.decode().upper()
 
 
-# A serial stream as efimm's suite prints it (README "Test suites"), with
+# A serial stream as efimm's suite prints it (README "Suites: many payloads in one boot"), with
 # the firmware's noise in front, CR LF line ends and an ANSI sequence.
 RECORDED = (
     "BdsDxe: loading Boot0001\r\n\x1b[0mefimm: booting entry 'suite'\r\n"

@@ -1,5 +1,5 @@
 """QEMU tests of the in-tree suites, run the way CI runs them: through
-tools/efimm-test (README "Test suites"), reading its result lines
+tools/efimm-test (README "Suites: many payloads in one boot" and "Running tests"), reading its result lines
 ("NAME  PASS|FAIL|SKIP  SECONDS s  REASON"), its JUnit file and, with -v,
 the serial console it echoes (efimm's TAP stream).
 

@@ -2,7 +2,8 @@
 a list that does not parse, an unknown option, a missing or empty list and
 the other refusals give one line naming the thing and a non-zero status,
 with nothing run; a payload that cannot be read or is not an ELF does not
-stop the suite from leaving boot services (once)."""
+stop the others: they run after one ExitBootServices, and the TAP
+results name each failure's reason."""
 import os
 import re
 
@@ -102,14 +103,24 @@ def test_refusals_from_the_shell(efimm_boot):
 
 
 def test_bad_payloads_do_not_stop_the_suite(efimm_boot):
-    """A missing payload and a file that is not an ELF are marked with
-    their reasons; the suite still leaves boot services, once, and the
-    reasons are reported after it."""
+    """A missing payload and a file that is not an ELF fail with their
+    reasons; the others run after one ExitBootServices, each with its own
+    words (a KEY=VALUE argument before --) and options."""
     lst = (f"efimm/tests/nope.elf\n{HELLO} a \"b c\" exit=3 -- timeout=7\n"
-           "efimm/tests/suite.lst\n").encode()
+           f"{LIST}\n{HELLO}\n").encode()
     res = efimm_boot(args=f"suite swap=4M @{LIST}", files={LIST: lst})
     assert not res.timed_out
     assert res.text.count("efimm: boot services exited") == 1
     after = res.text.split("efimm: boot services exited")[1]
-    assert "cannot read: no such file" in after
-    assert "bad ELF: " in after
+    assert "\n1..4\n" in after
+    assert re.search(r'^not ok 1 - efimm/tests/nope\.elf\n  ---\n'
+                     r'  message: "cannot read: no such file"$', after, re.M)
+    assert "    # argv[2] = b c\n    # argv[3] = exit=3\n" in after
+    assert re.search(rf'^not ok 2 - {HELLO}\n  ---\n'
+                     r'  message: "exited with status 3"$', after, re.M)
+    assert re.search(rf'^not ok 3 - {LIST}\n  ---\n'
+                     r'  message: "bad ELF: bad magic \(not an ELF file\)"$',
+                     after, re.M)
+    assert re.search(rf"^ok 4 - {HELLO}$", after, re.M)
+    assert "efimm: suite: 1 passed, 3 failed, 0 skipped\n" in after
+    assert res.status == 1

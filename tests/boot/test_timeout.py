@@ -94,13 +94,13 @@ def test_same_payload_with_timeout_1_is_stopped(efimm_boot):
 
 def test_bad_timeout_is_refused(efimm_boot):
     res = efimm_boot(args="run efimm/payloads/hello.elf timeout=abc")
-    assert ("efimm: run: bad argument 'timeout=abc': timeout takes 0..86400 "
-            "seconds (0 = none)" in res.text)
+    assert ("efimm: run: bad option 'timeout=abc': timeout takes seconds, "
+            "0..86400 (0: none)" in res.text)
     assert "efimm: entering" not in res.text
     assert "efimm: boot services exited" not in res.text
     assert res.status == 2      # EFI_INVALID_PARAMETER
     res = efimm_boot(args="run efimm/payloads/hello.elf timeout=86401")
-    assert "bad argument 'timeout=86401'" in res.text
+    assert "bad option 'timeout=86401'" in res.text
     assert res.status == 2
 
 

@@ -162,8 +162,10 @@ void paging_stats_print(void);
 
 /* ---- Zephyr's paging API (its names); ranges as k_mem_map returned, or
  * payload image/stack pages: page-aligned, every page pageable.  Each
- * returns -ENOTSUP before paging_setup and takes mm_lock (before the
- * stack switch for those that switch).  The calls that may evict run on
+ * returns -ENOTSUP before paging_setup and takes mm_lock (those that
+ * switch stacks hold it only on efimm's stack, interrupts off across the
+ * switch, so the fault that brings an evicted caller's stack page back
+ * after the switch finds it free).  The calls that may evict run on
  * efimm's own stack, so they may page out the very stack page of their
  * caller: it comes back intact at its next touch. ---------------------- */
 

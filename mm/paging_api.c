@@ -243,23 +243,32 @@ struct paging_call {
 	size_t size;
 };
 
+/* On efimm's stack: the arguments are copied first, then mm_lock is
+ * held just around the call, so that it is free again before the
+ * switch back to the caller's stack, whose page may have been evicted
+ * (its fault must be served).  Interrupts are already off. */
 static int paging_call_range(void *arg)
 {
 	struct paging_call c = *(struct paging_call *)arg;
+	int err;
 
-	return c.range(c.va, c.size);
+	if (!mm_lock_take_irqs_off())
+		panic("mm: mm_lock taken while held (re-entered mm)");
+	err = c.range(c.va, c.size);
+	mm_lock_drop_irqs_off();
+	return err;
 }
 
-/* mm_lock is taken before the switch and dropped after it, so the
- * payload's stack page, if evicted, faults back in with the lock free. */
+/* Interrupts go off before the switch to efimm's stack and come back
+ * after the switch back (and any fault it takes). */
 static int paging_on_kernel_stack(int (*range)(vaddr_t, size_t), void *addr,
 				  size_t size)
 {
 	struct paging_call c = { range, (vaddr_t)addr, size };
-	unsigned long irq = mm_lock_take();
+	unsigned long irq = arch_irq_save();
 	int err = arch_call_on_kernel_stack(paging_call_range, &c);
 
-	mm_lock_drop(irq);
+	arch_irq_restore(irq);
 	return err;
 }
 

@@ -23,6 +23,7 @@
 #include "../../mm/swap.h"
 #include "../../mm/vm.h"
 #include "../host/irq_host.h"
+#include "../host/kstack_host.h"
 #include "../host/mmu_host.h"
 #include "../host/physmem_host.h"
 #include "unit.h"
@@ -441,6 +442,29 @@ START_TEST(fault_takes_and_drops_the_lock)
 }
 END_TEST
 
+/* The evicting calls switch to efimm's stack with interrupts off and
+ * drop mm_lock before switching back: the caller's stack page they may
+ * have evicted faults back in after the switch, which a held lock would
+ * turn into a panic (the target's stackout test). */
+START_TEST(lock_is_free_at_the_switch_back)
+{
+	uint8_t *p;
+
+	ck_assert_int_eq(paging_setup(8 * PAGE_SIZE, 0), 0);
+	p = k_mem_map(2 * PAGE_SIZE, K_MEM_PERM_RW);
+	*acc((vaddr_t)p, true) = 1;
+	irq_host_set(true);
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
+	ck_assert(!kstack_host_lock_held_at_switch_back());
+	ck_assert(!kstack_host_irq_on_in_call());
+	ck_assert(irq_host_enabled());
+	ck_assert_int_eq(k_mem_pin(p, 2 * PAGE_SIZE), 0);
+	ck_assert(!kstack_host_lock_held_at_switch_back());
+	mm_payload_teardown();
+	assert_baseline();
+}
+END_TEST
+
 /* paging_teardown alone, with nothing pageable mapped, undoes setup. */
 START_TEST(paging_teardown_alone)
 {
@@ -478,6 +502,7 @@ static Suite *teardown_suite(void)
 	tcase_add_test_raise_signal(tc, fault_under_mm_lock_panics, SIGABRT);
 	tcase_add_test_raise_signal(tc, reentry_panics, SIGABRT);
 	tcase_add_test(tc, fault_takes_and_drops_the_lock);
+	tcase_add_test(tc, lock_is_free_at_the_switch_back);
 	tcase_add_test(tc, paging_teardown_alone);
 	suite_add_tcase(s, tc);
 	return s;

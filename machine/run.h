@@ -14,9 +14,13 @@
 /* TSC stamps of the phases `timing=1` reports. */
 enum run_phase { PH_LOAD, PH_EBS, PH_PFDB, PH_PT, PH_PAGING, PH_MAP, PH_N };
 
+/* The exit status of a payload stopped by its timeout. */
+#define RUN_EXIT_TIMEOUT 124
+
 struct run_req {
 	const char *path;
 	bool timing;
+	uint32_t timeout_s;             /* timeout=SECONDS, 0 = none */
 	uint64_t tsc_entry;             /* TSC at efimm's entry */
 	uint64_t tsc[PH_N];
 	uint64_t stack_guard;           /* page below efimm's own stack */
@@ -36,10 +40,21 @@ size_t run_args_bytes(int argc, char *const *argv);
 /*
  * Runs on efimm's own stack after ExitBootServices with arg = the
  * struct run_req: brings the memory core up from rq->map (mmboot.h),
- * unmaps the stack guards, loads CR3, starts demand paging, maps the
- * payload's segments and stack, copies argv and enters the payload.
+ * unmaps the stack guards, loads CR3, starts the timer (timeout.h) and
+ * demand paging, maps the payload's segments and stack, copies argv,
+ * arms rq->timeout_s and enters the payload (interrupts on).
  * Never returns; every failure panics.
  */
 void run_after_ebs(void *arg);
+
+/*
+ * Brings efimm's memory core up from the final map (mmboot.h), unmaps
+ * the guard pages below efimm's stacks, loads CR3 and makes the
+ * payload services and fault reports ready (what `run` and `suite`
+ * share before any payload); stamps the TSC after the frame database
+ * and after the page tables.  Panics on failure.
+ */
+void run_take_memory(const struct mmboot_map *map, struct mmboot_layout *layout,
+		     uint64_t stack_guard, uint64_t *tsc_pfdb, uint64_t *tsc_pt);
 
 #endif

@@ -26,6 +26,7 @@ struct mm_fault {
 	enum mm_fault_access access;
 	bool user;              /* raised in user mode */
 	bool present;           /* the page was present: a permission fault */
+	bool irq_on;            /* taken with interrupts enabled (RFLAGS.IF) */
 };
 
 /*

@@ -12,7 +12,8 @@
  *   0x20 user code  (RPL 3: 0x23) GDT_UCODE   SYSRET expects (ring 3 later)
  *   0x28 TSS, 16 bytes (2 slots)  GDT_TSS
  *
- * IST stacks (TSS.IST1..4): #DF, NMI, #MC and #PF each run on their own
+ * IST stacks (TSS.IST1..5): #DF, NMI, #MC, #PF and the interrupts
+ * (vectors 32..255, the local APIC timer's among them) each run on their own
  * statically allocated 16 KiB stack, so a kernel stack overflow (a #PF
  * with a dead RSP) or a fault in the middle of another exception still
  * lands on good memory.  Each stack sits right above its own 4 KiB guard
@@ -22,7 +23,9 @@
  * gdt_ist_stack(i)->guard); under the firmware's tables it is plain RAM.
  * A second #PF while the #PF handler runs restarts at the top of the same
  * IST stack, overwriting the first frame: harmless, as trap_dispatch
- * never returns to it.
+ * never returns to it.  The interrupt stack is why a timer tick never
+ * pushes on a payload's stack, which demand paging may have paged out;
+ * interrupts do not nest (their gates clear IF and handlers never set it).
  */
 #ifndef ARCH_X86_64_DESC_H
 #define ARCH_X86_64_DESC_H
@@ -40,7 +43,8 @@
 #define IST_NMI  2
 #define IST_MC   3
 #define IST_PF   4
-#define IST_COUNT 4
+#define IST_IRQ  5
+#define IST_COUNT 5
 #define IST_STACK_SIZE KiB(16)
 
 /* The 64-bit TSS (SDM vol. 3, 8.7); only rsp[] and ist[] are used. */
@@ -83,7 +87,8 @@ const struct ist_stack *gdt_ist_stack(int ist);
 /*
  * Fills all 256 IDT gates: a 64-bit interrupt gate (IF cleared on entry),
  * DPL 0, selector GDT_KCODE, pointing at stub_base + v * stub_stride
- * (isr.S's stubs are equally spaced), #DF/NMI/#MC/#PF on their IST.
+ * (isr.S's stubs are equally spaced), #DF/NMI/#MC/#PF on their IST and
+ * every vector from TRAP_FIRST_IRQ up on IST_IRQ.
  * Returns the lidt operand.
  */
 struct desc_ptr idt_init(uint64_t stub_base, uint64_t stub_stride);

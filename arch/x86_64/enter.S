@@ -11,7 +11,10 @@
  *      Jumps to a payload's entry in ring 0 with RDI = boot and RSP =
  *      stack_top (16-byte aligned, no return address: payload ABI,
  *      payload/sdk/efimm_abi.h), RBP = 0 to end backtraces, and the
- *      other general registers cleared so no efimm pointer leaks in.
+ *      other general registers cleared so no efimm pointer leaks in, and
+ *      interrupts on (RFLAGS.IF = 1: the timer's ticks reach the
+ *      payload; sti's one-instruction shadow covers the jump, so the
+ *      first tick lands at the entry at the earliest).
  *      Never returns: a payload leaves through efimm_exit().
  */
 	.text
@@ -45,6 +48,7 @@ arch_enter_payload:
 	xor	%r13d, %r13d
 	xor	%r14d, %r14d
 	xor	%r15d, %r15d
+	sti
 	jmp	*%rax
 	.size arch_enter_payload, . - arch_enter_payload
 

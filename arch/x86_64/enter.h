@@ -10,7 +10,8 @@
 __attribute__((noreturn))
 void arch_call_on_stack(void (*fn)(void *), void *arg, void *stack_top);
 
-/* Jumps to entry in ring 0 with RDI = boot, RSP = stack_top. */
+/* Jumps to entry in ring 0 with RDI = boot, RSP = stack_top and
+ * interrupts on. */
 __attribute__((noreturn))
 void arch_enter_payload(uint64_t entry, void *boot, uint64_t stack_top);
 

@@ -31,6 +31,7 @@ static struct ist_stack ist_info[IST_COUNT];
 static const char *const ist_names[IST_COUNT] = {
 	[IST_DF - 1] = "the #DF IST stack", [IST_NMI - 1] = "the NMI IST stack",
 	[IST_MC - 1] = "the #MC IST stack", [IST_PF - 1] = "the #PF IST stack",
+	[IST_IRQ - 1] = "the interrupt IST stack",
 };
 
 static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));

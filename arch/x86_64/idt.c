@@ -30,7 +30,7 @@ static uint8_t idt_ist_of(unsigned int v)
 	case TRAP_NMI: return IST_NMI;
 	case TRAP_MC: return IST_MC;
 	case TRAP_PF: return IST_PF;
-	default: return 0;
+	default: return v >= TRAP_FIRST_IRQ ? IST_IRQ : 0;
 	}
 }
 

@@ -7,8 +7,9 @@
  * for the vectors where the CPU pushes none - then the vector, and jumps
  * to isr_common, which saves the general registers, CR2 (first, before
  * anything can fault again) and CR3: a struct trap_frame (trap.h), whose
- * address goes to trap_dispatch().  trap_dispatch never returns; there is
- * no iretq path because every vector is fatal in efimm.
+ * address goes to trap_dispatch().  trap_dispatch never returns: an
+ * interrupt it serves, or a fault demand paging serves, goes back
+ * through trap_resume (trap_resume.S), which pops this same frame.
  */
 #include "isr.h"
 

@@ -48,4 +48,35 @@ paddr_t arch_live_pt_root(void);
  */
 int arch_live_unmap_page(vaddr_t va);
 
+/* What arch_timer_start() found and did, for the log. */
+struct arch_timer_info {
+	paddr_t apic_base;          /* the local APIC's registers */
+	uint32_t hz;                /* timer interrupts per second */
+	uint64_t apic_per_ms;       /* local APIC timer counts per ms (divider 16) */
+	uint64_t tsc_khz;           /* the TSC, measured against the same clock */
+	unsigned int ioapic_pins;   /* IO-APIC entries masked; 0: no IO-APIC */
+	unsigned int hpet_timers;   /* HPET comparators stopped; 0: no HPET */
+	unsigned int drained;       /* stale interrupts the firmware left pending */
+	const char *why;            /* on failure: why, in a few words */
+};
+
+/*
+ * Takes the interrupt sources over from the firmware and starts the
+ * local APIC timer: masks the 8259 PICs, the IO-APIC, the HPET and the
+ * local APIC's LVT entries, drains what was pending, sets the spurious
+ * vector (TRAP_SPURIOUS), calibrates the timer against the PIT's channel
+ * 2 (10 ms) and starts it periodic at hz with vector TRAP_TIMER.  Call
+ * once, after ExitBootServices and arch_pt_activate() (it maps the
+ * APIC's MMIO page uncached into the kernel address space), with
+ * interrupts off; they stay off (the payload is entered with them on).
+ * Whoever registers TRAP_TIMER (trap_set_irq) sends arch_timer_eoi().
+ * Returns 0, or a negative errno with info->why: -ENOTSUP (no local
+ * APIC, or one in x2APIC mode), -ENOMEM (no table page to map it), -EIO
+ * (the PIT never counted down, or the APIC timer did not).  Target only.
+ */
+int arch_timer_start(uint32_t hz, struct arch_timer_info *info);
+
+/* Ends the local APIC's current interrupt (the EOI register). */
+void arch_timer_eoi(void);
+
 #endif

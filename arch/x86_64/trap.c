@@ -1,9 +1,10 @@
 /*
- * arch/x86_64/trap.c - the fatal report and the path to power-off for
- * every vector (trap.h).  Pure C: the registers arrive in the frame isr.S
+ * arch/x86_64/trap.c - interrupt dispatch, the fatal report and the path
+ * to power-off (trap.h).  Pure C: the registers arrive in the frame isr.S
  * saved, so the host tests run all of this except trap_halt().
  */
 #include "../../lib/errno.h"
+#include "../../lib/kstring.h"
 #include "../../lib/printf.h"
 #include "../../mm/arch_hooks.h"
 #include "../../mm/fault.h"
@@ -34,6 +35,10 @@ struct trap_guard {
 static trap_walk_fn walker;
 static trap_exit_fn exit_hook;
 static trap_poweroff_fn poweroff;
+static trap_contain_fn contain;
+static trap_backtrace_fn backtrace;
+/* Interrupt handlers by vector; NULL (and every exception) is fatal. */
+static trap_irq_fn irq_handlers[TRAP_VECTORS];
 /* mm's fault entry (arch_fault_set_entry) and whether a call to it is
  * under way: a fault inside it is fatal and not offered again (it runs
  * on the #PF IST stack, which a nested #PF would overwrite). */
@@ -125,7 +130,7 @@ static void report_error(const struct trap_frame *f)
 			(unsigned long long)f->error);
 }
 
-static void report_regs(const struct trap_frame *f)
+void trap_report_regs(const struct trap_frame *f)
 {
 	kprintf("efimm: RIP 0x%016lx RSP 0x%016lx CR2 0x%016lx CR3 0x%016lx\n",
 		f->rip, f->rsp, f->cr2, f->cr3);
@@ -177,8 +182,10 @@ void trap_report(const struct trap_frame *f, const char *verdict)
 	kprintf("efimm: FATAL: %s (vector %lu)\n",
 		trap_vector_name(f->vector), f->vector);
 	report_error(f);
-	report_regs(f);
+	trap_report_regs(f);
 	report_walk(f, verdict);
+	if (backtrace)
+		backtrace(f);
 }
 
 static int default_exit(const struct trap_frame *f, const char **name)
@@ -211,6 +218,7 @@ static void trap_decode_pf(const struct trap_frame *f, struct mm_fault *mf)
 		     (e & PF_ERR_W) ? MM_FAULT_WRITE : MM_FAULT_READ;
 	mf->user = (e & PF_ERR_U) != 0;
 	mf->present = (e & PF_ERR_P) != 0;
+	mf->irq_on = (f->rflags & TRAP_RFLAGS_IF) != 0;
 }
 
 /* The arch-neutral record of f (mm/fault.h). */
@@ -252,14 +260,40 @@ static const char *trap_offer(struct trap_frame *f)
 	return verdict;
 }
 
+/*
+ * Serves an interrupt and resumes f: a registered vector through its
+ * handler, the spurious vector with nothing at all (it needs no EOI).
+ * Returns only for an exception or an interrupt nobody registered,
+ * which are fatal.
+ */
+static void trap_irq(struct trap_frame *f)
+{
+	trap_irq_fn fn;
+
+	if (f->vector < TRAP_FIRST_IRQ || f->vector >= TRAP_VECTORS)
+		return;
+	fn = irq_handlers[f->vector];
+	if (fn)
+		fn(f);
+	else if (f->vector != TRAP_SPURIOUS)
+		return;
+	trap_resume(f);
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
-	const char *verdict = trap_offer(f);
-	int level = depth++;
+	const char *verdict;
+	int level;
 	const char *name;
 	int status;
 
+	trap_irq(f);
+	verdict = trap_offer(f);
+	level = depth++;
+
 	if (level == 0) {
+		if (contain)
+			contain(f, verdict);
 		trap_report(f, verdict);
 		status = (exit_hook ? exit_hook : default_exit)(f, &name);
 		power_off(status, name);
@@ -287,6 +321,30 @@ void trap_set_poweroff(trap_poweroff_fn fn)
 	poweroff = fn;
 }
 
+void trap_set_contain(trap_contain_fn fn)
+{
+	contain = fn;
+}
+
+void trap_unwind(void)
+{
+	depth = 0;
+}
+
+void trap_set_backtrace(trap_backtrace_fn fn)
+{
+	backtrace = fn;
+}
+
+int trap_set_irq(unsigned int vector, trap_irq_fn fn)
+{
+	if (vector < TRAP_FIRST_IRQ || vector >= TRAP_VECTORS ||
+	    vector == TRAP_SPURIOUS)
+		return -EINVAL;
+	irq_handlers[vector] = fn;
+	return 0;
+}
+
 void arch_fault_set_entry(arch_fault_entry_fn fn)
 {
 	fault_entry = fn;
@@ -308,6 +366,9 @@ void trap_host_reset(void)
 	walker = NULL;
 	exit_hook = NULL;
 	poweroff = NULL;
+	contain = NULL;
+	backtrace = NULL;
+	memset(irq_handlers, 0, sizeof(irq_handlers));
 	fault_entry = NULL;
 	entry_active = false;
 	nguards = 0;

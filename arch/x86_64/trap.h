@@ -1,8 +1,11 @@
 /*
  * arch/x86_64/trap.h - what happens when the CPU raises any of the 256
- * vectors after arch_cpu_takeover(): every one is fatal.  The entry stubs
- * (isr.S) save a struct trap_frame and call trap_dispatch(), which prints
- * the fatal report and powers the machine off.
+ * vectors after arch_cpu_takeover().  The entry stubs (isr.S) save a
+ * struct trap_frame and call trap_dispatch().  An interrupt (vector >=
+ * TRAP_FIRST_IRQ) with a handler registered by trap_set_irq() is handed
+ * to it and the interrupted code resumes; the spurious vector resumes
+ * at once (no EOI: SDM vol. 3, 11.9).  Every other vector is fatal: the
+ * fatal report, then power-off.
  *
  * The report (trap_report) is pure formatting over a saved frame, so the
  * host tests feed it frames.  Before it, trap_dispatch offers the fault
@@ -49,6 +52,17 @@ struct trap_frame {
 #define TRAP_PF   14
 #define TRAP_MC   18
 
+/* Interrupts: vectors from TRAP_FIRST_IRQ up.  The local APIC timer's
+ * and the spurious vector sit in the highest priority class, so no task
+ * priority efimm sets ever holds them back; the spurious vector's low 4
+ * bits are all ones, as older APICs require. */
+#define TRAP_FIRST_IRQ  32
+#define TRAP_TIMER      0xF0
+#define TRAP_SPURIOUS   0xFF
+
+/* RFLAGS.IF: set in a frame taken with interrupts on. */
+#define TRAP_RFLAGS_IF  (1ULL << 9)
+
 /* "#PF page fault", "NMI non-maskable interrupt", ... for 0..31 (reserved
  * ones say "reserved"); "unexpected interrupt" for 32..255, which the
  * report's "(vector N)" completes. */
@@ -60,16 +74,19 @@ bool trap_has_error_code(unsigned int vector);
 /*
  * Prints the fatal report of f: "efimm: FATAL: NAME (vector N)", the
  * decoded error code, RIP/RSP/CR2/CR3, every register, the page walk
- * (of CR2 for #PF, of RIP otherwise), and what CR2 hits (page 0, a
+ * (of CR2 for #PF, of RIP otherwise), what CR2 hits (page 0, a
  * registered stack guard page, and verdict - mm's word on CR2 - unless
- * NULL).  Does not power off.
+ * NULL), and the backtrace hook's lines.  Does not power off.
  */
 void trap_report(const struct trap_frame *f, const char *verdict);
 
 /*
  * Called by isr.S with interrupts off, on the faulting stack or the
- * vector's IST stack.  Reports, prints "efimm: powering off, status N
- * (NAME)" and calls the poweroff hook; never returns.
+ * vector's IST stack.  A registered interrupt goes to its handler and the
+ * spurious vector straight back (both resume through trap_resume).
+ * Otherwise it offers the fault to mm's entry, then reports, prints
+ * "efimm: powering off, status N (NAME)" and calls the poweroff hook.
+ * Never returns.
  */
 __attribute__((noreturn)) void trap_dispatch(struct trap_frame *f);
 
@@ -77,17 +94,60 @@ __attribute__((noreturn)) void trap_dispatch(struct trap_frame *f);
  * host, tests/host/trap_host.c). */
 __attribute__((noreturn)) void trap_halt(void);
 
+/* The "efimm: RIP ... RSP ..." register lines of the report, alone (the
+ * timeout report prints them too). */
+void trap_report_regs(const struct trap_frame *f);
+
+/*
+ * An interrupt handler: called by trap_dispatch with interrupts off, on
+ * the interrupt IST stack (desc.h IST_IRQ), with the interrupted code's
+ * frame.  It sends the EOI itself and returns, after which the
+ * interrupted code resumes (trap_resume); it may instead never return
+ * (a timeout that ends a payload).  Registers it changes in f are the
+ * ones resumed.
+ */
+typedef void (*trap_irq_fn)(struct trap_frame *f);
+
+/*
+ * Makes fn the handler of vector (TRAP_FIRST_IRQ..255, not
+ * TRAP_SPURIOUS); NULL makes the vector fatal again.  Returns 0 or
+ * -EINVAL (an exception vector or the spurious one).  Call with
+ * interrupts off.
+ */
+int trap_set_irq(unsigned int vector, trap_irq_fn fn);
+
 /* Prints the walk of va under the tables at cr3 (raw CR3 value). */
 typedef void (*trap_walk_fn)(uint64_t cr3, uint64_t va);
 /* Returns the exit status for f and sets *name to its name. */
 typedef int (*trap_exit_fn)(const struct trap_frame *f, const char **name);
 /* Powers off reporting status; returns only if that failed. */
 typedef void (*trap_poweroff_fn)(int status);
+/* Prints a backtrace of f, or nothing when f's code is not one whose
+ * stack may be read (the report calls it last, with interrupts off and
+ * the fault not served: it must not fault). */
+typedef void (*trap_backtrace_fn)(const struct trap_frame *f);
+
+/*
+ * Offered every fault mm did not serve, before the fatal report: it may
+ * take the fault over (print the report itself or not, call
+ * trap_unwind, and resume a saved context: arch_ctx_resume, ctx.h),
+ * never returning; if it returns, the fatal path goes on.  Runs with
+ * interrupts off, on the faulting stack or the vector's IST stack, with
+ * the report depth already counting this fault (so a fault inside it
+ * is a fault while reporting).  verdict: mm's word on CR2, or NULL.
+ */
+typedef void (*trap_contain_fn)(struct trap_frame *f, const char *verdict);
 
 /* Each setter replaces the hook; NULL restores the default. */
 void trap_set_walker(trap_walk_fn fn);
 void trap_set_exit(trap_exit_fn fn);
 void trap_set_poweroff(trap_poweroff_fn fn);
+void trap_set_contain(trap_contain_fn fn);
+
+/* Forgets the fault being handled: for a contain hook that leaves
+ * trap_dispatch's frame for good (the next fault is a first one). */
+void trap_unwind(void);
+void trap_set_backtrace(trap_backtrace_fn fn);
 
 /*
  * Registers the page at guard_va (page-aligned; unmapped by whoever

@@ -5,19 +5,13 @@
  * linked into libefimm.a; its console output ends in con_write() below.
  */
 #include "../../lib/printf.h"
-#include "efimm.h"
+#include "sdk_int.h"
 
 void sdk_start(const struct efimm_boot *boot);
 void con_write(const char *s, size_t len);
 
 static const struct efimm_boot *sdk_boot;
-static const struct efimm_api *sdk_api;
-
-/* The slot `name` of the running efimm's table, or NULL if the table is
- * too old to have it or efimm left it empty. */
-#define SDK_SLOT(name)                                                   \
-	(sdk_api->size >= offsetof(struct efimm_api, name) +             \
-	 sizeof(sdk_api->name) ? sdk_api->name : NULL)
+const struct efimm_api *sdk_api;
 
 /*
  * Called by _start with the boot block; never returns.  A block without

@@ -2,7 +2,9 @@
  * tests/unit/test_trap.c - the fatal report (arch/x86_64/trap.c) fed
  * saved frames, with the real page walker (ptdump_walk) over tables
  * built by pt.c in the host arena; the dispatch path's power-off and
- * recursion guard; the GDT/TSS/IDT encodings (gdt.c, idt.c).
+ * recursion guard; the interrupt registry (a registered vector resumes,
+ * the spurious vector resumes, an unregistered one is fatal); the
+ * GDT/TSS/IDT encodings (gdt.c, idt.c).
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -14,9 +16,11 @@
 #include "../../arch/x86_64/pte.h"
 #include "../../arch/x86_64/trap.h"
 #include "../../lib/errno.h"
+#include "../../lib/printf.h"
 #include "../../mm/arch_hooks.h"
 #include "../../mm/fault.h"
 #include "../host/physmem_host.h"
+#include "../host/trap_resume_host.h"
 #include "pt_testlib.h"
 #include "unit.h"
 
@@ -27,6 +31,9 @@ static struct pt pt;
 static jmp_buf off_jmp;
 static int off_status;
 static int off_calls;
+static jmp_buf contain_jmp;
+static const char *contain_verdict;
+static int contain_calls;
 
 static void setup(void)
 {
@@ -39,6 +46,7 @@ static void setup(void)
 	ck_assert_int_eq(pt_map(&pt, 0x1000, PADDR(MiB(8)), PAGE_SIZE,
 				PTE_RW | PTE_XD, false), 0);
 	off_calls = 0;
+	contain_calls = 0;
 }
 
 static void teardown(void)
@@ -215,6 +223,42 @@ START_TEST(test_dispatch_exit_hook)
 }
 END_TEST
 
+/* Takes over #UD (as a suite takes a payload's fault over), lets the
+ * rest go on to the fatal path. */
+static void contain_ud(struct trap_frame *f, const char *verdict)
+{
+	contain_calls++;
+	contain_verdict = verdict;
+	if (f->vector != 6)
+		return;
+	trap_unwind();
+	longjmp(contain_jmp, 1);
+}
+
+/* A contained fault prints nothing and powers nothing off; after
+ * trap_unwind the next fault is a first fault again (full report), and
+ * a fault the hook declines goes down the fatal path. */
+START_TEST(test_dispatch_contain_hook)
+{
+	struct trap_frame ud = frame(6, 0, 0), gp = frame(13, 0, 0);
+
+	trap_set_poweroff(record_off);
+	trap_set_contain(contain_ud);
+	for (int i = 0; i < 2; i++)
+		if (!setjmp(contain_jmp))
+			trap_dispatch(&ud);
+	ck_assert_int_eq(contain_calls, 2);
+	ck_assert_int_eq(off_calls, 0);
+	ck_assert_ptr_null(strstr(con_capture(), "FATAL"));
+	if (!setjmp(off_jmp))
+		trap_dispatch(&gp);
+	ck_assert_int_eq(contain_calls, 3);
+	ck_assert_int_eq(off_calls, 1);
+	ASSERT_LINE("efimm: FATAL: #GP general protection (vector 13)");
+	ck_assert_ptr_null(contain_verdict);
+}
+END_TEST
+
 static struct mm_fault seen[4];
 static int nseen;
 
@@ -249,6 +293,7 @@ START_TEST(test_dispatch_decodes_for_the_fault_entry)
 		arch_fault_set_entry(recording_entry);
 		con_capture_reset();
 		f = frame(14, pf[i].error, 0x7ff8);
+		f.rflags = i == 1 ? 0x2 : 0x202;
 		if (!setjmp(off_jmp))
 			trap_dispatch(&f);
 		ck_assert_int_eq(nseen, (int)i + 1);
@@ -259,6 +304,7 @@ START_TEST(test_dispatch_decodes_for_the_fault_entry)
 		ck_assert_int_eq(seen[i].access, pf[i].a);
 		ck_assert_int_eq(seen[i].user, pf[i].user);
 		ck_assert_int_eq(seen[i].present, pf[i].present);
+		ck_assert_int_eq(seen[i].irq_on, i != 1);
 		ASSERT_LINE("efimm: CR2 0x0000000000007ff8: paged out (slot 7)");
 	}
 	trap_host_reset();
@@ -381,6 +427,130 @@ START_TEST(test_ist_stacks_and_guards)
 }
 END_TEST
 
+static struct trap_frame *irq_seen;
+static int irq_calls;
+
+/* An interrupt handler: records the frame and changes RAX, which the
+ * resumed frame must carry back. */
+static void recording_irq(struct trap_frame *f)
+{
+	irq_seen = f;
+	irq_calls++;
+	f->rax = 0x1234;
+}
+
+/* Dispatches f expecting it resumed (returns true) or powered off. */
+static bool dispatch_resumes(struct trap_frame *f)
+{
+	static jmp_buf jb;
+
+	trap_set_poweroff(record_off);
+	trap_host_resume_point(&jb);
+	if (setjmp(jb))
+		return trap_host_resumed() == f;
+	if (!setjmp(off_jmp))
+		trap_dispatch(f);
+	return false;
+}
+
+START_TEST(test_irq_registered_resumes)
+{
+	struct trap_frame f = frame(TRAP_TIMER, 0, 0);
+
+	irq_calls = 0;
+	ck_assert_int_eq(trap_set_irq(TRAP_TIMER, recording_irq), 0);
+	ck_assert(dispatch_resumes(&f));
+	ck_assert_int_eq(irq_calls, 1);
+	ck_assert_ptr_eq(irq_seen, &f);
+	ck_assert_uint_eq(f.rax, 0x1234);
+	ck_assert_int_eq(off_calls, 0);
+	ck_assert_str_eq(con_capture(), "");
+	/* a second tick: the registry is not one-shot */
+	ck_assert(dispatch_resumes(&f));
+	ck_assert_int_eq(irq_calls, 2);
+}
+END_TEST
+
+START_TEST(test_irq_spurious_resumes_without_handler)
+{
+	struct trap_frame f = frame(TRAP_SPURIOUS, 0, 0);
+
+	irq_calls = 0;
+	ck_assert(dispatch_resumes(&f));
+	ck_assert_int_eq(irq_calls, 0);
+	ck_assert_int_eq(off_calls, 0);
+	ck_assert_str_eq(con_capture(), "");
+}
+END_TEST
+
+/* Unregistered: fatal as ever, and so is a vector whose handler was
+ * removed; exceptions and the spurious vector cannot be registered. */
+START_TEST(test_irq_unregistered_is_fatal)
+{
+	struct trap_frame f = frame(0x40, 0, 0);
+
+	ck_assert(!dispatch_resumes(&f));
+	ck_assert_int_eq(off_calls, 1);
+	ASSERT_LINE("efimm: FATAL: unexpected interrupt (vector 64)");
+	ASSERT_LINE("efimm: powering off, status 255 (EFIMM_FATAL_EXCEPTION)");
+
+	trap_host_reset();
+	con_capture_reset();
+	off_calls = 0;
+	ck_assert_int_eq(trap_set_irq(TRAP_TIMER, recording_irq), 0);
+	ck_assert_int_eq(trap_set_irq(TRAP_TIMER, NULL), 0);
+	f = frame(TRAP_TIMER, 0, 0);
+	ck_assert(!dispatch_resumes(&f));
+	ck_assert_int_eq(off_calls, 1);
+	ASSERT_LINE("efimm: FATAL: unexpected interrupt (vector 240)");
+
+	ck_assert_int_eq(trap_set_irq(14, recording_irq), -EINVAL);
+	ck_assert_int_eq(trap_set_irq(31, recording_irq), -EINVAL);
+	ck_assert_int_eq(trap_set_irq(TRAP_SPURIOUS, recording_irq), -EINVAL);
+	ck_assert_int_eq(trap_set_irq(TRAP_VECTORS, recording_irq), -EINVAL);
+}
+END_TEST
+
+/* A handler on one vector does not make an exception resumable. */
+START_TEST(test_irq_registry_leaves_exceptions_fatal)
+{
+	struct trap_frame f = frame(6, 0, 0);
+
+	ck_assert_int_eq(trap_set_irq(TRAP_TIMER, recording_irq), 0);
+	ck_assert(!dispatch_resumes(&f));
+	ASSERT_LINE("efimm: FATAL: #UD invalid opcode (vector 6)");
+}
+END_TEST
+
+static int bt_calls;
+
+static void recording_backtrace(const struct trap_frame *f)
+{
+	bt_calls++;
+	kprintf("efimm: backtrace of RIP 0x%lx\n", (unsigned long)f->rip);
+}
+
+/* The report ends with the backtrace hook's lines. */
+START_TEST(test_report_calls_backtrace_hook)
+{
+	struct trap_frame f = frame(6, 0, 0);
+	const char *out, *bt, *regs;
+
+	bt_calls = 0;
+	trap_report(&f, NULL);
+	ck_assert_int_eq(bt_calls, 0);
+	trap_set_backtrace(recording_backtrace);
+	con_capture_reset();
+	trap_report(&f, NULL);
+	ck_assert_int_eq(bt_calls, 1);
+	ASSERT_LINE("efimm: backtrace of RIP 0xffffffff80001234");
+	out = con_capture();
+	bt = strstr(out, "efimm: backtrace");
+	regs = strstr(out, "efimm: RFLAGS");
+	ck_assert(bt && regs && bt > regs);
+}
+END_TEST
+
 START_TEST(test_idt_gates)
 {
 	uint64_t stubs = 0xffffffff81234560ULL;
@@ -397,7 +567,8 @@ START_TEST(test_idt_gates)
 		ck_assert_uint_eq((lo >> 40) & 0xFF, 0x8E);
 		ist = (lo >> 32) & 7;
 		ck_assert_uint_eq(ist, v == 8 ? IST_DF : v == 2 ? IST_NMI :
-				  v == 18 ? IST_MC : v == 14 ? IST_PF : 0);
+				  v == 18 ? IST_MC : v == 14 ? IST_PF :
+				  v >= TRAP_FIRST_IRQ ? IST_IRQ : 0);
 		ck_assert_uint_eq(hi >> 32, 0);
 	}
 }
@@ -410,6 +581,7 @@ static Suite *trap_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_report_pf_every_line);
+	tcase_add_test(tc, test_dispatch_contain_hook);
 	tcase_add_test(tc, test_report_pf_error_bits);
 	tcase_add_test(tc, test_report_gp_selector_and_rip_walk);
 	tcase_add_test(tc, test_report_names);
@@ -424,6 +596,11 @@ static Suite *trap_suite(void)
 	tcase_add_test(tc, test_gdt_layout);
 	tcase_add_test(tc, test_ist_stacks_and_guards);
 	tcase_add_test(tc, test_idt_gates);
+	tcase_add_test(tc, test_irq_registered_resumes);
+	tcase_add_test(tc, test_irq_spurious_resumes_without_handler);
+	tcase_add_test(tc, test_irq_unregistered_is_fatal);
+	tcase_add_test(tc, test_irq_registry_leaves_exceptions_fatal);
+	tcase_add_test(tc, test_report_calls_backtrace_hook);
 	suite_add_tcase(s, tc);
 	return s;
 }

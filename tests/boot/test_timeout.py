@@ -1,0 +1,129 @@
+"""QEMU tests of interrupts, the local APIC timer and `run timeout=SECONDS`
+(machine/timeout.c, arch/x86_64/timer_hw.c, irqchip_hw.c): a hanging
+payload is stopped with the report (RIP in payload code, registers, a
+backtrace) and status 124; a tick in efimm's code never stops it; the
+timer's calibration is plausible; timeout=0 lets a long payload finish;
+a bad value is refused before anything runs; payloads run with IF=1 and
+demand paging still works.  Boots run without -icount (real time)."""
+import re
+
+HANG = "efimm/payloads/hang.elf"
+PAYLOAD_LO, PAYLOAD_HI = 0x500000000000, 0x600000000000
+# QEMU 7.2's local APIC timer counts 1 GHz / 16 (divider 16)
+APIC_PER_MS = 62500
+
+
+def report_rip(text):
+    m = re.search(r"efimm: TIMEOUT: payload ran over its limit of \d+ s\n"
+                  r"efimm: stopped at RIP 0x([0-9a-f]{16}) in payload code", text)
+    assert m, "no timeout report"
+    return int(m.group(1), 16)
+
+
+def rflags(text):
+    return int(re.search(r"^efimm: RFLAGS 0x([0-9a-f]{16})", text, re.M).group(1), 16)
+
+
+def backtrace(text):
+    """The pcs of the first backtrace in text and why it ended."""
+    part = text.split("efimm: backtrace:\n", 1)[1]
+    pcs = [int(p, 16) for p in re.findall(r"^efimm:   #\d+ 0x([0-9a-f]{16})$",
+                                          part.split("efimm: backtrace ends:")[0],
+                                          re.M)]
+    end = re.search(r"^efimm: backtrace ends: (.*)$", part, re.M).group(1)
+    return pcs, end
+
+
+def test_hang_is_stopped_with_report_and_status_124(efimm_boot):
+    res = efimm_boot(args=f"run {HANG} timeout=1", timeout=90)
+    assert not res.timed_out
+    assert "hang: spinning\n" in res.text
+    rip = report_rip(res.text)
+    assert PAYLOAD_LO <= rip < PAYLOAD_HI
+    # the register dump of the stopped code, RIP the same
+    assert re.search(rf"^efimm: RIP 0x{rip:016x} RSP 0x[0-9a-f]{{16}}", res.text, re.M)
+    assert rflags(res.text) & (1 << 9), "IF clear in a payload's frame"
+    # spin <- hang <- main <- sdk_start <- _start: every frame in the payload
+    pcs, end = backtrace(res.text)
+    assert pcs[0] == rip
+    assert len(pcs) >= 4, pcs
+    assert all(PAYLOAD_LO <= pc < PAYLOAD_HI for pc in pcs), pcs
+    assert end.startswith("end of the frame chain (RBP 0)")
+    assert "efimm: payload timed out after 1 s\n" in res.text
+    assert "efimm: powering off, status 124 (payload timeout)" in res.text
+    assert res.status == 124
+
+
+def test_tick_in_efimm_code_does_not_stop_it(efimm_boot):
+    """hang efimm spends most of its time in efimm_write: ticks past the
+    limit that land there are let run; the stop is always in payload code."""
+    res = efimm_boot(args=f"run {HANG} efimm timeout=1", timeout=90)
+    assert not res.timed_out
+    rip = report_rip(res.text)
+    assert PAYLOAD_LO <= rip < PAYLOAD_HI
+    assert re.search(r"\d+ tick\(s\) after the limit in efimm's code let run",
+                     res.text)
+    assert res.status == 124
+
+
+def test_timer_calibration_and_timeout_0(efimm_boot):
+    """One boot: the timer line, and timeout=0 letting a payload that runs
+    for seconds (longer than the 1 s that stops it below) finish."""
+    res = efimm_boot(args=f"run {HANG} loops 100 timeout=0", timeout=120)
+    assert not res.timed_out
+    m = re.search(r"^efimm: timer: local APIC timer, (\d+) ticks per ms "
+                  r"\(calibrated against the PIT\), TSC (\d+) kHz$", res.text, re.M)
+    assert m, "no timer line"
+    per_ms, tsc_khz = int(m.group(1)), int(m.group(2))
+    assert abs(per_ms - APIC_PER_MS) <= APIC_PER_MS // 5, per_ms
+    assert 100_000 <= tsc_khz <= 10_000_000, tsc_khz
+    assert re.search(r"^efimm: timer: 100 Hz on vector 0xf0; masked 8259 PICs",
+                     res.text, re.M)
+    assert "efimm: TIMEOUT" not in res.text
+    assert "hang: done after 100 million rounds" in res.text
+    assert res.status == 0
+
+
+def test_same_payload_with_timeout_1_is_stopped(efimm_boot):
+    """The control for timeout=0 above: the same run, stopped."""
+    res = efimm_boot(args=f"run {HANG} loops 100 timeout=1", timeout=90)
+    assert "hang: done" not in res.text
+    assert PAYLOAD_LO <= report_rip(res.text) < PAYLOAD_HI
+    assert res.status == 124
+
+
+def test_bad_timeout_is_refused(efimm_boot):
+    res = efimm_boot(args="run efimm/payloads/hello.elf timeout=abc")
+    assert ("efimm: run: bad argument 'timeout=abc': timeout takes 0..86400 "
+            "seconds (0 = none)" in res.text)
+    assert "efimm: entering" not in res.text
+    assert "efimm: boot services exited" not in res.text
+    assert res.status == 2      # EFI_INVALID_PARAMETER
+    res = efimm_boot(args="run efimm/payloads/hello.elf timeout=86401")
+    assert "bad argument 'timeout=86401'" in res.text
+    assert res.status == 2
+
+
+def test_fault_report_has_backtrace_and_if_set(efimm_boot):
+    """A payload's fault: the fatal report ends with the payload's
+    backtrace (read only from resident pages), and the frame shows the
+    payload ran with interrupts on."""
+    res = efimm_boot(args="run efimm/payloads/fault_null.elf")
+    assert "efimm: FATAL: #PF page fault (vector 14)" in res.text
+    assert rflags(res.text) & (1 << 9), "payload ran with IF=0"
+    pcs, end = backtrace(res.text)
+    assert len(pcs) >= 3 and all(PAYLOAD_LO <= pc < PAYLOAD_HI for pc in pcs), pcs
+    assert end.startswith("end of the frame chain")
+    assert res.status == 128 + 14
+
+
+def test_demand_paging_with_interrupts_on(efimm_boot):
+    """Evictions and page-ins while the timer ticks (IF=1 in the payload,
+    the #PF gate clears it for the handler)."""
+    res = efimm_boot(args="run efimm/payloads/paging_test.elf stress 2048 5000 "
+                          "mem=4M swap=16M timeout=60", timeout=120)
+    assert not res.timed_out
+    assert "paging_test: stress: 0 mismatches" in res.text
+    assert "paging_test: PASS" in res.text
+    assert "efimm: timer: local APIC timer" in res.text
+    assert res.status == 0

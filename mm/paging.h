@@ -119,7 +119,8 @@ void paging_set_clock(paging_clock_fn fn);
 
 /*
  * Serves a not-present fault at va (mm_fault, mm/fault.h, is the entry
- * arch/ calls, and takes mm_lock around this).  Returns 0 (served:
+ * arch/ calls, and takes mm_lock around this; it also counts the fault
+ * as irq_locked or irq_unlocked by mm_fault.irq_on).  Returns 0 (served:
  * retry the instruction), -EFAULT (va is not a paged-out or unpopulated
  * page: the fault is fatal as usual), -ENOMEM (no frame could be freed:
  * out of backing store).

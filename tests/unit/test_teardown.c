@@ -465,6 +465,33 @@ START_TEST(lock_is_free_at_the_switch_back)
 }
 END_TEST
 
+/* A served fault counts as irq_unlocked when the faulting code ran with
+ * interrupts on (mm_fault.irq_on), irq_locked when not; teardown zeroes
+ * the statistics. */
+START_TEST(faults_count_irq_state_and_teardown_zeroes_stats)
+{
+	struct k_mem_paging_stats st;
+	uint8_t *p;
+
+	ck_assert_int_eq(paging_setup(8 * PAGE_SIZE, 0), 0);
+	p = k_mem_map(2 * PAGE_SIZE, K_MEM_PERM_RW);
+	irq_host_set(true);
+	*acc((vaddr_t)p, true) = 1;
+	irq_host_set(false);
+	*acc((vaddr_t)p + PAGE_SIZE, true) = 2;
+	k_mem_paging_stats_get(&st);
+	ck_assert_uint_eq(st.pagefaults.cnt, 2);
+	ck_assert_uint_eq(st.pagefaults.irq_unlocked, 1);
+	ck_assert_uint_eq(st.pagefaults.irq_locked, 1);
+	mm_payload_teardown();
+	k_mem_paging_stats_get(&st);
+	ck_assert_uint_eq(st.pagefaults.cnt, 0);
+	ck_assert_uint_eq(st.pagefaults.irq_unlocked, 0);
+	ck_assert_uint_eq(st.zero_fills, 0);
+	ck_assert_uint_eq(st.fault_cycles.bounds[0], 128);
+}
+END_TEST
+
 /* paging_teardown alone, with nothing pageable mapped, undoes setup. */
 START_TEST(paging_teardown_alone)
 {
@@ -503,6 +530,7 @@ static Suite *teardown_suite(void)
 	tcase_add_test_raise_signal(tc, reentry_panics, SIGABRT);
 	tcase_add_test(tc, fault_takes_and_drops_the_lock);
 	tcase_add_test(tc, lock_is_free_at_the_switch_back);
+	tcase_add_test(tc, faults_count_irq_state_and_teardown_zeroes_stats);
 	tcase_add_test(tc, paging_teardown_alone);
 	suite_add_tcase(s, tc);
 	return s;

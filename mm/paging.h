@@ -163,12 +163,11 @@ void paging_stats_print(void);
 
 /* ---- Zephyr's paging API (its names); ranges as k_mem_map returned, or
  * payload image/stack pages: page-aligned, every page pageable.  Each
- * returns -ENOTSUP before paging_setup and takes mm_lock (those that
- * switch stacks hold it only on efimm's stack, interrupts off across the
- * switch, so the fault that brings an evicted caller's stack page back
- * after the switch finds it free).  The calls that may evict run on
- * efimm's own stack, so they may page out the very stack page of their
- * caller: it comes back intact at its next touch. ---------------------- */
+ * returns -ENOTSUP before paging_setup.  Each runs on efimm's own stack
+ * under mm_lock (mm_lock_call, mm/mm_lock.h), interrupts off across the
+ * stack switch and the lock dropped before the switch back, so they may
+ * page out the very stack page of their caller: it comes back intact at
+ * its next touch, a fault served with the lock free. ------------------ */
 
 /* Evicts the range.  0; -ENOMEM (not enough store: nothing changed);
  * -EINVAL (a page is not pageable); -EBUSY (a page is pinned). */

@@ -203,14 +203,6 @@ static int paging_unpin_range(vaddr_t va, size_t size)
 	return err;
 }
 
-int k_mem_unpin(void *addr, size_t size)
-{
-	unsigned long irq = mm_lock_take();
-	int err = paging_unpin_range((vaddr_t)addr, size);
-
-	mm_lock_drop(irq);
-	return err;
-}
 
 static int paging_frame_evict(paddr_t phys)
 {
@@ -243,33 +235,21 @@ struct paging_call {
 	size_t size;
 };
 
-/* On efimm's stack: the arguments are copied first, then mm_lock is
- * held just around the call, so that it is free again before the
- * switch back to the caller's stack, whose page may have been evicted
- * (its fault must be served).  Interrupts are already off. */
+/* On efimm's stack, under mm_lock (mm_lock_call): the arguments are
+ * copied first, since the range may hold the caller's stack page. */
 static int paging_call_range(void *arg)
 {
 	struct paging_call c = *(struct paging_call *)arg;
-	int err;
 
-	if (!mm_lock_take_irqs_off())
-		panic("mm: mm_lock taken while held (re-entered mm)");
-	err = c.range(c.va, c.size);
-	mm_lock_drop_irqs_off();
-	return err;
+	return c.range(c.va, c.size);
 }
 
-/* Interrupts go off before the switch to efimm's stack and come back
- * after the switch back (and any fault it takes). */
 static int paging_on_kernel_stack(int (*range)(vaddr_t, size_t), void *addr,
 				  size_t size)
 {
 	struct paging_call c = { range, (vaddr_t)addr, size };
-	unsigned long irq = arch_irq_save();
-	int err = arch_call_on_kernel_stack(paging_call_range, &c);
 
-	arch_irq_restore(irq);
-	return err;
+	return mm_lock_call(paging_call_range, &c);
 }
 
 int k_mem_page_out(void *addr, size_t size)
@@ -285,6 +265,11 @@ int k_mem_page_in(void *addr, size_t size)
 int k_mem_pin(void *addr, size_t size)
 {
 	return paging_on_kernel_stack(paging_pin_range, addr, size);
+}
+
+int k_mem_unpin(void *addr, size_t size)
+{
+	return paging_on_kernel_stack(paging_unpin_range, addr, size);
 }
 
 static int paging_frame_evict_range(vaddr_t phys, size_t size)
@@ -304,12 +289,20 @@ uint64_t k_mem_num_pagefaults_get(void)
 	return paging_st.stats.pagefaults.cnt;
 }
 
-void k_mem_paging_stats_get(struct k_mem_paging_stats *stats)
+static int paging_stats_copy(void *arg)
 {
-	unsigned long irq = mm_lock_take();
+	struct k_mem_paging_stats *stats = arg;
 
 	*stats = paging_st.stats;
 	stats->store_slots = swap_slots_total();
 	stats->store_slots_free = swap_slots_free();
-	mm_lock_drop(irq);
+	return 0;
+}
+
+/* stats is written whole first, so its pages are resident when the
+ * copy runs under the lock (mm_lock_call). */
+void k_mem_paging_stats_get(struct k_mem_paging_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	mm_lock_call(paging_stats_copy, stats);
 }

@@ -492,6 +492,38 @@ START_TEST(faults_count_irq_state_and_teardown_zeroes_stats)
 }
 END_TEST
 
+/* Every call a payload reaches runs on efimm's stack (a payload calls
+ * them on its pageable stack, where mm must never run with mm_lock
+ * held: the target's touch_evict suite panicked in
+ * k_mem_paging_stats_get), and none leaves the lock held. */
+START_TEST(payload_calls_run_on_efimm_stack)
+{
+	struct k_mem_paging_stats st;
+	unsigned long n0;
+	uint8_t *p, *phys;
+	paddr_t pa;
+	uint32_t fl;
+
+	ck_assert_int_eq(paging_setup(8 * PAGE_SIZE, 0), 0);
+	n0 = kstack_host_calls();
+	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW | K_MEM_MAP_LOCK);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(k_mem_query((vaddr_t)p, &pa, &fl), 0);
+	ck_assert_uint_eq(fl & K_MEM_PERM_RW, K_MEM_PERM_RW);
+	k_mem_paging_stats_get(&st);
+	ck_assert_uint_eq(st.store_slots, 8);
+	ck_assert_int_eq(k_mem_unpin(p, PAGE_SIZE), 0);
+	ck_assert_int_eq(z_phys_map(&phys, pa, 16, K_MEM_PERM_RW), 0);
+	ck_assert_int_eq(z_phys_unmap(phys, 16), 0);
+	ck_assert_int_eq(k_mem_unmap(p, PAGE_SIZE), 0);
+	ck_assert_uint_eq(kstack_host_calls() - n0, 7);
+	ck_assert(!kstack_host_lock_held_at_switch_back());
+	ck_assert(!mm_lock_is_held());
+	mm_payload_teardown();
+	assert_baseline();
+}
+END_TEST
+
 /* paging_teardown alone, with nothing pageable mapped, undoes setup. */
 START_TEST(paging_teardown_alone)
 {
@@ -531,6 +563,7 @@ static Suite *teardown_suite(void)
 	tcase_add_test(tc, fault_takes_and_drops_the_lock);
 	tcase_add_test(tc, lock_is_free_at_the_switch_back);
 	tcase_add_test(tc, faults_count_irq_state_and_teardown_zeroes_stats);
+	tcase_add_test(tc, payload_calls_run_on_efimm_stack);
 	tcase_add_test(tc, paging_teardown_alone);
 	suite_add_tcase(s, tc);
 	return s;

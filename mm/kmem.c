@@ -110,13 +110,31 @@ static void *kmem_map(size_t size, uint32_t flags)
 	return NULL;
 }
 
+/* The calls below run their bodies on efimm's stack under mm_lock
+ * (mm_lock_call): a payload calls them on its own pageable stack.  Each
+ * passes a struct the wrapper fills first and copies results out of
+ * after the call, with the lock free. */
+struct kmem_call {
+	vaddr_t va;             /* k_mem_map: the result; else the address */
+	paddr_t phys;
+	size_t size;
+	uint32_t flags;
+};
+
+static int kmem_map_call(void *arg)
+{
+	struct kmem_call *c = arg;
+
+	c->va = (vaddr_t)kmem_map(c->size, c->flags);
+	return 0;
+}
+
 void *k_mem_map(size_t size, uint32_t flags)
 {
-	unsigned long irq = mm_lock_take();
-	void *p = kmem_map(size, flags);
+	struct kmem_call c = { .size = size, .flags = flags };
 
-	mm_lock_drop(irq);
-	return p;
+	mm_lock_call(kmem_map_call, &c);
+	return (void *)c.va;
 }
 
 static int kmem_unmap(void *addr, size_t size)
@@ -135,13 +153,18 @@ static int kmem_unmap(void *addr, size_t size)
 	return 0;
 }
 
+static int kmem_unmap_call(void *arg)
+{
+	struct kmem_call *c = arg;
+
+	return kmem_unmap((void *)c->va, c->size);
+}
+
 int k_mem_unmap(void *addr, size_t size)
 {
-	unsigned long irq = mm_lock_take();
-	int err = kmem_unmap(addr, size);
+	struct kmem_call c = { .va = (vaddr_t)addr, .size = size };
 
-	mm_lock_drop(irq);
-	return err;
+	return mm_lock_call(kmem_unmap_call, &c);
 }
 
 static int kmem_phys_map(uint8_t **virt_ptr, paddr_t phys, size_t size,
@@ -172,12 +195,23 @@ static int kmem_phys_map(uint8_t **virt_ptr, paddr_t phys, size_t size,
 	return 0;
 }
 
+static int kmem_phys_map_call(void *arg)
+{
+	struct kmem_call *c = arg;
+	uint8_t *virt = NULL;
+	int err = kmem_phys_map(&virt, c->phys, c->size, c->flags);
+
+	c->va = (vaddr_t)virt;
+	return err;
+}
+
 int z_phys_map(uint8_t **virt_ptr, paddr_t phys, size_t size, uint32_t flags)
 {
-	unsigned long irq = mm_lock_take();
-	int err = kmem_phys_map(virt_ptr, phys, size, flags);
+	struct kmem_call c = { .phys = phys, .size = size, .flags = flags };
+	int err = mm_lock_call(kmem_phys_map_call, &c);
 
-	mm_lock_drop(irq);
+	if (err == 0)
+		*virt_ptr = (uint8_t *)c.va;
 	return err;
 }
 
@@ -198,13 +232,18 @@ static int kmem_phys_unmap(uint8_t *virt, size_t size)
 	return 0;
 }
 
+static int kmem_phys_unmap_call(void *arg)
+{
+	struct kmem_call *c = arg;
+
+	return kmem_phys_unmap((uint8_t *)c->va, c->size);
+}
+
 int z_phys_unmap(uint8_t *virt, size_t size)
 {
-	unsigned long irq = mm_lock_take();
-	int err = kmem_phys_unmap(virt, size);
+	struct kmem_call c = { .va = (vaddr_t)virt, .size = size };
 
-	mm_lock_drop(irq);
-	return err;
+	return mm_lock_call(kmem_phys_unmap_call, &c);
 }
 
 size_t k_mem_free_get(void)
@@ -225,22 +264,22 @@ static int kmem_query(vaddr_t va, paddr_t *phys, uint32_t *flags)
 	return loc >= PAGING_LOC_FIRST_RESERVED ? -ENOENT : -EAGAIN;
 }
 
-/* The outputs are written after mm_lock is dropped: they may be on a
- * payload's stack page that is paged out (a fault then is served). */
+static int kmem_query_call(void *arg)
+{
+	struct kmem_call *c = arg;
+
+	return kmem_query(c->va, &c->phys, &c->flags);
+}
+
 int k_mem_query(vaddr_t va, paddr_t *phys, uint32_t *flags)
 {
-	static paddr_t p;
-	static uint32_t f;
-	unsigned long irq = mm_lock_take();
-	int err = kmem_query(va, &p, &f);
-	paddr_t pv = p;
-	uint32_t fv = f;
+	struct kmem_call c = { .va = va, .phys = PADDR(0) };
+	int err = mm_lock_call(kmem_query_call, &c);
 
-	mm_lock_drop(irq);
-	if (phys)
-		*phys = pv;
-	if (flags)
-		*flags = fv;
+	if (err == 0 && phys)
+		*phys = c.phys;
+	if (err == 0 && flags)
+		*flags = c.flags;
 	return err;
 }
 

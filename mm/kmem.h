@@ -4,8 +4,9 @@
  *
  * Every call returns a negative errno (lib/errno.h) on a failure the
  * caller can handle; a failed call leaves no frame, page-table page or
- * virtual range behind.  The calls take mm_lock (mm/mm_lock.h) with
- * interrupts off for their whole body; k_mem_free_get reads one count.
+ * virtual range behind.  The calls run their bodies on efimm's own stack
+ * under mm_lock (mm/mm_lock.h mm_lock_call: a payload calls them on its
+ * pageable stack); k_mem_free_get reads one count.
  */
 #ifndef MM_KMEM_H
 #define MM_KMEM_H

@@ -12,7 +12,6 @@
 #include "payload.h"
 #include "pfdb.h"
 
-struct mm_lock mm_lock;
 static struct vm_space mm_kmem_space;
 static size_t mm_table_pages;
 

@@ -16,7 +16,13 @@
  * A fault inside mm while mm_lock is held - efimm's own code touching a
  * page that is not resident - would need mm to serve it while mm's state
  * is mid-change: mm_fault panics ("mm: page fault at ... while mm_lock is
- * held") instead of deadlocking or corrupting state.
+ * held") instead of deadlocking or corrupting state.  So mm must never
+ * run on a pageable stack with the lock held: the entry points a payload
+ * reaches (machine/payload_api.c calls them on the payload's stack, any
+ * page of which may be paged out) go through mm_lock_call, which runs
+ * them on efimm's own stack; the ones only efimm calls, from its own
+ * stacks (setup, teardown, counts, the payload-window mapping), take
+ * the lock where they are (mm_lock_take).
  */
 #ifndef MM_MM_LOCK_H
 #define MM_MM_LOCK_H
@@ -66,6 +72,20 @@ static inline void mm_lock_drop_irqs_off(void)
 {
 	mm_lock.held = false;
 }
+
+/*
+ * Runs fn(arg) on efimm's own stack (arch_call_on_kernel_stack) holding
+ * mm_lock, with interrupts off from before the switch until after the
+ * switch back; returns what fn returns.  The lock is dropped before the
+ * switch back, so a caller's stack page fn evicted faults back in then.
+ * *arg lives on the caller's stack: the caller writes all of it just
+ * before the call (so its pages are resident, and nothing can evict them
+ * until fn runs); fn may read and write it, except that a fn that may
+ * evict must copy what it needs first and write nothing back.  Outputs
+ * for the caller's own pointers are copied by the caller after the
+ * call, with the lock free.  Panics if mm_lock is held.
+ */
+int mm_lock_call(int (*fn)(void *arg), void *arg);
 
 /* Whether mm_lock is held (assertions, tests). */
 static inline bool mm_lock_is_held(void)

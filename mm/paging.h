@@ -119,7 +119,8 @@ void paging_set_clock(paging_clock_fn fn);
 
 /*
  * Serves a not-present fault at va (mm_fault, mm/fault.h, is the entry
- * arch/ calls, and takes mm_lock around this).  Returns 0 (served:
+ * arch/ calls, and takes mm_lock around this; it also counts the fault
+ * as irq_locked or irq_unlocked by mm_fault.irq_on).  Returns 0 (served:
  * retry the instruction), -EFAULT (va is not a paged-out or unpopulated
  * page: the fault is fatal as usual), -ENOMEM (no frame could be freed:
  * out of backing store).
@@ -162,10 +163,11 @@ void paging_stats_print(void);
 
 /* ---- Zephyr's paging API (its names); ranges as k_mem_map returned, or
  * payload image/stack pages: page-aligned, every page pageable.  Each
- * returns -ENOTSUP before paging_setup and takes mm_lock (before the
- * stack switch for those that switch).  The calls that may evict run on
- * efimm's own stack, so they may page out the very stack page of their
- * caller: it comes back intact at its next touch. ---------------------- */
+ * returns -ENOTSUP before paging_setup.  Each runs on efimm's own stack
+ * under mm_lock (mm_lock_call, mm/mm_lock.h), interrupts off across the
+ * stack switch and the lock dropped before the switch back, so they may
+ * page out the very stack page of their caller: it comes back intact at
+ * its next touch, a fault served with the lock free. ------------------ */
 
 /* Evicts the range.  0; -ENOMEM (not enough store: nothing changed);
  * -EINVAL (a page is not pageable); -EBUSY (a page is pinned). */

@@ -203,14 +203,6 @@ static int paging_unpin_range(vaddr_t va, size_t size)
 	return err;
 }
 
-int k_mem_unpin(void *addr, size_t size)
-{
-	unsigned long irq = mm_lock_take();
-	int err = paging_unpin_range((vaddr_t)addr, size);
-
-	mm_lock_drop(irq);
-	return err;
-}
 
 static int paging_frame_evict(paddr_t phys)
 {
@@ -243,17 +235,13 @@ struct paging_call {
 	size_t size;
 };
 
-/* Runs on efimm's stack: mm_lock is taken and dropped here, so the
- * switch back, whose return address and locals are on the payload's
- * stack (evicted, perhaps), faults them in with the lock free. */
+/* On efimm's stack, under mm_lock (mm_lock_call): the arguments are
+ * copied first, since the range may hold the caller's stack page. */
 static int paging_call_range(void *arg)
 {
 	struct paging_call c = *(struct paging_call *)arg;
-	unsigned long irq = mm_lock_take();
-	int err = c.range(c.va, c.size);
 
-	mm_lock_drop(irq);
-	return err;
+	return c.range(c.va, c.size);
 }
 
 static int paging_on_kernel_stack(int (*range)(vaddr_t, size_t), void *addr,
@@ -261,7 +249,7 @@ static int paging_on_kernel_stack(int (*range)(vaddr_t, size_t), void *addr,
 {
 	struct paging_call c = { range, (vaddr_t)addr, size };
 
-	return arch_call_on_kernel_stack(paging_call_range, &c);
+	return mm_lock_call(paging_call_range, &c);
 }
 
 int k_mem_page_out(void *addr, size_t size)
@@ -277,6 +265,11 @@ int k_mem_page_in(void *addr, size_t size)
 int k_mem_pin(void *addr, size_t size)
 {
 	return paging_on_kernel_stack(paging_pin_range, addr, size);
+}
+
+int k_mem_unpin(void *addr, size_t size)
+{
+	return paging_on_kernel_stack(paging_unpin_range, addr, size);
 }
 
 static int paging_frame_evict_range(vaddr_t phys, size_t size)
@@ -296,17 +289,20 @@ uint64_t k_mem_num_pagefaults_get(void)
 	return paging_st.stats.pagefaults.cnt;
 }
 
-/* A snapshot in efimm's memory under mm_lock, copied out after it is
- * dropped: stats may be on a payload's stack page that is paged out (a
- * fault then is served, which it could not be under the lock). */
+static int paging_stats_copy(void *arg)
+{
+	struct k_mem_paging_stats *stats = arg;
+
+	*stats = paging_st.stats;
+	stats->store_slots = swap_slots_total();
+	stats->store_slots_free = swap_slots_free();
+	return 0;
+}
+
+/* stats is written whole first, so its pages are resident when the
+ * copy runs under the lock (mm_lock_call). */
 void k_mem_paging_stats_get(struct k_mem_paging_stats *stats)
 {
-	static struct k_mem_paging_stats snap;
-	unsigned long irq = mm_lock_take();
-
-	snap = paging_st.stats;
-	snap.store_slots = swap_slots_total();
-	snap.store_slots_free = swap_slots_free();
-	mm_lock_drop(irq);
-	*stats = snap;
+	memset(stats, 0, sizeof(*stats));
+	mm_lock_call(paging_stats_copy, stats);
 }

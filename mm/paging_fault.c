@@ -24,7 +24,6 @@ int paging_fault(vaddr_t va)
 	if (err)
 		return err;
 	paging_st.stats.pagefaults.cnt++;
-	paging_st.stats.pagefaults.irq_locked++;
 	paging_hist_add(&paging_st.stats.fault_cycles, paging_now() - t0);
 	return 0;
 }
@@ -46,6 +45,16 @@ const char *paging_classify(vaddr_t va)
 	default:
 		return "unmapped";
 	}
+}
+
+/* Zephyr's split of served faults: taken with interrupts enabled
+ * (irq_unlocked: a payload running with the test bed's timer) or not. */
+static void paging_fault_irq_count(bool irq_on)
+{
+	if (irq_on)
+		paging_st.stats.pagefaults.irq_unlocked++;
+	else
+		paging_st.stats.pagefaults.irq_locked++;
 }
 
 /* A page fault while mm_lock is held is efimm's own code, inside mm,
@@ -74,6 +83,7 @@ int mm_fault(const struct mm_fault *f, const char **verdict)
 	if (!f->present) {
 		err = paging_fault(f->addr);
 		if (err == 0) {
+			paging_fault_irq_count(f->irq_on);
 			mm_lock_drop_irqs_off();
 			return 0;
 		}

@@ -274,12 +274,11 @@ unsigned long arch_irq_save(void)
 }
 
 /* sti only if IF was set when flags was saved: an inner pair never
- * enables interrupts an outer one disabled. */
+ * enables interrupts an outer one disabled.  Being a call, it is a
+ * compiler barrier for its caller either way. */
 void arch_irq_restore(unsigned long flags)
 {
 	if (flags & HOOKS_RFLAGS_IF)
 		__asm__ volatile("sti" : : : "memory");
-	else
-		__asm__ volatile("" : : : "memory");
 }
 #endif

@@ -9,6 +9,7 @@
 #include "../../mm/arch_hooks.h"
 #include "../../mm/fault.h"
 #include "../../mm/paging.h"
+#include "irq_host.h"
 #include "mmu_host.h"
 
 static bool mmu_report;
@@ -39,7 +40,8 @@ static int mmu_fault(vaddr_t va, bool write)
 {
 	struct mm_fault f = { .vector = 14, .page_fault = true, .addr = va,
 			      .access = write ? MM_FAULT_WRITE : MM_FAULT_READ,
-			      .error = write ? 2 : 0 };
+			      .error = write ? 2 : 0,
+			      .irq_on = irq_host_enabled() };
 	const char *verdict;
 
 	return mm_fault(&f, &verdict);

@@ -829,7 +829,9 @@ START_TEST(pin_beyond_memory_changes_nothing)
 END_TEST
 
 /* The calls that may evict run on efimm's own stack (on the target that
- * is what lets them page out their caller's stack page). */
+ * is what lets them page out their caller's stack page); so does every
+ * other paging call (k_mem_unpin here: mm never runs on a pageable stack
+ * holding mm_lock). */
 START_TEST(evicting_calls_run_on_the_kernel_stack)
 {
 	unsigned long c0;
@@ -847,9 +849,10 @@ START_TEST(evicting_calls_run_on_the_kernel_stack)
 	ck_assert_int_eq(k_mem_pin(p, PAGE_SIZE), 0);
 	ck_assert_uint_eq(kstack_host_calls(), c0 + 3);
 	ck_assert_int_eq(k_mem_unpin(p, PAGE_SIZE), 0);
+	ck_assert_uint_eq(kstack_host_calls(), c0 + 4);
 	ck_assert_int_eq(arch_mem_translate((vaddr_t)p, &ph, NULL), 0);
 	ck_assert_int_eq(k_mem_page_frame_evict(ph), 0);
-	ck_assert_uint_eq(kstack_host_calls(), c0 + 4);
+	ck_assert_uint_eq(kstack_host_calls(), c0 + 5);
 	check(p, 0, 1);
 	ck_assert_int_eq(k_mem_unmap(p, 4 * PAGE_SIZE), 0);
 }

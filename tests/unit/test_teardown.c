@@ -23,6 +23,7 @@
 #include "../../mm/swap.h"
 #include "../../mm/vm.h"
 #include "../host/irq_host.h"
+#include "../host/kstack_host.h"
 #include "../host/mmu_host.h"
 #include "../host/physmem_host.h"
 #include "unit.h"
@@ -441,6 +442,88 @@ START_TEST(fault_takes_and_drops_the_lock)
 }
 END_TEST
 
+/* The evicting calls switch to efimm's stack with interrupts off and
+ * drop mm_lock before switching back: the caller's stack page they may
+ * have evicted faults back in after the switch, which a held lock would
+ * turn into a panic (the target's stackout test). */
+START_TEST(lock_is_free_at_the_switch_back)
+{
+	uint8_t *p;
+
+	ck_assert_int_eq(paging_setup(8 * PAGE_SIZE, 0), 0);
+	p = k_mem_map(2 * PAGE_SIZE, K_MEM_PERM_RW);
+	*acc((vaddr_t)p, true) = 1;
+	irq_host_set(true);
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
+	ck_assert(!kstack_host_lock_held_at_switch_back());
+	ck_assert(!kstack_host_irq_on_in_call());
+	ck_assert(irq_host_enabled());
+	ck_assert_int_eq(k_mem_pin(p, 2 * PAGE_SIZE), 0);
+	ck_assert(!kstack_host_lock_held_at_switch_back());
+	mm_payload_teardown();
+	assert_baseline();
+}
+END_TEST
+
+/* A served fault counts as irq_unlocked when the faulting code ran with
+ * interrupts on (mm_fault.irq_on), irq_locked when not; teardown zeroes
+ * the statistics. */
+START_TEST(faults_count_irq_state_and_teardown_zeroes_stats)
+{
+	struct k_mem_paging_stats st;
+	uint8_t *p;
+
+	ck_assert_int_eq(paging_setup(8 * PAGE_SIZE, 0), 0);
+	p = k_mem_map(2 * PAGE_SIZE, K_MEM_PERM_RW);
+	irq_host_set(true);
+	*acc((vaddr_t)p, true) = 1;
+	irq_host_set(false);
+	*acc((vaddr_t)p + PAGE_SIZE, true) = 2;
+	k_mem_paging_stats_get(&st);
+	ck_assert_uint_eq(st.pagefaults.cnt, 2);
+	ck_assert_uint_eq(st.pagefaults.irq_unlocked, 1);
+	ck_assert_uint_eq(st.pagefaults.irq_locked, 1);
+	mm_payload_teardown();
+	k_mem_paging_stats_get(&st);
+	ck_assert_uint_eq(st.pagefaults.cnt, 0);
+	ck_assert_uint_eq(st.pagefaults.irq_unlocked, 0);
+	ck_assert_uint_eq(st.zero_fills, 0);
+	ck_assert_uint_eq(st.fault_cycles.bounds[0], 128);
+}
+END_TEST
+
+/* Every call a payload reaches runs on efimm's stack (a payload calls
+ * them on its pageable stack, where mm must never run with mm_lock
+ * held: the target's touch_evict suite panicked in
+ * k_mem_paging_stats_get), and none leaves the lock held. */
+START_TEST(payload_calls_run_on_efimm_stack)
+{
+	struct k_mem_paging_stats st;
+	unsigned long n0;
+	uint8_t *p, *phys;
+	paddr_t pa;
+	uint32_t fl;
+
+	ck_assert_int_eq(paging_setup(8 * PAGE_SIZE, 0), 0);
+	n0 = kstack_host_calls();
+	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW | K_MEM_MAP_LOCK);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(k_mem_query((vaddr_t)p, &pa, &fl), 0);
+	ck_assert_uint_eq(fl & K_MEM_PERM_RW, K_MEM_PERM_RW);
+	k_mem_paging_stats_get(&st);
+	ck_assert_uint_eq(st.store_slots, 8);
+	ck_assert_int_eq(k_mem_unpin(p, PAGE_SIZE), 0);
+	ck_assert_int_eq(z_phys_map(&phys, pa, 16, K_MEM_PERM_RW), 0);
+	ck_assert_int_eq(z_phys_unmap(phys, 16), 0);
+	ck_assert_int_eq(k_mem_unmap(p, PAGE_SIZE), 0);
+	ck_assert_uint_eq(kstack_host_calls() - n0, 7);
+	ck_assert(!kstack_host_lock_held_at_switch_back());
+	ck_assert(!mm_lock_is_held());
+	mm_payload_teardown();
+	assert_baseline();
+}
+END_TEST
+
 /* paging_teardown alone, with nothing pageable mapped, undoes setup. */
 START_TEST(paging_teardown_alone)
 {
@@ -478,6 +561,9 @@ static Suite *teardown_suite(void)
 	tcase_add_test_raise_signal(tc, fault_under_mm_lock_panics, SIGABRT);
 	tcase_add_test_raise_signal(tc, reentry_panics, SIGABRT);
 	tcase_add_test(tc, fault_takes_and_drops_the_lock);
+	tcase_add_test(tc, lock_is_free_at_the_switch_back);
+	tcase_add_test(tc, faults_count_irq_state_and_teardown_zeroes_stats);
+	tcase_add_test(tc, payload_calls_run_on_efimm_stack);
 	tcase_add_test(tc, paging_teardown_alone);
 	suite_add_tcase(s, tc);
 	return s;

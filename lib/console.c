@@ -2,6 +2,7 @@
  * lib/console.c - fan-out of console output to the active backends.
  */
 #include "console.h"
+#include "kstring.h"
 
 static const struct con_backend *backends[CON_MAX_BACKENDS];
 static int nbackends;
@@ -13,10 +14,42 @@ void con_set_backends(const struct con_backend *const *b, int n)
 		backends[nbackends++] = b[i];
 }
 
-void con_write(const char *s, size_t len)
+static const char *line_prefix;
+static bool line_start = true;
+
+static void con_emit(const char *s, size_t len)
 {
 	for (int i = 0; i < nbackends; i++)
 		backends[i]->write(s, len);
+}
+
+void con_set_prefix(const char *prefix)
+{
+	line_prefix = prefix && *prefix ? prefix : NULL;
+}
+
+bool con_at_line_start(void)
+{
+	return line_start;
+}
+
+/* Whole lines at a time, each preceded by the prefix if one is set. */
+void con_write(const char *s, size_t len)
+{
+	while (len > 0) {
+		size_t n = 0;
+
+		while (n < len && s[n] != '\n')
+			n++;
+		if (n < len)
+			n++;
+		if (line_start && line_prefix)
+			con_emit(line_prefix, strlen(line_prefix));
+		con_emit(s, n);
+		line_start = s[n - 1] == '\n';
+		s += n;
+		len -= n;
+	}
 }
 
 void con_color(enum con_color c)

@@ -10,6 +10,7 @@
 #ifndef LIB_CONSOLE_H
 #define LIB_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum con_color {
@@ -37,5 +38,17 @@ void con_color(enum con_color c);
 /* Replaces the set of active backends (up to CON_MAX_BACKENDS). */
 #define CON_MAX_BACKENDS 3
 void con_set_backends(const struct con_backend *const *b, int n);
+
+/*
+ * Starts every following line with prefix (NULL or "" for none) until
+ * the next call: a suite's TAP stream marks the lines of efimm and of
+ * its payloads as comments ("# ", "    # ").  prefix must stay valid.
+ * Single writer: the console is not locked (efimm prints from one CPU,
+ * and an interrupt handler prints only when it will not return to the
+ * interrupted writer).
+ */
+void con_set_prefix(const char *prefix);
+/* True when the next byte written starts a line. */
+bool con_at_line_start(void);
 
 #endif

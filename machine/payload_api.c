@@ -4,14 +4,15 @@
  * only the runtime services (ResetSystem) are used from the firmware.
  */
 #include "payload_api.h"
+#include "prun.h"
 #include "run_paging.h"
+#include "testapi.h"
 #include "uaccess.h"
 
 #include "../arch/x86_64/machine.h"
 #include "../lib/console.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
-#include "../lib/poweroff.h"
 #include "../lib/printf.h"
 #include "../mm/kmem.h"
 #include "../mm/paging.h"
@@ -27,30 +28,10 @@ _Static_assert(EFIMM_PAYLOAD_BASE == ELF_WINDOW_LO, "payload window moved");
 #define API_MAP_FLAGS (K_MEM_CACHE_MASK | K_MEM_PERM_RW | K_MEM_PERM_EXEC | \
 		       K_MEM_MAP_UNINIT | K_MEM_MAP_LOCK)
 
-/*
- * The status efimm powers off with: the payload's when it is 0..255,
- * else its low byte (as a Unix exit status), except that a non-zero
- * status whose low byte is 0 (256, 512, INT_MIN) gives
- * PAYLOAD_EXIT_LOW_BYTE_ZERO: a failure never turns into success.
- */
-static int payload_exit_code(int status)
+/* efimm_exit: back to whoever started the payload (prun.c). */
+__attribute__((noreturn)) static void api_exit(int status)
 {
-	int code = status & 0xFF;
-
-	return status != 0 && code == 0 ? PAYLOAD_EXIT_LOW_BYTE_ZERO : code;
-}
-
-void payload_exit(int status)
-{
-	int code = payload_exit_code(status);
-
-	if (code == status)
-		kprintf("efimm: payload exited with status %d\n", code);
-	else
-		kprintf("efimm: payload exited with status %d (payload status %d)\n",
-			code, status);
-	run_paging_report();
-	sys_poweroff(code, code ? "payload failure" : "EFI_SUCCESS");
+	prun_exit(status);
 }
 
 /* Writes in chunks through a bounce buffer: efimm reads payload memory
@@ -173,7 +154,7 @@ static int api_paging_stats_get(void *stats, size_t size)
 static const struct efimm_api api = {
 	.size = sizeof(struct efimm_api),
 	.write = api_write,
-	.exit = payload_exit,
+	.exit = api_exit,
 	.k_mem_map = api_k_mem_map,
 	.k_mem_unmap = k_mem_unmap,
 	.k_mem_free_get = k_mem_free_get,
@@ -188,6 +169,9 @@ static const struct efimm_api api = {
 	.k_mem_num_pagefaults_get = api_num_pagefaults_get,
 	.k_mem_paging_stats_get = api_paging_stats_get,
 	.paging_stats_print = paging_stats_print,
+	.test_plan = testapi_plan,
+	.test_point = testapi_point,
+	.test_expect_fault = testapi_expect_fault,
 };
 
 const struct efimm_api *payload_api(void)

@@ -21,13 +21,13 @@ const struct efimm_api *payload_api(void);
 #define PAYLOAD_EXIT_LOW_BYTE_ZERO 1
 
 /*
- * Ends the run: prints exactly "efimm: payload exited with status N",
- * then the "efimm: powering off, status N" line with the same N, and
- * shuts the machine down through the firmware's ResetSystem.  N is
- * status when it is 0..255; otherwise its low byte, or
+ * `run` ends (machine/run.c) by printing exactly "efimm: payload exited
+ * with status N", then the "efimm: powering off, status N" line with the
+ * same N, and shuts the machine down through the firmware's ResetSystem.
+ * N is status when it is 0..255; otherwise its low byte, or
  * PAYLOAD_EXIT_LOW_BYTE_ZERO if that is 0, and the first line ends in
- * " (payload status STATUS)".  Never returns.
+ * " (payload status STATUS)"; a status of 0 with failed test points
+ * (machine/testapi.h) gives 1, after "efimm: payload failed: WHY".
  */
-__attribute__((noreturn)) void payload_exit(int status);
 
 #endif

@@ -10,11 +10,12 @@
  */
 #include "run.h"
 #include "payload_api.h"
+#include "prun.h"
 #include "run_paging.h"
+#include "testapi.h"
 #include "timeout.h"
 
 #include "../arch/x86_64/desc.h"
-#include "../arch/x86_64/enter.h"
 #include "../arch/x86_64/machine.h"
 #include "../arch/x86_64/trap.h"
 #include "../lib/assert.h"
@@ -25,11 +26,7 @@
 #include "../lib/timing.h"
 #include "../mm/kas.h"
 #include "../mm/kmem.h"
-#include "../mm/payload.h"
 #include "../mm/vm.h"
-
-#define PAYLOAD_STACK     (256ULL << 10)
-#define PAYLOAD_STACK_TOP ELF_WINDOW_HI
 
 size_t run_args_bytes(int argc, char *const *argv)
 {
@@ -38,58 +35,6 @@ size_t run_args_bytes(int argc, char *const *argv)
 	for (int i = 0; i < argc; i++)
 		n += strlen(argv[i]) + 1;
 	return n;
-}
-
-static uint32_t seg_flags(uint32_t elf_flags)
-{
-	return ((elf_flags & ELF_SEG_W) ? K_MEM_PERM_RW : 0) |
-	       ((elf_flags & ELF_SEG_X) ? K_MEM_PERM_EXEC : 0);
-}
-
-/* Maps every PT_LOAD segment; panics on failure (no caller left). */
-static void map_segments(const struct run_req *rq)
-{
-	for (uint32_t i = 0; i < rq->img.nseg; i++) {
-		const struct elf_segment *e = &rq->img.seg[i];
-		struct payload_seg s = {
-			.va = e->vaddr, .memsz = e->memsz, .filesz = e->filesz,
-			.data = (const uint8_t *)rq->file + e->offset,
-			.flags = seg_flags(e->flags),
-		};
-
-		if (payload_map_segment(&s))
-			panic("machine: out of memory mapping segment %u of %s", i, rq->path);
-		run_paging_adopt(ALIGN_DOWN(s.va, PAGE_SIZE),
-				 ALIGN_UP(s.va + s.memsz, PAGE_SIZE));
-	}
-}
-
-/*
- * Copies argv and the boot block onto the payload stack (now mapped and
- * reachable through efimm's page tables).  Returns the payload's RSP.
- */
-static uint64_t push_args(const struct run_req *rq, struct efimm_boot **bootp)
-{
-	uint64_t sp = PAYLOAD_STACK_TOP;
-	char **argv;
-	struct efimm_boot *boot;
-
-	sp -= ALIGN_UP(run_args_bytes(rq->argc, rq->argv), 16);
-	argv = (char **)(sp - ALIGN_UP((rq->argc + 1) * sizeof(char *), 16));
-	for (int i = 0; i < rq->argc; i++) {
-		size_t n = strlen(rq->argv[i]) + 1;
-
-		memcpy((char *)sp, rq->argv[i], n);
-		argv[i] = (char *)sp;
-		sp += n;
-	}
-	argv[rq->argc] = NULL;
-	boot = (struct efimm_boot *)((uint64_t)argv - ALIGN_UP(sizeof(*boot), 16));
-	*boot = (struct efimm_boot){ .magic = EFIMM_BOOT_MAGIC,
-				     .version = EFIMM_ABI_VERSION, .argc = rq->argc,
-				     .argv = argv, .api = payload_api() };
-	*bootp = boot;
-	return (uint64_t)boot;
 }
 
 /* Exit status of a fault: 128 + vector for a payload's, 255 for efimm's. */
@@ -103,12 +48,13 @@ static int fault_exit(const struct trap_frame *f, const char **name)
 	return TRAP_EXIT_INTERNAL;
 }
 
-/* `run`'s timeout: one payload per boot, so the run ends here, with
- * status 124 (timeout(1)'s status for a command that ran too long). */
-static void run_timed_out(struct trap_frame *f, uint32_t seconds)
+/* `run`'s timeout (a timeout_expired_fn, called after the report): one
+ * payload per boot, so the run ends here, with status 124 (timeout(1)'s
+ * status for a command that ran too long).  f may be NULL. */
+__attribute__((noreturn)) static void run_timed_out(const struct trap_frame *f)
 {
 	UNUSED(f);
-	kprintf("efimm: payload timed out after %u s\n", seconds);
+	kprintf("efimm: payload timed out after %u s\n", timeout_last_limit());
 	sys_poweroff(RUN_EXIT_TIMEOUT, "payload timeout");
 }
 
@@ -117,35 +63,35 @@ static void run_timed_out(struct trap_frame *f, uint32_t seconds)
  * stacks of arch/x86_64/gdt.c), which the identity map covered as plain
  * RAM, so an overflow faults instead of corrupting what lies below.
  */
-static void unmap_stack_guards(const struct run_req *rq)
+static void unmap_stack_guards(uint64_t stack_guard)
 {
-	if (kas_guard_page(PADDR(rq->stack_guard)))
+	if (kas_guard_page(PADDR(stack_guard)))
 		panic("machine: cannot unmap efimm's stack guard");
-	trap_register_guard(rq->stack_guard, "efimm's stack");
+	trap_register_guard(stack_guard, "efimm's stack");
 	for (int ist = 1; ist <= IST_COUNT; ist++)
 		if (kas_guard_page(PADDR(gdt_ist_stack(ist)->guard)))
 			panic("machine: cannot unmap the guard of %s", gdt_ist_stack(ist)->name);
 }
 
-/* Builds efimm's memory core from the final map and loads its tables. */
-static void take_memory(struct run_req *rq)
+void run_take_memory(const struct mmboot_map *map, struct mmboot_layout *layout,
+		     uint64_t stack_guard, uint64_t *tsc_pfdb, uint64_t *tsc_pt)
 {
 	struct mmboot_outcome out;
-	int err = mmboot_bring_up(&rq->map, NULL, &rq->layout, &out);
+	int err = mmboot_bring_up(map, NULL, layout, &out);
 
 	if (err)
 		panic("machine: final %s: %s", out.failed, errno_name(err));
-	rq->tsc[PH_PFDB] = out.tsc_pfdb;
-	unmap_stack_guards(rq);
+	*tsc_pfdb = out.tsc_pfdb;
+	unmap_stack_guards(stack_guard);
 	arch_pt_activate();
-	timeout_init();
-	rq->tsc[PH_PT] = timing_tsc();
-	run_paging_start();
-	rq->tsc[PH_PAGING] = timing_tsc();
-	payload_api_set_view(&rq->layout, out.ranges, out.nranges);
+	*tsc_pt = timing_tsc();
+	payload_api_set_view(layout, out.ranges, out.nranges);
+	prun_set_efimm_text(layout->img.text_start, layout->img.text_end);
+	trap_set_exit(fault_exit);
 	kprintf("efimm: page tables loaded (root 0x%lx), %lu KiB free\n",
 		(unsigned long)paddr_raw(arch_pt_root()),
 		(unsigned long)(k_mem_free_get() >> 10));
+	timeout_init();
 }
 
 /* The `timing=1` line: cycles of each phase since efimm's entry. */
@@ -165,26 +111,71 @@ static void print_timing(const struct run_req *rq)
 		(unsigned long)timing_copy_4k());
 }
 
-void run_after_ebs(void *arg)
+/* prun's last step before entering: the `timing=1` line, and the
+ * payload's time limit. */
+static void run_mapped(void *arg)
 {
 	struct run_req *rq = arg;
-	struct efimm_boot *boot;
-	vaddr_t guard;
-	uint64_t sp;
 
-	take_memory(rq);
-	trap_set_exit(fault_exit);
-	map_segments(rq);
-	if (payload_map_stack(PAYLOAD_STACK_TOP, PAYLOAD_STACK, &guard))
-		panic("machine: cannot map the payload stack");
-	run_paging_adopt(PAYLOAD_STACK_TOP - PAYLOAD_STACK, PAYLOAD_STACK_TOP);
-	trap_register_guard(guard, "the payload stack");
-	sp = push_args(rq, &boot);
 	rq->tsc[PH_MAP] = timing_tsc();
 	if (rq->timing)
 		print_timing(rq);
-	kprintf("efimm: entering %s at 0x%lx\n", rq->path, (unsigned long)rq->img.entry);
 	timeout_arm(rq->timeout_s, run_timed_out);
-	arch_enter_payload(rq->img.entry, boot, sp);
 }
 
+/*
+ * The status efimm powers off with: the payload's when it is 0..255,
+ * else its low byte (as a Unix exit status), except that a non-zero
+ * status whose low byte is 0 (256, 512, INT_MIN) gives
+ * PAYLOAD_EXIT_LOW_BYTE_ZERO: a failure never turns into success.
+ */
+static int run_exit_code(int status)
+{
+	int code = status & 0xFF;
+
+	return status != 0 && code == 0 ? PAYLOAD_EXIT_LOW_BYTE_ZERO : code;
+}
+
+/* The end of `run` after the payload exited (payload_api.h's contract
+ * of the two lines), failed test points turning a 0 into 1. */
+__attribute__((noreturn)) static void run_exited(int status)
+{
+	struct testapi_counts c;
+	char why[96];
+	int code = run_exit_code(status);
+
+	testapi_end(&c);
+	if (code == status)
+		kprintf("efimm: payload exited with status %d\n", code);
+	else
+		kprintf("efimm: payload exited with status %d (payload status %d)\n",
+			code, status);
+	if (code == 0 && testapi_failure(&c, why, sizeof(why))) {
+		kprintf("efimm: payload failed: %s\n", why);
+		code = 1;
+	}
+	run_paging_report();
+	sys_poweroff(code, code ? "payload failure" : "EFI_SUCCESS");
+}
+
+void run_after_ebs(void *arg)
+{
+	struct run_req *rq = arg;
+	struct prun_image p = { .path = rq->path, .argc = rq->argc, .argv = rq->argv,
+				.file = rq->file, .img = &rq->img,
+				.on_mapped = run_mapped, .arg = rq };
+	struct prun_result r;
+
+	run_take_memory(&rq->map, &rq->layout, rq->stack_guard,
+			&rq->tsc[PH_PFDB], &rq->tsc[PH_PT]);
+	run_paging_start();
+	rq->tsc[PH_PAGING] = timing_tsc();
+	testapi_begin("", false);
+	if (prun_run(&p, rq->timeout_s, &r) == 0 && r.end == PRUN_EXITED) {
+		timeout_disarm();
+		run_exited(r.status);
+	}
+	if (r.end == PRUN_TIMED_OUT)
+		run_timed_out(NULL);
+	panic("machine: %s did not run to its end", rq->path);
+}

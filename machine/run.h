@@ -47,4 +47,14 @@ size_t run_args_bytes(int argc, char *const *argv);
  */
 void run_after_ebs(void *arg);
 
+/*
+ * Brings efimm's memory core up from the final map (mmboot.h), unmaps
+ * the guard pages below efimm's stacks, loads CR3 and makes the
+ * payload services and fault reports ready (what `run` and `suite`
+ * share before any payload); stamps the TSC after the frame database
+ * and after the page tables.  Panics on failure.
+ */
+void run_take_memory(const struct mmboot_map *map, struct mmboot_layout *layout,
+		     uint64_t stack_guard, uint64_t *tsc_pfdb, uint64_t *tsc_pt);
+
 #endif

@@ -97,6 +97,36 @@ static uint64_t run_paging_clock(void)
 	return timing_tsc();
 }
 
+/* The line every payload's paging starts with. */
+static void run_paging_announce(void)
+{
+	kprintf("efimm: paging: policy %s, backing store %llu KiB in RAM, "
+		"%lu KiB of frames free\n", paging_policy_name(),
+		(unsigned long long)(swap_slots_total() * PAGE_SIZE >> 10),
+		(unsigned long)(k_mem_free_get() >> 10));
+}
+
+int run_paging_setup(const struct runopts *o, const char *default_policy,
+		     char *why, size_t size)
+{
+	const char *policy = o->evict[0] ? o->evict : default_policy;
+	int err = paging_set_policy(policy);
+
+	if (err) {
+		ksnprintf(why, size, "no eviction policy %s", policy);
+		return err;
+	}
+	err = paging_setup(o->swap, o->mem);
+	if (err) {
+		ksnprintf(why, size, "backing store of %llu KiB: %s",
+			  (unsigned long long)(o->swap >> 10), errno_name(err));
+		return err;
+	}
+	paging_set_clock(run_paging_clock);
+	run_paging_announce();
+	return 0;
+}
+
 void run_paging_start(void)
 {
 	int err;
@@ -108,10 +138,7 @@ void run_paging_start(void)
 		panic("machine: backing store of %llu KiB: %s",
 		      (unsigned long long)(opts.swap >> 10), errno_name(err));
 	paging_set_clock(run_paging_clock);
-	kprintf("efimm: paging: policy %s, backing store %llu KiB in RAM, "
-		"%lu KiB of frames free\n", paging_policy_name(),
-		(unsigned long long)(swap_slots_total() * PAGE_SIZE >> 10),
-		(unsigned long)(k_mem_free_get() >> 10));
+	run_paging_announce();
 }
 
 void run_paging_adopt(vaddr_t start, vaddr_t end)

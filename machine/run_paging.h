@@ -16,6 +16,7 @@
 #define EFI_RUN_PAGING_H
 
 #include "../lib/types.h"
+#include "../pure/runopts.h"
 
 struct run_req;
 
@@ -44,6 +45,15 @@ void run_paging_reset(void);
  * tell).
  */
 void run_paging_start(void);
+
+/*
+ * Sets demand paging up for one payload of a suite from its options:
+ * the policy (o->evict, or default_policy when empty), a backing store
+ * of o->swap bytes and the mem= cap, then prints the paging line.
+ * Returns 0, or a negative errno with why filled (paging stays off).
+ */
+int run_paging_setup(const struct runopts *o, const char *default_policy,
+		     char *why, size_t size);
 
 /* Makes the payload's mapped pages in [start, end) pageable. */
 void run_paging_adopt(vaddr_t start, vaddr_t end);

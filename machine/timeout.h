@@ -23,12 +23,13 @@
 #define TIMEOUT_MAX_S 86400             /* the largest limit, one day */
 
 /*
- * Called from the tick (interrupts off, on the interrupt IST stack) with
- * the frame of the payload code it stopped and the limit that ran out;
- * the timeout is already disarmed.  Must not return: it ends the run or
- * resumes efimm elsewhere.
+ * Called from the tick (interrupts off, on the interrupt IST stack, the
+ * EOI sent) after the report, with the frame of the payload code it
+ * stopped; the timeout is already disarmed (timeout_last_limit() says
+ * what it was).  Must not return: it ends the run or resumes efimm
+ * elsewhere (prun_timed_out fits).
  */
-typedef void (*timeout_expired_fn)(struct trap_frame *f, uint32_t seconds);
+typedef void (*timeout_expired_fn)(const struct trap_frame *f);
 
 /*
  * Once per boot, after ExitBootServices and arch_pt_activate(), with
@@ -53,6 +54,10 @@ void timeout_arm(uint32_t seconds, timeout_expired_fn fn);
 
 /* Disarms the limit (no-op when none is armed).  Any interrupt state. */
 void timeout_disarm(void);
+
+/* The seconds of the last timeout_arm, kept after it expired or was
+ * disarmed (0 before any). */
+uint32_t timeout_last_limit(void);
 
 /* Ticks since timeout_init (0 without a timer). */
 uint64_t timeout_ticks(void);

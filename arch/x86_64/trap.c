@@ -38,6 +38,7 @@ static trap_poweroff_fn poweroff;
 static trap_backtrace_fn backtrace;
 /* Interrupt handlers by vector; NULL (and every exception) is fatal. */
 static trap_irq_fn irq_handlers[TRAP_VECTORS];
+static trap_contain_fn contain;
 /* mm's fault entry (arch_fault_set_entry) and whether a call to it is
  * under way: a fault inside it is fatal and not offered again (it runs
  * on the #PF IST stack, which a nested #PF would overwrite). */
@@ -291,6 +292,8 @@ void trap_dispatch(struct trap_frame *f)
 	level = depth++;
 
 	if (level == 0) {
+		if (contain)
+			contain(f, verdict);
 		trap_report(f, verdict);
 		status = (exit_hook ? exit_hook : default_exit)(f, &name);
 		power_off(status, name);
@@ -332,6 +335,16 @@ int trap_set_irq(unsigned int vector, trap_irq_fn fn)
 	return 0;
 }
 
+void trap_set_contain(trap_contain_fn fn)
+{
+	contain = fn;
+}
+
+void trap_unwind(void)
+{
+	depth = 0;
+}
+
 void arch_fault_set_entry(arch_fault_entry_fn fn)
 {
 	fault_entry = fn;
@@ -355,6 +368,7 @@ void trap_host_reset(void)
 	poweroff = NULL;
 	backtrace = NULL;
 	memset(irq_handlers, 0, sizeof(irq_handlers));
+	contain = NULL;
 	fault_entry = NULL;
 	entry_active = false;
 	nguards = 0;

@@ -127,11 +127,27 @@ typedef void (*trap_poweroff_fn)(int status);
  * the fault not served: it must not fault). */
 typedef void (*trap_backtrace_fn)(const struct trap_frame *f);
 
+/*
+ * Offered every fault mm did not serve, before the fatal report: it may
+ * take the fault over (print the report itself or not, call
+ * trap_unwind, and resume a saved context: arch_ctx_resume, ctx.h),
+ * never returning; if it returns, the fatal path goes on.  Runs with
+ * interrupts off, on the faulting stack or the vector's IST stack, with
+ * the report depth already counting this fault (so a fault inside it
+ * is a fault while reporting).  verdict: mm's word on CR2, or NULL.
+ */
+typedef void (*trap_contain_fn)(struct trap_frame *f, const char *verdict);
+
 /* Each setter replaces the hook; NULL restores the default. */
 void trap_set_walker(trap_walk_fn fn);
 void trap_set_exit(trap_exit_fn fn);
 void trap_set_poweroff(trap_poweroff_fn fn);
 void trap_set_backtrace(trap_backtrace_fn fn);
+void trap_set_contain(trap_contain_fn fn);
+
+/* Forgets the fault being handled: for a contain hook that leaves
+ * trap_dispatch's frame for good (the next fault is a first one). */
+void trap_unwind(void);
 
 /*
  * Registers the page at guard_va (page-aligned; unmapped by whoever

@@ -31,6 +31,9 @@ static struct pt pt;
 static jmp_buf off_jmp;
 static int off_status;
 static int off_calls;
+static jmp_buf contain_jmp;
+static const char *contain_verdict;
+static int contain_calls;
 
 static void setup(void)
 {
@@ -43,6 +46,7 @@ static void setup(void)
 	ck_assert_int_eq(pt_map(&pt, 0x1000, PADDR(MiB(8)), PAGE_SIZE,
 				PTE_RW | PTE_XD, false), 0);
 	off_calls = 0;
+	contain_calls = 0;
 }
 
 static void teardown(void)
@@ -216,6 +220,42 @@ START_TEST(test_dispatch_exit_hook)
 		trap_dispatch(&f);
 	ck_assert_int_eq(off_status, 106);
 	ASSERT_LINE("efimm: powering off, status 106 (PAYLOAD_FAULT)");
+}
+END_TEST
+
+/* Takes over #UD (as a suite takes a payload's fault over), lets the
+ * rest go on to the fatal path. */
+static void contain_ud(struct trap_frame *f, const char *verdict)
+{
+	contain_calls++;
+	contain_verdict = verdict;
+	if (f->vector != 6)
+		return;
+	trap_unwind();
+	longjmp(contain_jmp, 1);
+}
+
+/* A contained fault prints nothing and powers nothing off; after
+ * trap_unwind the next fault is a first fault again (full report), and
+ * a fault the hook declines goes down the fatal path. */
+START_TEST(test_dispatch_contain_hook)
+{
+	struct trap_frame ud = frame(6, 0, 0), gp = frame(13, 0, 0);
+
+	trap_set_poweroff(record_off);
+	trap_set_contain(contain_ud);
+	for (int i = 0; i < 2; i++)
+		if (!setjmp(contain_jmp))
+			trap_dispatch(&ud);
+	ck_assert_int_eq(contain_calls, 2);
+	ck_assert_int_eq(off_calls, 0);
+	ck_assert_ptr_null(strstr(con_capture(), "FATAL"));
+	if (!setjmp(off_jmp))
+		trap_dispatch(&gp);
+	ck_assert_int_eq(contain_calls, 3);
+	ck_assert_int_eq(off_calls, 1);
+	ASSERT_LINE("efimm: FATAL: #GP general protection (vector 13)");
+	ck_assert_ptr_null(contain_verdict);
 }
 END_TEST
 
@@ -541,6 +581,7 @@ static Suite *trap_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_report_pf_every_line);
+	tcase_add_test(tc, test_dispatch_contain_hook);
 	tcase_add_test(tc, test_report_pf_error_bits);
 	tcase_add_test(tc, test_report_gp_selector_and_rip_walk);
 	tcase_add_test(tc, test_report_names);

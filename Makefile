@@ -7,6 +7,8 @@
 #   make layers     the layer rules over the built objects (tools/check-layers.py)
 #   make bench      benchmarks (host and QEMU -icount)
 #   make payload SRC=path/test.c OUT=path/test.elf
+#   make sdk        the SDK directory build/sdk (SDK_OUT=dir) for a user's
+#                   own build (rules in payload/sdk/sdk.mk)
 #
 # `make run` and `make test` install missing Debian packages first
 # (tools/deps.sh).  Build outputs go to build/ (git-ignored).

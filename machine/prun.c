@@ -13,6 +13,7 @@
 #include "run.h"
 #include "run_paging.h"
 #include "testapi.h"
+#include "timeout.h"
 
 #include "../arch/x86_64/ctx.h"
 #include "../arch/x86_64/enter.h"
@@ -147,6 +148,13 @@ void prun_timed_out(const struct trap_frame *f)
 	prun_leave(PRUN_TIMED_OUT);
 }
 
+/* timeout.h's callback: the limit ran out in payload code. */
+__attribute__((noreturn)) static void prun_expired(struct trap_frame *f, uint32_t seconds)
+{
+	UNUSED(seconds);
+	prun_timed_out(f);
+}
+
 /* A fault is the payload's unless efimm's code raised it; the vectors
  * that leave the CPU in doubt (NMI, #DF, #MC) are nobody's to contain. */
 static bool prun_fault_is_payloads(const struct trap_frame *f)
@@ -179,7 +187,6 @@ int prun_run(const struct prun_image *p, uint32_t timeout_s, struct prun_result 
 	struct efimm_boot *boot;
 	uint64_t sp;
 
-	UNUSED(timeout_s);
 	*r = (struct prun_result){ 0 };
 	if (map_segments(p) || map_stack(p))
 		return -ENOMEM;
@@ -192,8 +199,10 @@ int prun_run(const struct prun_image *p, uint32_t timeout_s, struct prun_result 
 		prun.active = true;
 		kprintf("efimm: entering %s at 0x%lx\n", p->path,
 			(unsigned long)p->img->entry);
+		timeout_arm(timeout_s, prun_expired);
 		arch_enter_payload(p->img->entry, boot, sp);
 	}
+	timeout_disarm();
 	return 0;
 }
 

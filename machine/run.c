@@ -48,16 +48,6 @@ static int fault_exit(const struct trap_frame *f, const char **name)
 	return TRAP_EXIT_INTERNAL;
 }
 
-/* `run`'s timeout (a timeout_expired_fn, called after the report): one
- * payload per boot, so the run ends here, with status 124 (timeout(1)'s
- * status for a command that ran too long).  f may be NULL. */
-__attribute__((noreturn)) static void run_timed_out(const struct trap_frame *f)
-{
-	UNUSED(f);
-	kprintf("efimm: payload timed out after %u s\n", timeout_last_limit());
-	sys_poweroff(RUN_EXIT_TIMEOUT, "payload timeout");
-}
-
 /*
  * Unmaps the guard pages below efimm's stacks (its run stack and the IST
  * stacks of arch/x86_64/gdt.c), which the identity map covered as plain
@@ -84,6 +74,7 @@ void run_take_memory(const struct mmboot_map *map, struct mmboot_layout *layout,
 	*tsc_pfdb = out.tsc_pfdb;
 	unmap_stack_guards(stack_guard);
 	arch_pt_activate();
+	timeout_init();
 	*tsc_pt = timing_tsc();
 	payload_api_set_view(layout, out.ranges, out.nranges);
 	prun_set_efimm_text(layout->img.text_start, layout->img.text_end);
@@ -91,7 +82,6 @@ void run_take_memory(const struct mmboot_map *map, struct mmboot_layout *layout,
 	kprintf("efimm: page tables loaded (root 0x%lx), %lu KiB free\n",
 		(unsigned long)paddr_raw(arch_pt_root()),
 		(unsigned long)(k_mem_free_get() >> 10));
-	timeout_init();
 }
 
 /* The `timing=1` line: cycles of each phase since efimm's entry. */
@@ -111,8 +101,7 @@ static void print_timing(const struct run_req *rq)
 		(unsigned long)timing_copy_4k());
 }
 
-/* prun's last step before entering: the `timing=1` line, and the
- * payload's time limit. */
+/* prun's last step before entering: the `timing=1` line. */
 static void run_mapped(void *arg)
 {
 	struct run_req *rq = arg;
@@ -120,7 +109,6 @@ static void run_mapped(void *arg)
 	rq->tsc[PH_MAP] = timing_tsc();
 	if (rq->timing)
 		print_timing(rq);
-	timeout_arm(rq->timeout_s, run_timed_out);
 }
 
 /*
@@ -171,11 +159,13 @@ void run_after_ebs(void *arg)
 	run_paging_start();
 	rq->tsc[PH_PAGING] = timing_tsc();
 	testapi_begin("", false);
-	if (prun_run(&p, rq->timeout_s, &r) == 0 && r.end == PRUN_EXITED) {
-		timeout_disarm();
+	if (prun_run(&p, rq->timeout_s, &r) == 0 && r.end == PRUN_EXITED)
 		run_exited(r.status);
+	if (r.end == PRUN_TIMED_OUT) {
+		/* One payload per boot: the run ends here, with timeout(1)'s
+		 * status for a command that ran too long. */
+		kprintf("efimm: payload timed out after %u s\n", rq->timeout_s);
+		sys_poweroff(RUN_EXIT_TIMEOUT, "payload timeout");
 	}
-	if (r.end == PRUN_TIMED_OUT)
-		run_timed_out(NULL);
 	panic("machine: %s did not run to its end", rq->path);
 }

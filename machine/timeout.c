@@ -67,7 +67,7 @@ static void timeout_expire(struct trap_frame *f)
 		(unsigned long)f->rip, (unsigned long)late_in_efimm);
 	trap_report_regs(f);
 	backtrace_print(f->rip, f->rbp, uaccess_copy_in);
-	fn(f);
+	fn(f, s);
 	panic("machine: the timeout handler returned");
 }
 
@@ -113,9 +113,9 @@ void timeout_arm(uint32_t seconds, timeout_expired_fn fn)
 {
 	ASSERT(seconds <= TIMEOUT_MAX_S, "machine: timeout of %u s", seconds);
 	expired_fn = NULL;
-	limit_s = seconds;
 	if (!timer_on || seconds == 0 || !fn)
 		return;
+	limit_s = seconds;
 	late_in_efimm = 0;
 	deadline = ticks + (uint64_t)seconds * TIMEOUT_HZ;
 	expired_fn = fn;
@@ -124,11 +124,6 @@ void timeout_arm(uint32_t seconds, timeout_expired_fn fn)
 void timeout_disarm(void)
 {
 	expired_fn = NULL;
-}
-
-uint32_t timeout_last_limit(void)
-{
-	return limit_s;
 }
 
 uint64_t timeout_ticks(void)

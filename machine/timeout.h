@@ -25,11 +25,10 @@
 /*
  * Called from the tick (interrupts off, on the interrupt IST stack, the
  * EOI sent) after the report, with the frame of the payload code it
- * stopped; the timeout is already disarmed (timeout_last_limit() says
- * what it was).  Must not return: it ends the run or resumes efimm
- * elsewhere (prun_timed_out fits).
+ * stopped and the limit that ran out; the timeout is already disarmed.
+ * Must not return: it ends the run or resumes efimm elsewhere.
  */
-typedef void (*timeout_expired_fn)(const struct trap_frame *f);
+typedef void (*timeout_expired_fn)(struct trap_frame *f, uint32_t seconds);
 
 /*
  * Once per boot, after ExitBootServices and arch_pt_activate(), with
@@ -54,10 +53,6 @@ void timeout_arm(uint32_t seconds, timeout_expired_fn fn);
 
 /* Disarms the limit (no-op when none is armed).  Any interrupt state. */
 void timeout_disarm(void);
-
-/* The seconds of the last timeout_arm, kept after it expired or was
- * disarmed (0 before any). */
-uint32_t timeout_last_limit(void);
 
 /* Ticks since timeout_init (0 without a timer). */
 uint64_t timeout_ticks(void);

@@ -5,11 +5,11 @@
  * one of them; arch/x86_64/ implements them and never reads the frame
  * database.  What only the layers above mm/ use (loading the address
  * space, its root, protect, the canonical check, the live tables) is in
- * arch/x86_64/machine.h.  Each hook states
- * its contract.  Unless a hook says otherwise it acts on the kernel
- * address space (the one set of page tables efimm builds), it is called
- * with interrupts off (efimm is single-CPU), and it flushes the TLB entry
- * of every PTE it changes itself (invlpg), so callers never flush.
+ * arch/x86_64/machine.h.  Each hook states its contract.  Unless a hook
+ * says otherwise it acts on the kernel address space (the one set of
+ * page tables efimm builds), it is called with interrupts off (under
+ * mm_lock, or from the fault entry), and it flushes the TLB entry of
+ * every PTE it changes itself (invlpg), so callers never flush.
  *
  * Flags are the arch-neutral K_MEM_* flags of mm/kmem.h.
  */
@@ -145,6 +145,18 @@ struct mm_fault;
 typedef int (*arch_fault_entry_fn)(const struct mm_fault *f,
 				   const char **verdict);
 void arch_fault_set_entry(arch_fault_entry_fn fn);
+
+/*
+ * Interrupts, for mm_lock (mm/mm_lock.h): arch_irq_save() disables
+ * maskable interrupts on this CPU and returns the previous state as an
+ * opaque word; arch_irq_restore(flags) re-enables them only if they were
+ * enabled when that word was saved (nested save/restore pairs restore
+ * in reverse order).  Both are full compiler barriers: no memory access
+ * moves across them.  Callable with interrupts in either state, from
+ * any context (a fault or interrupt handler included); neither faults.
+ */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
 
 /*
  * Runs fn(arg) on efimm's own stack and returns what it returns.  The

@@ -19,6 +19,7 @@
 #include "arch_hooks.h"
 #include "kmem.h"
 #include "mm.h"
+#include "mm_lock.h"
 #include "paging.h"
 #include "pfdb.h"
 
@@ -83,7 +84,7 @@ static bool kmem_lazy(uint32_t flags)
 	return paging_enabled() && !(flags & K_MEM_MAP_LOCK);
 }
 
-void *k_mem_map(size_t size, uint32_t flags)
+static void *kmem_map(size_t size, uint32_t flags)
 {
 	struct vm_space *vs = mm_vm();
 	size_t avail = kmem_lazy(flags) ? paging_room() : pfdb_free_count();
@@ -109,7 +110,16 @@ void *k_mem_map(size_t size, uint32_t flags)
 	return NULL;
 }
 
-int k_mem_unmap(void *addr, size_t size)
+void *k_mem_map(size_t size, uint32_t flags)
+{
+	unsigned long irq = mm_lock_take();
+	void *p = kmem_map(size, flags);
+
+	mm_lock_drop(irq);
+	return p;
+}
+
+static int kmem_unmap(void *addr, size_t size)
 {
 	vaddr_t va = (vaddr_t)addr;
 
@@ -118,14 +128,24 @@ int k_mem_unmap(void *addr, size_t size)
 	    size > VM_KMEM_END - va)
 		return -EINVAL;
 	/* Releasing the range first is safe: nothing else runs until the
-	 * pages below are gone (single CPU, no preemption in mm). */
+	 * pages below are gone (mm_lock held, interrupts off). */
 	if (vm_free(mm_vm(), va - PAGE_SIZE, size + 2 * PAGE_SIZE, VM_ANON) != 0)
 		return -EINVAL;
 	paging_release_range(va, size);
 	return 0;
 }
 
-int z_phys_map(uint8_t **virt_ptr, paddr_t phys, size_t size, uint32_t flags)
+int k_mem_unmap(void *addr, size_t size)
+{
+	unsigned long irq = mm_lock_take();
+	int err = kmem_unmap(addr, size);
+
+	mm_lock_drop(irq);
+	return err;
+}
+
+static int kmem_phys_map(uint8_t **virt_ptr, paddr_t phys, size_t size,
+			 uint32_t flags)
 {
 	uint64_t off = paddr_raw(phys) & (PAGE_SIZE - 1);
 	uint64_t base = paddr_raw(phys) - off;
@@ -152,7 +172,16 @@ int z_phys_map(uint8_t **virt_ptr, paddr_t phys, size_t size, uint32_t flags)
 	return 0;
 }
 
-int z_phys_unmap(uint8_t *virt, size_t size)
+int z_phys_map(uint8_t **virt_ptr, paddr_t phys, size_t size, uint32_t flags)
+{
+	unsigned long irq = mm_lock_take();
+	int err = kmem_phys_map(virt_ptr, phys, size, flags);
+
+	mm_lock_drop(irq);
+	return err;
+}
+
+static int kmem_phys_unmap(uint8_t *virt, size_t size)
 {
 	vaddr_t v = (vaddr_t)virt;
 	uint64_t off = v & (PAGE_SIZE - 1);
@@ -169,12 +198,21 @@ int z_phys_unmap(uint8_t *virt, size_t size)
 	return 0;
 }
 
+int z_phys_unmap(uint8_t *virt, size_t size)
+{
+	unsigned long irq = mm_lock_take();
+	int err = kmem_phys_unmap(virt, size);
+
+	mm_lock_drop(irq);
+	return err;
+}
+
 size_t k_mem_free_get(void)
 {
 	return pfdb_free_count() * PAGE_SIZE;
 }
 
-int k_mem_query(vaddr_t va, paddr_t *phys, uint32_t *flags)
+static int kmem_query(vaddr_t va, paddr_t *phys, uint32_t *flags)
 {
 	uint64_t loc;
 	int err = arch_mem_translate(va, phys, flags);
@@ -185,4 +223,44 @@ int k_mem_query(vaddr_t va, paddr_t *phys, uint32_t *flags)
 	    ARCH_PAGE_LOCATION_PAGED_OUT)
 		return -EFAULT;
 	return loc >= PAGING_LOC_FIRST_RESERVED ? -ENOENT : -EAGAIN;
+}
+
+/* The outputs are written after mm_lock is dropped: they may be on a
+ * payload's stack page that is paged out (a fault then is served). */
+int k_mem_query(vaddr_t va, paddr_t *phys, uint32_t *flags)
+{
+	static paddr_t p;
+	static uint32_t f;
+	unsigned long irq = mm_lock_take();
+	int err = kmem_query(va, &p, &f);
+	paddr_t pv = p;
+	uint32_t fv = f;
+
+	mm_lock_drop(irq);
+	if (phys)
+		*phys = pv;
+	if (flags)
+		*flags = fv;
+	return err;
+}
+
+/* Walks the live regions once (O(regions + pages mapped)), then resets
+ * the allocator, which gives its node frames back.  Guard pages were
+ * never mapped, so only the inner range of each region is released. */
+void kmem_release_all(void)
+{
+	struct vm_space *vs = mm_vm();
+
+	ASSERT(mm_lock_is_held(), "kmem: release without mm_lock");
+	for (const struct vm_extent *r = vm_regions(vs); r; r = r->next) {
+		vaddr_t va = r->start + PAGE_SIZE;
+		uint64_t len = r->size - 2 * PAGE_SIZE;
+
+		if (r->kind == VM_ANON)
+			paging_release_range(va, len);
+		else if (arch_mem_unmap(va, len) != 0)
+			panic("mm: cannot unmap z_phys_map range %llx",
+			      (unsigned long long)va);
+	}
+	vm_reset(vs);
 }

@@ -4,7 +4,8 @@
  *
  * Every call returns a negative errno (lib/errno.h) on a failure the
  * caller can handle; a failed call leaves no frame, page-table page or
- * virtual range behind.
+ * virtual range behind.  The calls take mm_lock (mm/mm_lock.h) with
+ * interrupts off for their whole body; k_mem_free_get reads one count.
  */
 #ifndef MM_KMEM_H
 #define MM_KMEM_H
@@ -52,6 +53,15 @@ int k_mem_unmap(void *addr, size_t size);
 int z_phys_map(uint8_t **virt_ptr, paddr_t phys, size_t size, uint32_t flags);
 /* Undoes z_phys_map (virt and size as passed/returned there). */
 int z_phys_unmap(uint8_t *virt, size_t size);
+
+/*
+ * Unmaps every live region of the k_mem_map area - k_mem_map's (frames,
+ * store slots and pins of its pages, whatever their state) and
+ * z_phys_map's (PTEs only) - frees the table pages left empty, and
+ * resets the area (mm/vm.h vm_reset: node frames go back).  O(regions +
+ * pages mapped).  Caller holds mm_lock (mm_payload_teardown).
+ */
+void kmem_release_all(void);
 
 /* Bytes of free RAM (free frames times PAGE_SIZE). */
 size_t k_mem_free_get(void);

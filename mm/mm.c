@@ -4,10 +4,15 @@
 #include "../lib/assert.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "kmem.h"
 #include "mm.h"
+#include "mm_lock.h"
 #include "paging.h"
+#include "paging_int.h"
+#include "payload.h"
 #include "pfdb.h"
 
+struct mm_lock mm_lock;
 static struct vm_space mm_kmem_space;
 static size_t mm_table_pages;
 
@@ -69,9 +74,22 @@ int mm_init(const struct mem_range *r, size_t n)
 	if (err)
 		return err;
 	mm_table_pages = 0;
+	mm_lock.held = false;
 	vm_init(&mm_kmem_space, VM_KMEM_BASE, VM_KMEM_END);
 	err = arch_pt_init(&mm_pt_allocator);
 	if (err == 0)
 		paging_init();
 	return err;
+}
+
+/* Pageable memory first, while paging can still find its frames and
+ * slots; then paging itself. */
+void mm_payload_teardown(void)
+{
+	unsigned long irq = mm_lock_take();
+
+	payload_release_all();
+	kmem_release_all();
+	paging_teardown_locked();
+	mm_lock_drop(irq);
 }

@@ -33,4 +33,22 @@ size_t mm_pt_pages(void);
 /* The k_mem_map / z_phys_map virtual area. */
 struct vm_space *mm_vm(void);
 
+/*
+ * Ends a payload's memory, however the payload ended (exit, fault,
+ * timeout): unmaps everything in the payload window (segments and stack,
+ * resident, pinned or paged out: mm/payload.h payload_release_all) and
+ * every live region of the k_mem_map area (k_mem_map's and z_phys_map's:
+ * kmem_release_all), so frames, pins and store slots return and the
+ * page-table pages left empty under both areas are freed; resets the
+ * k_mem_map area, giving its node frames back; then paging_teardown()
+ * (mm/paging.h): store, records, mem= cap and statistics go, paging off.
+ * Afterwards mm_counts_get (mm/mm_counts.h) equals what it was before
+ * the payload's paging_setup, unless something leaked - which
+ * mm_counts_diff then names.  Cost O(pages mapped + regions + record
+ * frames + slots); never a pass over every frame of RAM.  Takes mm_lock
+ * (interrupts off); callable from an interrupt or fault handler that
+ * interrupted the payload, never from inside mm.
+ */
+void mm_payload_teardown(void);
+
 #endif

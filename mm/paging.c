@@ -11,6 +11,7 @@
 #include "evict.h"
 #include "fault.h"
 #include "kmem.h"
+#include "mm_lock.h"
 #include "paging.h"
 #include "paging_int.h"
 #include "pgarray.h"
@@ -26,6 +27,9 @@
 			   K_MEM_PERM_EXEC | K_MEM_PERM_USER)
 
 struct paging_state paging_st;
+
+static uint32_t *paging_slot_owner(uint64_t slot);
+static uint64_t paging_forget_copy(struct page_frame *pf);
 
 static const struct evict_ops *const paging_policies[] = {
 	&evict_clock_ops, &evict_nru_ops, &evict_lru_ops,
@@ -44,7 +48,8 @@ void paging_set_clock(paging_clock_fn fn)
 	paging_st.clock = fn;
 }
 
-void paging_init(void)
+/* Zero statistics (histogram bounds set), paging off, no pages. */
+static void paging_clear(void)
 {
 	memset(&paging_st.stats, 0, sizeof(paging_st.stats));
 	paging_hist_init(&paging_st.stats.fault_cycles);
@@ -52,11 +57,17 @@ void paging_init(void)
 	paging_st.enabled = false;
 	paging_st.cached = paging_st.resident = 0;
 	paging_st.drop_cursor = 0;
+	paging_st.ops->reset();
+}
+
+void paging_init(void)
+{
+	paging_st.ops = &PAGING_OPS(EVICT_DEFAULT);
+	paging_clear();
 	paging_st.frames = (struct pgarray){ 0 };
 	paging_st.slot_owner = (struct pgarray){ 0 };
+	paging_st.untracked = paging_st.lost_slots = 0;
 	swap_reset();
-	paging_st.ops = &PAGING_OPS(EVICT_DEFAULT);
-	paging_st.ops->reset();
 }
 
 /* Puts the frames of pf[0..n) that are MAPPED and not PINNED on the ring. */
@@ -68,13 +79,17 @@ static void paging_track_some(struct page_frame *pf, size_t n)
 }
 
 /* Puts the frames k_mem_map mapped before paging_setup on the ring: one
- * pass over the entry array, eight entries a step (a boot-time cost per
- * frame of RAM, and almost no frame is mapped yet). */
+ * pass over the entry array, eight entries a step, and only when such
+ * frames exist (paging_st.untracked): efimm maps none, so a suite's
+ * setups make no pass per frame of RAM. */
 static void paging_track_existing(void)
 {
 	const struct page_frame *e = paging_st.frame0;
 	size_t n = pfdb_frame_count(), i = 0;
 
+	if (paging_st.untracked == 0)
+		return;
+	paging_st.untracked = 0;
 	for (; i + 8 <= n; i += 8)
 		if ((e[i].bits | e[i + 1].bits | e[i + 2].bits | e[i + 3].bits |
 		     e[i + 4].bits | e[i + 5].bits | e[i + 6].bits |
@@ -98,7 +113,7 @@ static int paging_tables_init(size_t nslots)
 }
 
 /* Store first, then the cap, so mem= bounds what is left for paging. */
-int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes)
+static int paging_setup_locked(uint64_t swap_bytes, uint64_t mem_bytes)
 {
 	size_t nslots = ALIGN_UP(swap_bytes, PAGE_SIZE) / PAGE_SIZE;
 	size_t keep = mem_bytes / PAGE_SIZE;
@@ -120,12 +135,70 @@ int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes)
 		pgarray_release(&paging_st.frames);
 		return err;
 	}
-	while (mem_bytes && pfdb_free_count() > keep)
-		pfdb_reserve(pfdb_alloc());
+	if (mem_bytes)
+		pfdb_cap(keep);
 	paging_st.enabled = true;
 	paging_track_existing();
 	arch_fault_set_entry(mm_fault);
 	return 0;
+}
+
+int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes)
+{
+	unsigned long irq = mm_lock_take();
+	int err = paging_setup_locked(swap_bytes, mem_bytes);
+
+	mm_lock_drop(irq);
+	return err;
+}
+
+/* Forgets the store copies still held (leaks only: mm_payload_teardown
+ * released every pageable page): the copies of frames on the ring, then
+ * any other owner (a pinned page) by the slot table, O(slots). */
+static void paging_forget_copies(void)
+{
+	const struct evict_ring *r = paging_st.ops->ring;
+	struct page_frame *pf = evict_ring_head(r);
+
+	for (size_t n = r->count; pf && n > 0; n--, pf = evict_ring_next(r, pf))
+		if (pfdb_flags(pf) & PFDB_BACKED)
+			paging_forget_copy(pf);
+	for (size_t s = 0; paging_st.cached > 0 && s < swap_slots_total(); s++)
+		if (*paging_slot_owner(s))
+			paging_forget_copy(paging_frame_at(*paging_slot_owner(s) - 1));
+}
+
+/* What is left must be nothing; if a page was leaked it stays mapped and
+ * counted (untracked, so a later setup tracks it again), and the slots
+ * in use die with the store, counted in lost_slots. */
+void paging_teardown_locked(void)
+{
+	ASSERT(mm_lock_is_held(), "paging: teardown without mm_lock");
+	if (!paging_st.enabled)
+		return;
+	paging_st.lost_slots += swap_slots_total() - swap_slots_free() -
+				paging_st.cached;
+	if (paging_st.cached)
+		paging_forget_copies();
+	paging_st.untracked += paging_st.resident;
+	paging_clear();
+	swap_init(0);
+	pgarray_release(&paging_st.slot_owner);
+	pgarray_release(&paging_st.frames);
+	pfdb_uncap();
+}
+
+void paging_teardown(void)
+{
+	unsigned long irq = mm_lock_take();
+
+	paging_teardown_locked();
+	mm_lock_drop(irq);
+}
+
+size_t paging_lost_slots(void)
+{
+	return paging_st.lost_slots;
 }
 
 bool paging_enabled(void)
@@ -154,8 +227,10 @@ static void paging_move_ring(const struct evict_ops *ops)
  * page-in sets its own after joining. */
 void paging_ring_add(struct page_frame *pf)
 {
-	if (!paging_st.enabled)
+	if (!paging_st.enabled) {
+		paging_st.untracked++;
 		return;
+	}
 	if (!(pfdb_flags(pf) & PFDB_BACKED))
 		paging_frame_of(pf)->slot = 0;
 	paging_st.ops->add(pf);
@@ -164,8 +239,10 @@ void paging_ring_add(struct page_frame *pf)
 
 void paging_ring_remove(struct page_frame *pf)
 {
-	if (!paging_st.enabled)
+	if (!paging_st.enabled) {
+		paging_st.untracked--;
 		return;
+	}
 	paging_st.ops->remove(pf);
 	paging_st.resident--;
 }
@@ -174,9 +251,12 @@ int paging_set_policy(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(paging_policies); i++) {
 		if (strcmp(paging_policies[i]->name, name) == 0) {
+			unsigned long irq = mm_lock_take();
+
 			if (paging_policies[i] != paging_st.ops)
 				paging_move_ring(paging_policies[i]);
 			paging_st.ops = paging_policies[i];
+			mm_lock_drop(irq);
 			return 0;
 		}
 	}
@@ -496,6 +576,8 @@ void paging_release_range(vaddr_t va, size_t size)
 
 void paging_adopt(vaddr_t start, vaddr_t end)
 {
+	unsigned long irq = mm_lock_take();
+
 	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
 		struct page_frame *pf;
 		uint64_t loc;
@@ -508,20 +590,23 @@ void paging_adopt(vaddr_t start, vaddr_t end)
 			paging_ring_add(pf);
 		}
 	}
+	mm_lock_drop(irq);
 }
 
 void paging_touch(vaddr_t va)
 {
 	vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+	unsigned long irq = mm_lock_take();
 	struct page_frame *pf;
 	uint64_t loc;
 
-	if (!paging_st.enabled ||
-	    arch_page_location_get(page, &loc) != ARCH_PAGE_LOCATION_PAGED_IN)
-		return;
-	pf = paging_resident_frame(page, loc);
-	if (pf && !(pfdb_flags(pf) & PFDB_PINNED))
-		paging_st.ops->touch(pf);
+	if (paging_st.enabled &&
+	    arch_page_location_get(page, &loc) == ARCH_PAGE_LOCATION_PAGED_IN) {
+		pf = paging_resident_frame(page, loc);
+		if (pf && !(pfdb_flags(pf) & PFDB_PINNED))
+			paging_st.ops->touch(pf);
+	}
+	mm_lock_drop(irq);
 }
 
 size_t paging_resident(void)

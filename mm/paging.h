@@ -26,9 +26,14 @@
  * Fault path (paging_fault): take a free frame or evict the policy's
  * victim, fill it (store read, zero-fill or nothing), map it with the
  * permissions the non-present PTE kept; the arch hooks flush the TLB
- * entries they change, so nothing here flushes.  Single CPU, interrupts
- * off: no locking.  Faults are served on the #PF IST stack; the paging
- * code and its data are efimm's, always resident.
+ * entries they change, so nothing here flushes.  Every public call
+ * takes mm_lock (mm/mm_lock.h) with interrupts off; the fault entry
+ * takes it too and panics if it is already held (a fault inside mm).
+ * Faults are served on the #PF IST stack; the paging code and its data
+ * are efimm's, always resident: nothing of efimm itself is pageable
+ * (only k_mem_map's memory without K_MEM_MAP_LOCK and adopted payload
+ * pages are), which is what lets a teardown release every pageable
+ * page.
  */
 #ifndef MM_PAGING_H
 #define MM_PAGING_H
@@ -64,20 +69,46 @@ void paging_init(void);
 
 /*
  * Turns demand paging on: per-frame records and a backing store of
- * swap_bytes (rounded up to
- * pages; its frames leave the pool now), then, if mem_bytes is not 0,
- * reserves free frames beyond mem_bytes so that at most mem_bytes of
- * free frames remain for everything that follows (`mem=SIZE`).  From
- * now on k_mem_map without K_MEM_MAP_LOCK is lazy, and arch/ sends every
- * exception to mm_fault (arch_fault_set_entry).  Returns 0; -ENOMEM (the
- * store does not fit: nothing changed).
+ * swap_bytes (rounded up to pages; its frames leave the pool now), then,
+ * if mem_bytes is not 0, holds back free frames beyond mem_bytes
+ * (pfdb_cap) so that at most mem_bytes of free frames remain for
+ * everything that follows (`mem=SIZE`).  From now on k_mem_map without
+ * K_MEM_MAP_LOCK is lazy, and arch/ sends every exception to mm_fault
+ * (arch_fault_set_entry).  Precondition: paging is off (never set up, or
+ * torn down).  Costs O(record frames + slots + keep), no pass over every
+ * frame of RAM unless frames were mapped unlocked while paging was off.
+ * Returns 0; -ENOMEM (the store does not fit: nothing changed).  Takes
+ * mm_lock.
  */
 int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes);
 bool paging_enabled(void);
 
+/*
+ * Undoes paging_setup, so that paging_setup (other swap=, mem=, policy)
+ * can be called again: empties the policy's ring, gives back the backing
+ * store's frames (mm/swap_ram.c) and the per-frame and per-slot tables,
+ * puts the frames mem= held back on the free list again, zeroes the
+ * statistics, paging off (paging_enabled() false).  The policy stays
+ * selected and mm_fault stays registered (it serves nothing while
+ * paging is off, and still gives verdicts).  No-op when paging is off.
+ *
+ * Precondition: every pageable page has been released - the payload
+ * window and the k_mem_map area unmapped (mm_payload_teardown, mm/mm.h,
+ * does that first and then calls this).  If one was not (a leak), it is
+ * not freed here: a page still resident stays mapped (and tracked again
+ * by the next setup), and the slots of pages still paged out go with the
+ * store and are counted in paging_lost_slots(), so mm_counts_diff names
+ * the leak.  Costs O(record frames + slots), no pass over RAM.  Takes
+ * mm_lock.
+ */
+void paging_teardown(void);
+/* Store slots still in use at the teardowns since mm_init (leaks). */
+size_t paging_lost_slots(void);
+
 /* Selects the eviction policy by name ("nru", "clock", "lru"), at any
- * time: tracked frames move to the new policy's ring (O(frames)).
- * Returns 0 or -EINVAL (unknown name). */
+ * time: tracked frames move to the new policy's ring (O(frames) while
+ * paging is on, O(1) while it is off).  Returns 0 or -EINVAL (unknown
+ * name).  Takes mm_lock. */
 int paging_set_policy(const char *name);
 const char *paging_policy_name(void);
 
@@ -88,7 +119,7 @@ void paging_set_clock(paging_clock_fn fn);
 
 /*
  * Serves a not-present fault at va (mm_fault, mm/fault.h, is the entry
- * arch/ calls; the host MMU calls this directly).  Returns 0 (served:
+ * arch/ calls, and takes mm_lock around this).  Returns 0 (served:
  * retry the instruction), -EFAULT (va is not a paged-out or unpopulated
  * page: the fault is fatal as usual), -ENOMEM (no frame could be freed:
  * out of backing store).
@@ -116,20 +147,23 @@ void paging_track(struct page_frame *pf);
  * no pageable page (a caller bug).  The arch hooks flush the TLB. */
 void paging_release_range(vaddr_t va, size_t size);
 /* Unpins the pinned frames mapped in [start, end) (payload image and
- * stack) so eviction may take them.  Pages not mapped are skipped. */
+ * stack) so eviction may take them.  Pages not mapped are skipped.
+ * Takes mm_lock. */
 void paging_adopt(vaddr_t start, vaddr_t end);
 /* Host simulation: reports an access to va's resident page to the
- * policy (exact LRU needs every access). */
+ * policy (exact LRU needs every access).  Takes mm_lock. */
 void paging_touch(vaddr_t va);
 /* Frames on the policy's ring; store copies held for resident pages. */
 size_t paging_resident(void);
 size_t paging_cached(void);
-/* Prints the statistics (the `paging=1` report). */
+/* Prints the statistics (the `paging=1` report); reads without mm_lock
+ * (a report: a count torn by a concurrent change is harmless). */
 void paging_stats_print(void);
 
 /* ---- Zephyr's paging API (its names); ranges as k_mem_map returned, or
  * payload image/stack pages: page-aligned, every page pageable.  Each
- * returns -ENOTSUP before paging_setup.  The calls that may evict run on
+ * returns -ENOTSUP before paging_setup and takes mm_lock (before the
+ * stack switch for those that switch).  The calls that may evict run on
  * efimm's own stack, so they may page out the very stack page of their
  * caller: it comes back intact at its next touch. ---------------------- */
 

@@ -12,6 +12,7 @@
 #include "../lib/kstring.h"
 #include "../lib/printf.h"
 #include "arch_hooks.h"
+#include "mm_lock.h"
 #include "paging_int.h"
 #include "swap.h"
 
@@ -187,9 +188,8 @@ static int paging_pin_range(vaddr_t va, size_t size)
 	return err;
 }
 
-int k_mem_unpin(void *addr, size_t size)
+static int paging_unpin_range(vaddr_t va, size_t size)
 {
-	vaddr_t va = (vaddr_t)addr;
 	struct paging_page p;
 	int err = paging_range_check(va, size);
 
@@ -200,6 +200,15 @@ int k_mem_unpin(void *addr, size_t size)
 			paging_ring_add(p.pf);
 		}
 	}
+	return err;
+}
+
+int k_mem_unpin(void *addr, size_t size)
+{
+	unsigned long irq = mm_lock_take();
+	int err = paging_unpin_range((vaddr_t)addr, size);
+
+	mm_lock_drop(irq);
 	return err;
 }
 
@@ -234,11 +243,17 @@ struct paging_call {
 	size_t size;
 };
 
+/* Runs on efimm's stack: mm_lock is taken and dropped here, so the
+ * switch back, whose return address and locals are on the payload's
+ * stack (evicted, perhaps), faults them in with the lock free. */
 static int paging_call_range(void *arg)
 {
 	struct paging_call c = *(struct paging_call *)arg;
+	unsigned long irq = mm_lock_take();
+	int err = c.range(c.va, c.size);
 
-	return c.range(c.va, c.size);
+	mm_lock_drop(irq);
+	return err;
 }
 
 static int paging_on_kernel_stack(int (*range)(vaddr_t, size_t), void *addr,
@@ -281,9 +296,17 @@ uint64_t k_mem_num_pagefaults_get(void)
 	return paging_st.stats.pagefaults.cnt;
 }
 
+/* A snapshot in efimm's memory under mm_lock, copied out after it is
+ * dropped: stats may be on a payload's stack page that is paged out (a
+ * fault then is served, which it could not be under the lock). */
 void k_mem_paging_stats_get(struct k_mem_paging_stats *stats)
 {
-	*stats = paging_st.stats;
-	stats->store_slots = swap_slots_total();
-	stats->store_slots_free = swap_slots_free();
+	static struct k_mem_paging_stats snap;
+	unsigned long irq = mm_lock_take();
+
+	snap = paging_st.stats;
+	snap.store_slots = swap_slots_total();
+	snap.store_slots_free = swap_slots_free();
+	mm_lock_drop(irq);
+	*stats = snap;
 }

@@ -6,6 +6,7 @@
 #include "../lib/printf.h"
 #include "arch_hooks.h"
 #include "fault.h"
+#include "mm_lock.h"
 #include "paging.h"
 #include "paging_int.h"
 
@@ -47,8 +48,20 @@ const char *paging_classify(vaddr_t va)
 	}
 }
 
+/* A page fault while mm_lock is held is efimm's own code, inside mm,
+ * touching a page that is not resident: serving it would change mm's
+ * state under the code that is changing it. */
+static void paging_fault_in_mm(const struct mm_fault *f)
+{
+	panic("mm: page fault at %llx (%s) while mm_lock is held: mm touched "
+	      "memory that is not resident", (unsigned long long)f->addr,
+	      paging_classify(f->addr));
+}
+
 /* Only a not-present page fault can be served; a permission fault on a
- * present page never is. */
+ * present page never is.  arch/ calls this with interrupts off
+ * (interrupt gates), so mm_lock is taken without saving them: two
+ * stores and a test on the fault path. */
 int mm_fault(const struct mm_fault *f, const char **verdict)
 {
 	int err = -EFAULT;
@@ -56,11 +69,16 @@ int mm_fault(const struct mm_fault *f, const char **verdict)
 	*verdict = NULL;
 	if (!f->page_fault)
 		return -EFAULT;
+	if (!mm_lock_take_irqs_off())
+		paging_fault_in_mm(f);
 	if (!f->present) {
 		err = paging_fault(f->addr);
-		if (err == 0)
+		if (err == 0) {
+			mm_lock_drop_irqs_off();
 			return 0;
+		}
 	}
 	*verdict = paging_classify(f->addr);
+	mm_lock_drop_irqs_off();
 	return err;
 }

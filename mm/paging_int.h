@@ -20,6 +20,8 @@ struct paging_state {
 	struct page_frame *frame0;      /* the database's entry array */
 	struct pgarray slot_owner;      /* uint32_t per slot: frame index + 1 */
 	struct k_mem_paging_stats stats;
+	size_t untracked;               /* MAPPED, unpinned frames while off */
+	size_t lost_slots;              /* slots in use at teardowns (leaks) */
 };
 
 extern struct paging_state paging_st;
@@ -75,5 +77,7 @@ int paging_evict(struct page_frame *pf, bool dirty,
 		 const struct arch_pte_ref *ref);
 /* Makes the page at ref->virt (location loc, PTE ref) resident. */
 int paging_page_in(const struct arch_pte_ref *ref, uint64_t loc);
+/* paging_teardown's body, for a caller holding mm_lock. */
+void paging_teardown_locked(void);
 
 #endif

@@ -1,5 +1,8 @@
 /*
  * mm/payload.c - payload segments and stack in the payload window.
+ *
+ * Every range mapped here is recorded (payload_ranges), so tearing the
+ * window down walks what is mapped, not the 16 TiB window.
  */
 #include "payload.h"
 
@@ -8,10 +11,18 @@
 #include "../lib/kstring.h"
 #include "arch_hooks.h"
 #include "kmem.h"
+#include "mm_lock.h"
+#include "paging.h"
 #include "pfdb.h"
 #include "vm.h"
 
 #define PAYLOAD_ARCH_FLAGS (K_MEM_PERM_RW | K_MEM_PERM_EXEC)
+
+/* The page ranges mapped in the window, in mapping order. */
+static struct {
+	vaddr_t start, end;
+} payload_ranges[PAYLOAD_MAX_RANGES];
+static size_t payload_nranges;
 
 static bool in_window(vaddr_t start, vaddr_t end)
 {
@@ -47,7 +58,9 @@ static int map_one_page(vaddr_t va, const struct payload_seg *s, uint32_t flags)
 	return 0;
 }
 
-void payload_unmap(vaddr_t start, vaddr_t end)
+/* Unmaps the resident pages of [start, end), page by page (a failed
+ * load's rollback: its pages are all pinned and resident). */
+static void payload_unmap_locked(vaddr_t start, vaddr_t end)
 {
 	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
 		paddr_t phys;
@@ -67,17 +80,43 @@ void payload_unmap(vaddr_t start, vaddr_t end)
 	}
 }
 
-/* Maps [start, end) page by page from s; rolls back on failure. */
+/* Forgets the recorded ranges that lie inside [start, end). */
+static void payload_forget(vaddr_t start, vaddr_t end)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < payload_nranges; i++)
+		if (payload_ranges[i].start < start || payload_ranges[i].end > end)
+			payload_ranges[kept++] = payload_ranges[i];
+	payload_nranges = kept;
+}
+
+void payload_unmap(vaddr_t start, vaddr_t end)
+{
+	unsigned long irq = mm_lock_take();
+
+	payload_unmap_locked(start, end);
+	payload_forget(start, end);
+	mm_lock_drop(irq);
+}
+
+/* Maps [start, end) page by page from s and records it; rolls back on
+ * failure.  Returns 0, -ENOMEM (no frame, or the range table is full). */
 static int map_pages(vaddr_t start, vaddr_t end, const struct payload_seg *s)
 {
+	if (payload_nranges == PAYLOAD_MAX_RANGES)
+		return -ENOMEM;
 	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
 		int err = map_one_page(va, s, s->flags & PAYLOAD_ARCH_FLAGS);
 
 		if (err) {
-			payload_unmap(start, va);
+			payload_unmap_locked(start, va);
 			return err;
 		}
 	}
+	payload_ranges[payload_nranges].start = start;
+	payload_ranges[payload_nranges].end = end;
+	payload_nranges++;
 	return 0;
 }
 
@@ -85,26 +124,52 @@ int payload_map_segment(const struct payload_seg *s)
 {
 	vaddr_t start = ALIGN_DOWN(s->va, PAGE_SIZE);
 	vaddr_t end = ALIGN_UP(s->va + s->memsz, PAGE_SIZE);
+	unsigned long irq;
+	int err;
 
 	ASSERT(in_window(start, end), "segment %llx+%llx outside the payload window",
 	       (unsigned long long)s->va, (unsigned long long)s->memsz);
 	ASSERT(s->filesz <= s->memsz, "filesz > memsz");
-	return map_pages(start, end, s);
+	irq = mm_lock_take();
+	err = map_pages(start, end, s);
+	mm_lock_drop(irq);
+	return err;
 }
 
 int payload_map_stack(vaddr_t top, uint64_t size, vaddr_t *guard)
 {
 	struct payload_seg s = { .va = top - size, .memsz = size,
 				 .flags = K_MEM_PERM_RW };
+	unsigned long irq;
 	int err;
 
 	if (size == 0 || !IS_ALIGNED(top | size, PAGE_SIZE) || size >= top ||
 	    !in_window(top - size - PAGE_SIZE, top))
 		return -EINVAL;
+	irq = mm_lock_take();
 	if (arch_mem_translate(top - size - PAGE_SIZE, NULL, NULL) == 0)
-		return -EINVAL;
-	err = map_pages(top - size, top, &s);
+		err = -EINVAL;
+	else
+		err = map_pages(top - size, top, &s);
+	mm_lock_drop(irq);
 	if (err == 0)
 		*guard = top - size - PAGE_SIZE;
 	return err;
+}
+
+/* Every page of a recorded range is mapped (resident, pinned or not,
+ * or paged out), so paging_release_range takes each whatever its state
+ * and arch_mem_unmap frees the table pages left empty. */
+void payload_release_all(void)
+{
+	ASSERT(mm_lock_is_held(), "payload: release without mm_lock");
+	for (size_t i = 0; i < payload_nranges; i++)
+		paging_release_range(payload_ranges[i].start,
+				     payload_ranges[i].end - payload_ranges[i].start);
+	payload_nranges = 0;
+}
+
+size_t payload_range_count(void)
+{
+	return payload_nranges;
 }

@@ -26,8 +26,10 @@ struct payload_seg {
 /*
  * Maps one segment.  Precondition: [va, va+memsz) lies in the payload
  * window and no other segment shares its pages (the ELF checker's
- * guarantees).  Returns 0, or -ENOMEM with nothing of this segment left
- * mapped and no frame taken.
+ * guarantees).  Returns 0, or -ENOMEM (no frame, or PAYLOAD_MAX_RANGES
+ * ranges mapped already) with nothing of this segment left mapped and
+ * no frame taken.  Takes mm_lock (as do payload_map_stack and
+ * payload_unmap).
  */
 int payload_map_segment(const struct payload_seg *s);
 
@@ -40,10 +42,26 @@ int payload_map_segment(const struct payload_seg *s);
  */
 int payload_map_stack(vaddr_t top, uint64_t size, vaddr_t *guard);
 
+/* Ranges (segments and the stack) the window can hold at once. */
+#define PAYLOAD_MAX_RANGES 32
+
 /*
- * Unmaps [start, end) of the payload window and frees its frames (for
- * the rollback of a failed load; pages not mapped are skipped).
+ * Unmaps the resident pages of [start, end) of the payload window and
+ * frees their frames, page by page (the rollback of a failed load,
+ * before paging_adopt; pages not mapped are skipped).  Recorded ranges
+ * inside [start, end) are forgotten.  Takes mm_lock.
  */
 void payload_unmap(vaddr_t start, vaddr_t end);
+
+/*
+ * Unmaps every range mapped by payload_map_segment / payload_map_stack
+ * since the last call, whatever state each page is in (resident, pinned
+ * by the payload or not yet adopted, paged out), giving back frames,
+ * store slots and emptied page-table pages.  O(pages mapped), never
+ * O(window).  Caller holds mm_lock (mm_payload_teardown).
+ */
+void payload_release_all(void);
+/* Ranges recorded now. */
+size_t payload_range_count(void);
 
 #endif

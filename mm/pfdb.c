@@ -103,6 +103,8 @@ static void pfdb_fill_span(uint64_t lo, uint64_t hi, uint64_t bits,
 	uint64_t link = bits | ((first + 2) << PAGE_SHIFT);
 
 	*idx = first;
+	pfdb_st.npinned += (bits & PFDB_PINNED) ? count : 0;
+	pfdb_st.nreserved += (bits & PFDB_RESERVED) ? count : 0;
 	if (!(bits & PFDB_FREE)) {
 		for (; e < end; e++)
 			e->bits = bits;
@@ -135,8 +137,9 @@ static void pfdb_fill_entries(const struct mem_range *r, size_t n,
 	uint64_t idx = pfdb_st.nframes;
 	size_t seg = pfdb_st.nseg - 1;
 
-	pfdb_st.free_head = 0;
-	pfdb_st.nfree = 0;
+	pfdb_st.free_head = pfdb_st.held_head = 0;
+	pfdb_st.nfree = pfdb_st.nheld = 0;
+	pfdb_st.npinned = pfdb_st.nmapped = pfdb_st.nreserved = 0;
 	for (size_t i = n; i-- > 0;) {
 		uint64_t lo = r[i].start, hi = r[i].end, bits;
 
@@ -206,23 +209,97 @@ void pfdb_reserve(struct page_frame *pf)
 	ASSERT(pfdb_flags(pf) == 0, "pfdb: reserving a frame in use (%x)",
 	       pfdb_flags(pf));
 	pf->bits |= PFDB_RESERVED;
+	pfdb_st.nreserved++;
+}
+
+/* The free-list link of a FREE entry: next index + 1, 0 at the end. */
+static uint64_t pfdb_link(const struct page_frame *pf)
+{
+	return (pf->bits & PFDB_ADDR_MASK) >> PAGE_SHIFT;
+}
+
+static void pfdb_set_link(struct page_frame *pf, uint64_t link)
+{
+	pf->bits = (pf->bits & ~PFDB_ADDR_MASK) | (link << PAGE_SHIFT);
+}
+
+void pfdb_cap(size_t keep)
+{
+	struct page_frame *cut;
+
+	ASSERT(pfdb_st.nheld == 0, "pfdb: capped twice");
+	if (pfdb_st.nfree <= keep)
+		return;
+	if (keep == 0) {
+		pfdb_st.held_head = pfdb_st.free_head;
+		pfdb_st.free_head = 0;
+	} else {
+		cut = &pfdb_st.ent[pfdb_st.free_head - 1];
+		for (size_t i = 1; i < keep; i++)
+			cut = &pfdb_st.ent[pfdb_link(cut) - 1];
+		pfdb_st.held_head = pfdb_link(cut);
+		pfdb_set_link(cut, 0);
+	}
+	pfdb_st.nheld = pfdb_st.nfree - keep;
+	pfdb_st.nfree = keep;
+}
+
+void pfdb_uncap(void)
+{
+	struct page_frame *tail;
+
+	if (pfdb_st.nheld == 0)
+		return;
+	if (pfdb_st.free_head == 0) {
+		pfdb_st.free_head = pfdb_st.held_head;
+	} else {
+		tail = &pfdb_st.ent[pfdb_st.free_head - 1];
+		while (pfdb_link(tail))
+			tail = &pfdb_st.ent[pfdb_link(tail) - 1];
+		pfdb_set_link(tail, pfdb_st.held_head);
+	}
+	pfdb_st.nfree += pfdb_st.nheld;
+	pfdb_st.nheld = 0;
+	pfdb_st.held_head = 0;
+}
+
+size_t pfdb_held_count(void)
+{
+	return pfdb_st.nheld;
 }
 
 void pfdb_pin(struct page_frame *pf)
 {
 	pfdb_check_owned(pf);
+	pfdb_st.npinned += !(pf->bits & PFDB_PINNED);
 	pf->bits |= PFDB_PINNED;
 }
 
 void pfdb_unpin(struct page_frame *pf)
 {
 	pfdb_check_owned(pf);
+	pfdb_st.npinned -= (pf->bits & PFDB_PINNED) != 0;
 	pf->bits &= ~(uint64_t)PFDB_PINNED;
 }
 
 size_t pfdb_free_count(void)
 {
 	return pfdb_st.nfree;
+}
+
+size_t pfdb_pinned_count(void)
+{
+	return pfdb_st.npinned;
+}
+
+size_t pfdb_mapped_count(void)
+{
+	return pfdb_st.nmapped;
+}
+
+size_t pfdb_reserved_count(void)
+{
+	return pfdb_st.nreserved + pfdb_st.nheld;
 }
 
 size_t pfdb_frame_count(void)

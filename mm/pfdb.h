@@ -69,6 +69,11 @@ struct pfdb_state {
 	uint16_t *dir;
 	size_t nseg, nframes, ndir, nfree, bytes;
 	uint64_t free_head;    /* index + 1 of the first free frame; 0: none */
+	/* Frames with the flag set, kept as flags change (mm_counts_get
+	 * reads them without a pass over the entries). */
+	size_t npinned, nmapped, nreserved;
+	uint64_t held_head;    /* frames pfdb_cap held back: list as free_head */
+	size_t nheld;
 };
 
 extern struct pfdb_state pfdb_st;
@@ -134,6 +139,7 @@ static inline void pfdb_free(struct page_frame *pf)
 	ASSERT((pfdb_flags(pf) & ~PFDB_PINNED) == 0,
 	       "pfdb: freeing frame %llx with flags %x",
 	       (unsigned long long)paddr_raw(pfdb_to_phys(pf)), pfdb_flags(pf));
+	pfdb_st.npinned -= (pfdb_flags(pf) & PFDB_PINNED) != 0;
 	pf->bits = (pf->bits & ~(PFDB_ADDR_MASK | PFDB_FLAGS_MASK)) |
 		   PFDB_FREE | (pfdb_st.free_head << PAGE_SHIFT);
 	pfdb_st.free_head = i + 1;
@@ -151,9 +157,22 @@ static inline size_t pfdb_frame_index(const struct page_frame *pf)
 }
 struct page_frame *pfdb_frame_at(size_t index);
 
-/* Takes an allocated frame (no flags) out of use for good: RESERVED.
- * mem=SIZE uses it to cap the frames the rest of efimm can have. */
+/* Takes an allocated frame (no flags) out of use for good: RESERVED. */
 void pfdb_reserve(struct page_frame *pf);
+
+/*
+ * mem=SIZE: holds back every free frame beyond the first keep of the
+ * free list, so at most keep frames are free for what follows.  The
+ * held frames keep their FREE entries (no per-frame pass: O(keep) to
+ * find the cut) but are off the free list and out of pfdb_free_count;
+ * pfdb_counts and pfdb_reserved_count count them as reserved.  One cap
+ * at a time (ASSERT).
+ */
+void pfdb_cap(size_t keep);
+/* Puts the held frames back on the free list: O(free frames) to find
+ * its end.  No-op without a cap. */
+void pfdb_uncap(void);
+size_t pfdb_held_count(void);
 
 static inline void pfdb_check_owned(const struct page_frame *pf)
 {
@@ -171,11 +190,13 @@ static inline void pfdb_set_mapped(struct page_frame *pf, vaddr_t va)
 	pfdb_check_owned(pf);
 	ASSERT(IS_ALIGNED(va, PAGE_SIZE) && (va & ~PFDB_ADDR_MASK) == 0,
 	       "pfdb: bad va %llx", (unsigned long long)va);
+	pfdb_st.nmapped += !(pf->bits & PFDB_MAPPED);
 	pf->bits = (pf->bits & ~PFDB_ADDR_MASK) | va | PFDB_MAPPED;
 }
 
 static inline void pfdb_set_unmapped(struct page_frame *pf)
 {
+	pfdb_st.nmapped -= (pf->bits & PFDB_MAPPED) != 0;
 	pf->bits &= ~(PFDB_ADDR_MASK | PFDB_MAPPED);
 }
 
@@ -202,6 +223,12 @@ static inline vaddr_t pfdb_va(const struct page_frame *pf)
 
 /* Free frames (O(1)), all frames, and bytes the database itself uses. */
 size_t pfdb_free_count(void);
+/* Frames with PINNED / MAPPED set, and RESERVED ones plus those pfdb_cap
+ * holds back.  O(1): kept as flags change.  (pfdb_counts counts by the
+ * dump's precedence instead: a pinned, mapped frame is only 'P' there.) */
+size_t pfdb_pinned_count(void);
+size_t pfdb_mapped_count(void);
+size_t pfdb_reserved_count(void);
 size_t pfdb_frame_count(void);
 size_t pfdb_overhead_bytes(void);
 /* Counts frames by the dump's precedence (R > B > P > . > M). O(frames).

@@ -52,6 +52,8 @@ void pfdb_counts(struct pfdb_counts *c)
 {
 	memset(c, 0, sizeof(*c));
 	pfdb_foreach(pfdb_count_one, c);
+	c->free -= pfdb_held_count();           /* FREE entries pfdb_cap holds */
+	c->reserved += pfdb_held_count();
 }
 
 /* Prints one row of the dump, switching colour only when it changes. */

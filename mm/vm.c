@@ -28,6 +28,7 @@ void vm_init(struct vm_space *vs, vaddr_t base, vaddr_t end)
 	vs->end = end;
 	vs->spare = NULL;
 	vs->node_frames = 0;
+	vs->frames = NULL;
 	vm_spare_add(vs, vs->inline_nodes, VM_INLINE_NODES);
 	vs->free = vs->spare;
 	vs->spare = vs->spare->next;
@@ -38,24 +39,35 @@ void vm_init(struct vm_space *vs, vaddr_t base, vaddr_t end)
 }
 
 /*
- * A spare node; when none is left, a pinned frame of the frame database
- * is carved into nodes (kept for the life of vs).  Returns NULL when no
+ * Carves a pinned frame of the frame database into spare nodes; its first
+ * node records the frame (start = phys) on vs->frames.  False when no
  * frame is free.
  */
+static bool vm_frame_take(struct vm_space *vs)
+{
+	struct page_frame *pf = pfdb_alloc();
+	struct vm_extent *nodes;
+
+	if (!pf)
+		return false;
+	pfdb_pin(pf);
+	nodes = arch_phys_to_ptr(pfdb_to_phys(pf));
+	nodes[0] = (struct vm_extent){ paddr_raw(pfdb_to_phys(pf)), PAGE_SIZE,
+				       0, vs->frames };
+	vs->frames = &nodes[0];
+	vs->node_frames++;
+	vm_spare_add(vs, nodes + 1, PAGE_SIZE / sizeof(struct vm_extent) - 1);
+	return true;
+}
+
+/* A spare node, taking a frame of nodes when none is left (kept until
+ * vm_reset).  Returns NULL when no frame is free. */
 static struct vm_extent *vm_node_get(struct vm_space *vs)
 {
 	struct vm_extent *e;
 
-	if (!vs->spare) {
-		struct page_frame *pf = pfdb_alloc();
-
-		if (!pf)
-			return NULL;
-		pfdb_pin(pf);
-		vs->node_frames++;
-		vm_spare_add(vs, arch_phys_to_ptr(pfdb_to_phys(pf)),
-			     PAGE_SIZE / sizeof(struct vm_extent));
-	}
+	if (!vs->spare && !vm_frame_take(vs))
+		return NULL;
 	e = vs->spare;
 	vs->spare = e->next;
 	return e;
@@ -180,4 +192,28 @@ uint64_t vm_free_bytes(const struct vm_space *vs)
 size_t vm_live_regions(const struct vm_space *vs)
 {
 	return vs->nused;
+}
+
+size_t vm_node_frames(const struct vm_space *vs)
+{
+	return vs->node_frames;
+}
+
+const struct vm_extent *vm_regions(const struct vm_space *vs)
+{
+	return vs->used;
+}
+
+void vm_reset(struct vm_space *vs)
+{
+	struct vm_extent *f = vs->frames;
+
+	while (f) {
+		struct page_frame *pf = pfdb_from_phys(PADDR(f->start));
+
+		f = f->next;            /* read before the frame goes back */
+		pfdb_unpin(pf);
+		pfdb_free(pf);
+	}
+	vm_init(vs, vs->base, vs->end);
 }

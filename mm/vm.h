@@ -16,9 +16,10 @@
  * live regions.  Their nodes come from a pool: VM_INLINE_NODES inside
  * struct vm_space (enough for VM_INLINE_NODES / 2 - 1 live regions
  * without taking a frame), then whole frames of the frame database, taken
- * one at a time as the pool runs dry and kept (pinned, reused) for the
- * life of the address space.  So the number of live regions is bounded by
- * memory only (128 regions per 4 KiB frame of nodes).  vm_free never
+ * one at a time as the pool runs dry and kept (pinned, reused) until
+ * vm_reset gives them back.  So the number of live regions is bounded by
+ * memory only (127 regions per 4 KiB frame of nodes: the frame's first
+ * node links the frames, so vm_reset can find them).  vm_free never
  * needs a node: the region's own node becomes the free extent's when it
  * cannot merge.  Allocation is first fit, O(free extents); freeing is
  * O(regions), coalescing neighbours.
@@ -56,6 +57,7 @@ struct vm_space {
 	struct vm_extent *spare;        /* unused nodes */
 	size_t nfree, nused;
 	size_t node_frames;             /* frames taken for nodes */
+	struct vm_extent *frames;       /* their first nodes: start = phys */
 	struct vm_extent inline_nodes[VM_INLINE_NODES];
 };
 
@@ -85,5 +87,18 @@ bool vm_lookup(const struct vm_space *vs, vaddr_t va, uint64_t size,
 /* Bytes of free virtual space, and live regions (for tests and stats). */
 uint64_t vm_free_bytes(const struct vm_space *vs);
 size_t vm_live_regions(const struct vm_space *vs);
+/* Frames taken for nodes (given back only by vm_reset). */
+size_t vm_node_frames(const struct vm_space *vs);
+
+/* The live regions, by address: follow ->next; start, size and kind are
+ * the region's.  The list must not change while it is walked. */
+const struct vm_extent *vm_regions(const struct vm_space *vs);
+
+/*
+ * Forgets every region (all of vs free again, as vm_init left it) and
+ * gives the node frames back to the frame database: O(node frames).  The
+ * caller has unmapped what the regions held.
+ */
+void vm_reset(struct vm_space *vs);
 
 #endif

@@ -11,6 +11,8 @@
 #include "efimm.h"
 
 extern const char __payload_rodata[];
+/* Defined below; its address is a pointer into the text segment. */
+int main(int argc, char **argv);
 
 static int failures;
 

@@ -149,6 +149,38 @@ int cmdline_split(const char *line, struct cmd_seq *seq, const char **why)
 	return 0;
 }
 
+int cmdline_words(const char *line, char **argv, int maxargs, char *buf,
+		  size_t bufsz, const char **why)
+{
+	char *d = buf;
+	int argc = 0;
+
+	*why = "";
+	if (bufsz <= strlen(line)) {
+		*why = "line too long";
+		return -E2BIG;
+	}
+	for (;;) {
+		while (is_blank(*line))
+			line++;
+		if (!*line)
+			break;
+		if (*line == ';') {
+			*why = "unquoted ';' (one command per line here)";
+			return -EINVAL;
+		}
+		if (argc == maxargs) {
+			*why = "too many words";
+			return -E2BIG;
+		}
+		argv[argc++] = d;
+		if (take_word(&line, &d, why))
+			return -EINVAL;
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
 static int ends_with_nocase(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);

@@ -43,6 +43,20 @@ int cmdline_from_ucs2(const uint16_t *opts, size_t size, char *out, size_t outsz
 int cmdline_split(const char *line, struct cmd_seq *seq, const char **why);
 
 /*
+ * Splits one command's worth of line into words by cmdline_split's rules
+ * (blanks separate, "double quotes" group, no escapes), for text that
+ * holds one command per line (a suite's list file).  The words are
+ * copied, NUL-terminated, into buf (bufsz bytes; strlen(line) + 1 always
+ * suffice) and argv[0..argc) points at them, argv[argc] = NULL (argv has
+ * room for maxargs + 1 pointers).  Returns argc (0 for a blank line), or
+ * -EINVAL with *why set for an unterminated quote or an unquoted ';'
+ * (no command separators here), -E2BIG for more than maxargs words or
+ * bufsz <= strlen(line).
+ */
+int cmdline_words(const char *line, char **argv, int maxargs, char *buf,
+		  size_t bufsz, const char **why);
+
+/*
  * Returns the rest of line after its first word as cmdline_split reads
  * it (leading blanks, then the word, quotes included).  An unterminated
  * quote makes the word run to the end of line.

@@ -4,23 +4,27 @@ mapping calls and fault service (tools/bench_paging.py, one boot per
 policy), its boot phases at 256 MiB, 4 GiB and 8 GiB (tools/bench_boot.py)
 and Debian's Linux 6.1 doing the same operations in the same emulator
 (tools/bench_linux.py), plus the summary table that sets them side by
-side.  All under QEMU -icount shift=0,sleep=off, where the TSC counts
-instructions; six boots, two at a time.
+side, and 20 payloads as one suite boot against 20 single boots
+(tools/bench_suite.py).  All under QEMU -icount shift=0,sleep=off, where
+the TSC counts instructions, except the suite comparison's wall times;
+six boots and the suite comparison's 24, two at a time.
 
 Prints the tables.  With --write it also replaces the README's tables
 between the markers <!-- bench:NAME --> and <!-- /bench:NAME --> (NAME:
-summary, paging, boot, linux) with this run's: `make bench
+summary, paging, boot, linux, suite) with this run's: `make bench
 BENCH_README=1`.  Usage: bench_readme.py [--write] [POLICY...] (default
 policies: clock nru)."""
 import os
 import re
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_boot  # noqa: E402
 import bench_linux  # noqa: E402
 import bench_paging  # noqa: E402
+import bench_suite  # noqa: E402
 
 README = os.path.join(bench_linux.ROOT, "README.md")
 # The goals of the hardening issue, as multiples of the 4 KiB copy
@@ -31,13 +35,16 @@ GOALS = {"map": "<= 0.35x", "unmap": "<= 0.35x", "zero-fill": "<= 1.08x",
 
 
 def run_all(policies):
-    """All boots on one pool of two: (paging results, boot rows, linux)."""
-    with ThreadPoolExecutor(max_workers=2) as ex:
+    """All boots on one pool of two: (paging results, boot rows, linux,
+    suite against single boots)."""
+    with ThreadPoolExecutor(max_workers=2) as ex, \
+            tempfile.TemporaryDirectory() as tmp:
         linux = ex.submit(bench_linux.collect)
         paging = [ex.submit(bench_paging.measure, p) for p in policies]
         boots = {m: ex.submit(bench_boot.measure, m) for m, _ in bench_boot.SIZES}
+        suite = bench_suite.submit(ex, tmp)
         return ([f.result() for f in paging],
-                {m: f.result() for m, f in boots.items()}, linux.result())
+                {m: f.result() for m, f in boots.items()}, linux.result(), suite())
 
 
 def x(cyc, copy):
@@ -84,11 +91,12 @@ def summary(paging, boots, linux):
 
 
 def sections(policies):
-    paging, boots, linux = run_all(policies)
+    paging, boots, linux, suite = run_all(policies)
     return {"summary": summary(paging, boots, linux),
             "paging": bench_paging.tables(paging),
             "boot": bench_boot.tables(boots),
-            "linux": bench_linux.tables(linux)}
+            "linux": bench_linux.tables(linux),
+            "suite": bench_suite.tables(suite)}
 
 
 def write_readme(secs):

@@ -258,3 +258,28 @@ void arch_pte_page_in(const struct arch_pte_ref *ref, paddr_t phys)
 	ASSERT(pte_is_paged_out(e), "arch: 0x%lx is not paged out", ref->virt);
 	pt_pte_set(slot, ref->virt, PTE_P | paddr_raw(phys) | (e & PTE_SAVED_MASK));
 }
+
+/* The host builds compile this file too; their arch_irq_* are in
+ * tests/host/cpu_host.c (no cli in user mode). */
+#ifndef EFIMM_HOST
+#define HOOKS_RFLAGS_IF (1ul << 9)
+
+/* pushfq; pop; cli.  The "memory" clobber makes it a compiler barrier. */
+unsigned long arch_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+/* sti only if IF was set when flags was saved: an inner pair never
+ * enables interrupts an outer one disabled. */
+void arch_irq_restore(unsigned long flags)
+{
+	if (flags & HOOKS_RFLAGS_IF)
+		__asm__ volatile("sti" : : : "memory");
+	else
+		__asm__ volatile("" : : : "memory");
+}
+#endif

@@ -35,10 +35,10 @@ struct trap_guard {
 static trap_walk_fn walker;
 static trap_exit_fn exit_hook;
 static trap_poweroff_fn poweroff;
+static trap_contain_fn contain;
 static trap_backtrace_fn backtrace;
 /* Interrupt handlers by vector; NULL (and every exception) is fatal. */
 static trap_irq_fn irq_handlers[TRAP_VECTORS];
-static trap_contain_fn contain;
 /* mm's fault entry (arch_fault_set_entry) and whether a call to it is
  * under way: a fault inside it is fatal and not offered again (it runs
  * on the #PF IST stack, which a nested #PF would overwrite). */
@@ -321,6 +321,16 @@ void trap_set_poweroff(trap_poweroff_fn fn)
 	poweroff = fn;
 }
 
+void trap_set_contain(trap_contain_fn fn)
+{
+	contain = fn;
+}
+
+void trap_unwind(void)
+{
+	depth = 0;
+}
+
 void trap_set_backtrace(trap_backtrace_fn fn)
 {
 	backtrace = fn;
@@ -333,16 +343,6 @@ int trap_set_irq(unsigned int vector, trap_irq_fn fn)
 		return -EINVAL;
 	irq_handlers[vector] = fn;
 	return 0;
-}
-
-void trap_set_contain(trap_contain_fn fn)
-{
-	contain = fn;
-}
-
-void trap_unwind(void)
-{
-	depth = 0;
 }
 
 void arch_fault_set_entry(arch_fault_entry_fn fn)
@@ -366,9 +366,9 @@ void trap_host_reset(void)
 	walker = NULL;
 	exit_hook = NULL;
 	poweroff = NULL;
+	contain = NULL;
 	backtrace = NULL;
 	memset(irq_handlers, 0, sizeof(irq_handlers));
-	contain = NULL;
 	fault_entry = NULL;
 	entry_active = false;
 	nguards = 0;

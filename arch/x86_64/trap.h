@@ -142,12 +142,12 @@ typedef void (*trap_contain_fn)(struct trap_frame *f, const char *verdict);
 void trap_set_walker(trap_walk_fn fn);
 void trap_set_exit(trap_exit_fn fn);
 void trap_set_poweroff(trap_poweroff_fn fn);
-void trap_set_backtrace(trap_backtrace_fn fn);
 void trap_set_contain(trap_contain_fn fn);
 
 /* Forgets the fault being handled: for a contain hook that leaves
  * trap_dispatch's frame for good (the next fault is a first one). */
 void trap_unwind(void);
+void trap_set_backtrace(trap_backtrace_fn fn);
 
 /*
  * Registers the page at guard_va (page-aligned; unmapped by whoever

@@ -9,9 +9,8 @@
  * there is no caller any more (machine/run.h).
  */
 #include "commands.h"
-#include "../../pure/elf.h"
+#include "payload_load.h"
 #include "../fw/exitbs.h"
-#include "../fw/mmboot_fw.h"
 #include "../../machine/run.h"
 #include "../../machine/run_paging.h"
 #include "../../machine/timeout.h"
@@ -21,15 +20,10 @@
 #include "../../arch/x86_64/enter.h"
 #include "../../lib/kstring.h"
 #include "../../lib/printf.h"
-#include "../../mm/memmap.h"
 
-#define RUN_MAX_FILE      (64ULL << 20)
-#define RUN_STACK_PAGES   16            /* efimm's own stack after EBS */
-#define RUN_STACK_GUARD   1             /* unmapped page below it */
 #define ARGS_MAX          4096          /* bytes of argv strings */
 
 static struct run_req req;
-static struct exitbs_map ebs_map;
 
 /*
  * efimm's own options on the run line: trailing key=value words whose
@@ -80,39 +74,22 @@ static const struct run_option run_options[] = {
 	{ "timeout", opt_timeout },
 };
 
-/* Reads and checks the payload; prints one line on failure. */
+/* Reads and checks the payload (payload_load.h); prints one line on
+ * failure. */
 static EFI_STATUS load_file(struct run_req *rq)
 {
-	struct elf_limits lim;
-	char why[160];
-	UINTN size;
-	EFI_STATUS s = efi_file_read(rq->path, RUN_MAX_FILE, &rq->file, &size);
+	struct payload_file pf;
+	char why[PAYLOAD_WHY_MAX];
+	EFI_STATUS s = payload_load(rq->path, &pf, why);
 
-	rq->file_size = size;
 	if (EFI_ERROR(s)) {
-		kprintf("efimm: %s: cannot read: %s\n", rq->path,
-			efi_file_error(s, rq->file_size, RUN_MAX_FILE, why, sizeof(why)));
+		kprintf("efimm: %s: %s\n", rq->path, why);
 		return s;
 	}
-	elf_limits_default(&lim);
-	if (elf_check(rq->file, rq->file_size, &lim, &rq->img, why, sizeof(why))) {
-		kprintf("efimm: %s: %s\n", rq->path, why);
-		FreePool(rq->file);
-		return EFI_LOAD_ERROR;
-	}
+	rq->file = pf.file;
+	rq->file_size = pf.size;
+	rq->img = pf.img;
 	return EFI_SUCCESS;
-}
-
-static EFI_STATUS alloc_stack(struct run_req *rq, void **top)
-{
-	EFI_PHYSICAL_ADDRESS a;
-	UINTN pages = RUN_STACK_GUARD + RUN_STACK_PAGES;
-	EFI_STATUS s = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
-					 EfiLoaderData, pages, &a);
-
-	rq->stack_guard = a;
-	*top = (void *)(uintptr_t)(a + pages * PAGE_SIZE);
-	return s;
 }
 
 static const struct run_option *find_option(const char *word, size_t *keylen)
@@ -162,34 +139,6 @@ static int parse_options(struct run_req *rq, int argc, char **argv)
 	return argc;
 }
 
-/* Refuses, while boot services still run, a backing store that would
- * leave the payload no room after ExitBootServices. */
-static EFI_STATUS check_room(void)
-{
-	struct efi_memmap m;
-	uint64_t free, ram;
-	const char *why;
-	EFI_STATUS s = efi_memmap_get(&m);
-	int err;
-
-	if (EFI_ERROR(s)) {
-		kprintf("efimm: run: cannot read the memory map: %s\n",
-			efi_status_name(s));
-		return s;
-	}
-	err = memmap_free_bytes(m.buf, m.size, m.desc_size, &free, &ram);
-	efi_memmap_free(&m);
-	if (err) {
-		kprintf("efimm: run: the firmware's memory map is malformed\n");
-		return EFI_LOAD_ERROR;
-	}
-	why = run_paging_check_room(free, ram);
-	if (!why)
-		return EFI_SUCCESS;
-	kprintf("efimm: run: %s\n", why);
-	return EFI_INVALID_PARAMETER;
-}
-
 EFI_STATUS cmd_run(int argc, char **argv)
 {
 	struct run_req *rq = &req;
@@ -209,26 +158,20 @@ EFI_STATUS cmd_run(int argc, char **argv)
 		return EFI_INVALID_PARAMETER;
 	rq->argc = argc - 1;
 	rq->argv = argv + 1;
-	s = check_room();
+	s = payload_check_room("run");
 	if (EFI_ERROR(s))
 		return s;
 	s = load_file(rq);
 	if (EFI_ERROR(s))
 		return s;
 	rq->tsc[PH_LOAD] = timing_tsc();
-	s = alloc_stack(rq, &stack_top);
+	s = payload_alloc_stack(&rq->stack_guard, &stack_top);
 	if (EFI_ERROR(s)) {
 		kprintf("efimm: run: no memory for efimm's stack: %s\n", efi_status_name(s));
 		FreePool(rq->file);
 		return s;
 	}
-	mmboot_preview_release();
-	mmboot_layout_get(&rq->layout);
-	s = efi_take_over(&ebs_map);
+	payload_take_over(&rq->layout, &rq->map);
 	rq->tsc[PH_EBS] = timing_tsc();
-	if (EFI_ERROR(s))
-		efi_poweroff(efi_status_exit_code(s), efi_status_name(s), EFI_ABORTED);
-	rq->map = (struct mmboot_map){ .buf = ebs_map.buf, .size = ebs_map.size,
-				       .desc_size = ebs_map.desc_size };
 	arch_call_on_stack(run_after_ebs, rq, stack_top);
 }

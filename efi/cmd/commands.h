@@ -40,6 +40,7 @@ EFI_STATUS cmd_memmap(int argc, char **argv);
 EFI_STATUS cmd_ptdump(int argc, char **argv);
 EFI_STATUS cmd_frames(int argc, char **argv);
 EFI_STATUS cmd_run(int argc, char **argv);
+EFI_STATUS cmd_suite(int argc, char **argv);
 EFI_STATUS cmd_fault(int argc, char **argv);
 EFI_STATUS cmd_chainload(int argc, char **argv);
 EFI_STATUS cmd_poweroff(int argc, char **argv);

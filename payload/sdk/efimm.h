@@ -3,7 +3,7 @@
  * efimm's `run` command may use.  There is no C library; this is it.
  *
  * A payload defines
- *         int main(int argc, char **argv);
+ *         int main(int argc, char **argv);    or    int main(void);
  * argv[0] is the payload's path as given to `run`, argv[argc] is NULL.
  * Returning from main is efimm_exit(return value).
  *
@@ -15,7 +15,8 @@
  * and its k_mem_map regions, or read-only where efimm must write) makes
  * the call return -EFAULT.
  *
- * Build: `make payload SRC=path/test.c OUT=path/test.elf` (payload/sdk/sdk.mk).
+ * Build: `make payload SRC=path/test.c OUT=path/test.elf`, or your own Makefile
+ * with the SDK directory of `make sdk` (payload/sdk/sdk.mk).
  */
 #ifndef EFIMM_H
 #define EFIMM_H
@@ -31,7 +32,13 @@
 
 #define PAGE_SIZE               4096ul
 
+/* Only the SDK's start-up code (built -DEFIMM_SDK_BUILD) sees main's
+ * prototype: declared here for everyone, it would make a payload's
+ * int main(void) a conflicting definition.  Calling main(void) with two
+ * arguments is harmless under the SysV ABI (they sit in unused registers). */
+#ifdef EFIMM_SDK_BUILD
 int main(int argc, char **argv);
+#endif
 
 /* --- process ------------------------------------------------------------ */
 

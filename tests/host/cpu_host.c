@@ -3,11 +3,15 @@
  *
  * cpu_invlpg appends to a log that tests read to check that every changed
  * entry was flushed; the CPUID answers are variables tests set; CR3 is a
- * variable.  arch_phys_to_ptr is in physmem_host.c.
+ * variable.  arch_phys_to_ptr is in physmem_host.c.  It also holds the
+ * host arch_irq_save / arch_irq_restore, which arch/x86_64/hooks.c
+ * defines for the target only.
  */
 #include <stdlib.h>
 
 #include "../../arch/x86_64/cpu.h"
+#include "../../mm/arch_hooks.h"
+#include "irq_host.h"
 
 static bool host_1g = true;
 static bool host_nx = true;
@@ -76,4 +80,42 @@ const vaddr_t *cpu_host_invlpg_log(size_t *n)
 void cpu_host_invlpg_reset(void)
 {
 	inv_len = 0;
+}
+
+/* Interrupts (arch_irq_save/restore, mm/arch_hooks.h): a flag that
+ * stands for RFLAGS.IF, on at start like a payload's run with the timer;
+ * irq_host.h lets tests read it. */
+#define HOST_RFLAGS_IF (1ul << 9)
+
+static bool host_irq_on = true;
+static unsigned long host_irq_saves;
+
+unsigned long arch_irq_save(void)
+{
+	unsigned long flags = host_irq_on ? HOST_RFLAGS_IF : 0;
+
+	host_irq_on = false;
+	host_irq_saves++;
+	return flags;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+	if (flags & HOST_RFLAGS_IF)
+		host_irq_on = true;
+}
+
+bool irq_host_enabled(void)
+{
+	return host_irq_on;
+}
+
+void irq_host_set(bool on)
+{
+	host_irq_on = on;
+}
+
+unsigned long irq_host_saves(void)
+{
+	return host_irq_saves;
 }

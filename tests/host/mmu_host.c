@@ -1,12 +1,13 @@
 /*
  * tests/host/mmu_host.c - accesses through efimm's page tables with
- * the CPU's A/D updates and the #PF route to paging_fault (mmu_host.h).
+ * the CPU's A/D updates and the #PF route to mm_fault (mmu_host.h).
  */
 #include "../../arch/x86_64/machine.h"
 #include "../../arch/x86_64/pt.h"
 #include "../../arch/x86_64/pte.h"
 #include "../../lib/errno.h"
 #include "../../mm/arch_hooks.h"
+#include "../../mm/fault.h"
 #include "../../mm/paging.h"
 #include "mmu_host.h"
 
@@ -33,13 +34,24 @@ static uint8_t *mmu_fail(int *err, int code)
 	return NULL;
 }
 
+/* What arch/'s exception path hands mm for a not-present #PF at va. */
+static int mmu_fault(vaddr_t va, bool write)
+{
+	struct mm_fault f = { .vector = 14, .page_fault = true, .addr = va,
+			      .access = write ? MM_FAULT_WRITE : MM_FAULT_READ,
+			      .error = write ? 2 : 0 };
+	const char *verdict;
+
+	return mm_fault(&f, &verdict);
+}
+
 uint8_t *mmu_host_access(vaddr_t va, bool write, int *err)
 {
 	uint64_t *e = mmu_pte(va);
 	int ret;
 
 	if (!e) {
-		ret = paging_fault(va);
+		ret = mmu_fault(va, write);
 		if (ret)
 			return mmu_fail(err, ret);
 		e = mmu_pte(va);

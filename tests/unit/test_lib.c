@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../lib/console.h"
 #include "../../lib/errno.h"
 #include "../../lib/kstring.h"
 #include "../../lib/printf.h"
@@ -53,6 +54,23 @@ START_TEST(printf_pointer_and_truncation)
 }
 END_TEST
 
+/* A prefix starts every line, whole or written in pieces, and only
+ * lines begun after it is set; NULL turns it off. */
+START_TEST(console_line_prefix)
+{
+	con_capture_reset();
+	con_write("a", 1);
+	con_set_prefix("# ");
+	ck_assert(!con_at_line_start());
+	kprintf("b\nc");
+	kprintf("d\ne\n\n");
+	ck_assert(con_at_line_start());
+	con_set_prefix(NULL);
+	kprintf("f\n");
+	ck_assert_str_eq(con_capture(), "ab\n# cd\n# e\n# \nf\n");
+}
+END_TEST
+
 START_TEST(parse_sizes)
 {
 	uint64_t v;
@@ -84,6 +102,7 @@ static Suite *lib_suite(void)
 	tcase_add_test(tc, printf_matches_libc);
 	tcase_add_test(tc, printf_pointer_and_truncation);
 	tcase_add_test(tc, parse_sizes);
+	tcase_add_test(tc, console_line_prefix);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -163,6 +163,38 @@ START_TEST(no_frame_for_nodes_is_enomem)
 }
 END_TEST
 
+/* vm_reset gives every node frame back (127 nodes a frame: the first
+ * links the frames) and leaves the area as vm_init did; regions come
+ * out of vm_regions in address order. */
+START_TEST(reset_returns_node_frames)
+{
+	enum { N = 3 * 127 + VM_INLINE_NODES - 1 };  /* + the free extent */
+	size_t free0, n = 0;
+	vaddr_t va, prev = 0;
+
+	frames_setup();
+	vm_init(&vs, VM_KMEM_BASE, VM_KMEM_END);
+	free0 = pfdb_free_count();
+	for (size_t i = 0; i < N; i++)
+		ck_assert_int_eq(vm_alloc(&vs, PAGE_SIZE, VM_ANON, &va), 0);
+	ck_assert_uint_eq(vm_node_frames(&vs), 3);
+	ck_assert_uint_eq(pfdb_free_count(), free0 - 3);
+	for (const struct vm_extent *r = vm_regions(&vs); r; r = r->next, n++) {
+		ck_assert_uint_gt(r->start, prev);
+		prev = r->start;
+	}
+	ck_assert_uint_eq(n, N);
+	vm_reset(&vs);
+	ck_assert_uint_eq(pfdb_free_count(), free0);
+	ck_assert_uint_eq(vm_node_frames(&vs), 0);
+	ck_assert_uint_eq(vm_live_regions(&vs), 0);
+	ck_assert_ptr_null(vm_regions(&vs));
+	ck_assert_uint_eq(vm_free_bytes(&vs), VM_KMEM_END - VM_KMEM_BASE);
+	ck_assert_int_eq(vm_alloc(&vs, PAGE_SIZE, VM_ANON, &va), 0);
+	ck_assert_uint_eq(va, VM_KMEM_BASE);
+}
+END_TEST
+
 START_TEST(lookup_needs_the_whole_range_in_one_region)
 {
 	vaddr_t a, b;
@@ -193,6 +225,7 @@ static Suite *vm_suite(void)
 	tcase_add_test(tc, regions_past_the_old_limit);
 	tcase_add_test(tc, no_frame_for_nodes_is_enomem);
 	tcase_add_test(tc, lookup_needs_the_whole_range_in_one_region);
+	tcase_add_test(tc, reset_returns_node_frames);
 	suite_add_tcase(s, tc);
 	return s;
 }

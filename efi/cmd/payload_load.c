@@ -1,0 +1,88 @@
+/*
+ * efi/cmd/payload_load.c - loading payloads and leaving boot services,
+ * shared by `run` and `suite` (payload_load.h).
+ */
+#include "payload_load.h"
+#include "../fw/exitbs.h"
+#include "../fw/mmboot_fw.h"
+#include "../../machine/run_paging.h"
+
+#include "../../lib/printf.h"
+#include "../../mm/memmap.h"
+
+static struct exitbs_map ebs_map;
+
+EFI_STATUS payload_load(const char *path, struct payload_file *pf, char *why)
+{
+	struct elf_limits lim;
+	char buf[PAYLOAD_WHY_MAX - 16];
+	UINTN size = 0;
+	EFI_STATUS s = efi_file_read(path, PAYLOAD_MAX_FILE, &pf->file, &size);
+
+	pf->size = size;
+	if (EFI_ERROR(s)) {
+		pf->file = NULL;
+		ksnprintf(why, PAYLOAD_WHY_MAX, "cannot read: %s",
+			  efi_file_error(s, size, PAYLOAD_MAX_FILE, buf, sizeof(buf)));
+		return s;
+	}
+	elf_limits_default(&lim);
+	if (elf_check(pf->file, pf->size, &lim, &pf->img, buf, sizeof(buf))) {
+		ksnprintf(why, PAYLOAD_WHY_MAX, "bad ELF: %s", buf);
+		FreePool(pf->file);
+		pf->file = NULL;
+		return EFI_LOAD_ERROR;
+	}
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS payload_check_room(const char *cmd)
+{
+	struct efi_memmap m;
+	uint64_t free, ram;
+	const char *why;
+	EFI_STATUS s = efi_memmap_get(&m);
+	int err;
+
+	if (EFI_ERROR(s)) {
+		kprintf("efimm: %s: cannot read the memory map: %s\n", cmd,
+			efi_status_name(s));
+		return s;
+	}
+	err = memmap_free_bytes(m.buf, m.size, m.desc_size, &free, &ram);
+	efi_memmap_free(&m);
+	if (err) {
+		kprintf("efimm: %s: the firmware's memory map is malformed\n", cmd);
+		return EFI_LOAD_ERROR;
+	}
+	why = run_paging_check_room(free, ram);
+	if (!why)
+		return EFI_SUCCESS;
+	kprintf("efimm: %s: %s\n", cmd, why);
+	return EFI_INVALID_PARAMETER;
+}
+
+EFI_STATUS payload_alloc_stack(uint64_t *guard, void **top)
+{
+	EFI_PHYSICAL_ADDRESS a;
+	UINTN pages = PAYLOAD_STACK_GUARD + PAYLOAD_STACK_PAGES;
+	EFI_STATUS s = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
+					 EfiLoaderData, pages, &a);
+
+	*guard = a;
+	*top = (void *)(uintptr_t)(a + pages * PAGE_SIZE);
+	return s;
+}
+
+void payload_take_over(struct mmboot_layout *layout, struct mmboot_map *map)
+{
+	EFI_STATUS s;
+
+	mmboot_preview_release();
+	mmboot_layout_get(layout);
+	s = efi_take_over(&ebs_map);
+	if (EFI_ERROR(s))
+		efi_poweroff(efi_status_exit_code(s), efi_status_name(s), EFI_ABORTED);
+	*map = (struct mmboot_map){ .buf = ebs_map.buf, .size = ebs_map.size,
+				    .desc_size = ebs_map.desc_size };
+}

@@ -1,0 +1,57 @@
+/*
+ * efi/cmd/payload_load.h - what `run` and `suite` do alike while boot
+ * services still run: read and check a payload's ELF, check that the
+ * backing store leaves the payloads room, allocate efimm's own stack and
+ * leave boot services.
+ */
+#ifndef EFI_CMD_PAYLOAD_LOAD_H
+#define EFI_CMD_PAYLOAD_LOAD_H
+
+#include "../fw/efi.h"
+#include "../../machine/mmboot.h"
+#include "../../pure/elf.h"
+
+#define PAYLOAD_MAX_FILE     (64ULL << 20)  /* bytes of one payload's ELF */
+#define PAYLOAD_STACK_PAGES  16             /* efimm's own stack after EBS */
+#define PAYLOAD_STACK_GUARD  1              /* unmapped page below it */
+#define PAYLOAD_WHY_MAX      192            /* bytes of a reason */
+
+struct payload_file {
+	void *file;                     /* pool memory, FreePool when done */
+	size_t size;
+	struct elf_image img;           /* elf_check's view of file */
+};
+
+/*
+ * Reads path from efimm's ESP (at most PAYLOAD_MAX_FILE bytes) and checks
+ * it with elf_check and the default limits.  Returns EFI_SUCCESS with
+ * *pf, or the read's status / EFI_LOAD_ERROR with why (PAYLOAD_WHY_MAX
+ * bytes) set to "cannot read: no such file", "bad ELF: bad magic", ...
+ * (the caller names the path).  Nothing stays allocated on failure.
+ */
+EFI_STATUS payload_load(const char *path, struct payload_file *pf, char *why);
+
+/*
+ * Refuses a backing store (machine/run_paging.c's swap=, as last set)
+ * that would leave no room after ExitBootServices.  Returns EFI_SUCCESS,
+ * or an error after printing one line "efimm: CMD: ...".
+ */
+EFI_STATUS payload_check_room(const char *cmd);
+
+/*
+ * Allocates efimm's stack for after ExitBootServices: PAYLOAD_STACK_PAGES
+ * with PAYLOAD_STACK_GUARD pages below (unmapped later by the machine).
+ * Returns the firmware's status; on success *guard is the lowest page
+ * and *top the stack's top.
+ */
+EFI_STATUS payload_alloc_stack(uint64_t *guard, void **top);
+
+/*
+ * Releases the preview's pool, gathers the layout into *layout, leaves
+ * boot services (efi_take_over) and describes the map it took in *map.
+ * Returns only on success: a failed ExitBootServices powers off with its
+ * status, since the firmware's state is then unknown.
+ */
+void payload_take_over(struct mmboot_layout *layout, struct mmboot_map *map);
+
+#endif

@@ -1,0 +1,198 @@
+/*
+ * tests/suites/paging/paging_suite.h - what the paging suite's payloads
+ * share: data patterns, memory pressure made on purpose, the payload's
+ * own pages pinned for exact fault counts, statistics.  Every function is
+ * static inline so a payload that uses only some of them builds under
+ * -Werror; each payload is still one C file (this header is not one).
+ *
+ * Why pressure is made here: tools/efimm-test passes the same run
+ * options to every payload, and the suite must pass with all of RAM
+ * (hundreds of MiB: touching an arena larger than that under TCG takes
+ * minutes) as well as under mem=4M.  suite_squeeze() pins all but a few
+ * hundred free frames in one locked, uninitialised mapping (no zeroing,
+ * no store traffic), so "larger than memory" is a few MiB either way.
+ */
+#ifndef PAGING_SUITE_H
+#define PAGING_SUITE_H
+
+#include "efimm.h"
+
+/* Free frames suite_squeeze() aims to leave. */
+#define SUITE_KEEP_FRAMES   256
+/* A squeeze that leaves more than this did not work: tests that need
+ * pressure skip instead of touching all of RAM. */
+#define SUITE_MAX_PRESSURED (16ul << 20)
+/* Pages the stack/image walks may take at most (a runaway guard). */
+#define SUITE_WALK_LIMIT    4096
+
+extern char __payload_text[], __payload_end[];
+
+/* The word k of page i in round r: differs per page, word and round. */
+static inline uint64_t suite_word(size_t i, size_t k, uint64_t r)
+{
+	return (i * 0x9E3779B97F4A7C15ull) ^ (r << 52) ^ (k * 0x100000001b3ull) ^ 1;
+}
+
+/* Writes round r's pattern into every word of pages [0, pages) of p. */
+static inline void suite_fill(void *p, size_t pages, uint64_t r)
+{
+	for (size_t i = 0; i < pages; i++) {
+		uint64_t *w = (uint64_t *)((char *)p + i * PAGE_SIZE);
+
+		for (size_t k = 0; k < PAGE_SIZE / 8; k++)
+			w[k] = suite_word(i, k, r);
+	}
+}
+
+/* Pages of p that do not hold round r's pattern in every word. */
+static inline size_t suite_bad_pages(const void *p, size_t pages, uint64_t r)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < pages; i++) {
+		const uint64_t *w = (const uint64_t *)((const char *)p + i * PAGE_SIZE);
+		size_t k = 0;
+
+		while (k < PAGE_SIZE / 8 && w[k] == suite_word(i, k, r))
+			k++;
+		bad += k != PAGE_SIZE / 8;
+	}
+	return bad;
+}
+
+/* Pages of p holding a non-zero word. */
+static inline size_t suite_nonzero_pages(const void *p, size_t pages)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < pages; i++) {
+		const uint64_t *w = (const uint64_t *)((const char *)p + i * PAGE_SIZE);
+		uint64_t any = 0;
+
+		for (size_t k = 0; k < PAGE_SIZE / 8; k++)
+			any |= w[k];
+		bad += any != 0;
+	}
+	return bad;
+}
+
+/* Faults taken while reading (write false) or rewriting (write true:
+ * the page turns dirty, its data stays) the first word of each page of
+ * [p, p + pages). */
+static inline unsigned long suite_faults_touching(void *p, size_t pages, bool write)
+{
+	volatile uint64_t *v = p;
+	unsigned long f0 = k_mem_num_pagefaults_get();
+
+	for (size_t i = 0; i < pages; i++) {
+		uint64_t w = v[i * (PAGE_SIZE / 8)];
+
+		if (write)
+			v[i * (PAGE_SIZE / 8)] = w;
+	}
+	return k_mem_num_pagefaults_get() - f0;
+}
+
+static inline struct k_mem_paging_stats suite_stats(void)
+{
+	struct k_mem_paging_stats s;
+
+	k_mem_paging_stats_get(&s);
+	return s;
+}
+
+static inline size_t suite_free_frames(void)
+{
+	return k_mem_free_get() / PAGE_SIZE;
+}
+
+/* True if addr's page is mapped (resident, paged out or not yet
+ * populated); false for unmapped and non-canonical addresses. */
+static inline bool suite_mapped(uintptr_t addr)
+{
+	int r = k_mem_translate((const void *)addr, NULL, NULL);
+
+	return r == 0 || r == -EAGAIN || r == -ENOENT;
+}
+
+/*
+ * [*lo, *hi): the payload stack, found as the run of mapped pages around
+ * the current frame (the guard page below ends it, and nothing is mapped
+ * above the stack's top).  Found this way, nothing depends on where efimm
+ * puts the stack or how large it makes it.
+ */
+static inline void suite_stack_range(uintptr_t *lo, uintptr_t *hi)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0) & ~(PAGE_SIZE - 1);
+	int n = 0;
+
+	*lo = here;
+	*hi = here + PAGE_SIZE;
+	while (n++ < SUITE_WALK_LIMIT && suite_mapped(*lo - PAGE_SIZE))
+		*lo -= PAGE_SIZE;
+	while (n++ < 2 * SUITE_WALK_LIMIT && suite_mapped(*hi))
+		*hi += PAGE_SIZE;
+}
+
+/*
+ * Pins (pin true) or unpins the payload's own image and stack.  A test
+ * that counts faults exactly pins them first, as Zephyr's locks
+ * interrupts: otherwise an eviction of the test's own code or stack page
+ * adds faults that are not the ones counted.  Returns 0 or the first
+ * error.
+ */
+static inline int suite_pin_self(bool pin)
+{
+	uintptr_t img = (uintptr_t)__payload_text, lo, hi;
+	size_t img_size = (uintptr_t)__payload_end - img;
+	int (*op)(void *, size_t) = pin ? k_mem_pin : k_mem_unpin;
+	int err;
+
+	suite_stack_range(&lo, &hi);
+	err = op((void *)img, img_size);
+	if (!err)
+		err = op((void *)lo, hi - lo);
+	return err;
+}
+
+/* Memory pinned away by suite_squeeze(). */
+struct suite_ballast {
+	void *addr;
+	size_t size;
+};
+
+/*
+ * Pins all but about SUITE_KEEP_FRAMES free frames in one locked,
+ * uninitialised mapping (the mapping's own page tables come out of the
+ * rest, hence the margin).  Returns the free bytes left; with too little
+ * free memory to squeeze, b is empty and nothing changes.
+ */
+static inline size_t suite_squeeze(struct suite_ballast *b)
+{
+	size_t free = suite_free_frames(), n;
+
+	b->addr = NULL;
+	b->size = 0;
+	if (free <= 2 * SUITE_KEEP_FRAMES)
+		return k_mem_free_get();
+	n = free - SUITE_KEEP_FRAMES;
+	n -= n / 256 + 16;
+	if (efimm_mem_map(n * PAGE_SIZE, K_MEM_PERM_RW | K_MEM_MAP_LOCK |
+			  K_MEM_MAP_UNINIT, &b->addr) == 0)
+		b->size = n * PAGE_SIZE;
+	else
+		b->addr = NULL;
+	return k_mem_free_get();
+}
+
+/* Gives the ballast back; 0 or k_mem_unmap's error. */
+static inline int suite_release(struct suite_ballast *b)
+{
+	int err = b->addr ? k_mem_unmap(b->addr, b->size) : 0;
+
+	b->addr = NULL;
+	b->size = 0;
+	return err;
+}
+
+#endif

@@ -66,10 +66,16 @@ def test_tick_in_efimm_code_does_not_stop_it(efimm_boot):
     assert res.status == 124
 
 
+# hang.elf cycles N spins N million TSC cycles: 6000 is 2.45 s at QEMU
+# TCG's TSC (the host's, 2.445 GHz here); the test checks it is > 1.2 s
+SPIN_MCYCLES = 6000
+
+
 def test_timer_calibration_and_timeout_0(efimm_boot):
     """One boot: the timer line, and timeout=0 letting a payload that runs
-    for seconds (longer than the 1 s that stops it below) finish."""
-    res = efimm_boot(args=f"run {HANG} loops 100 timeout=0", timeout=120)
+    for longer than 1 s (by the calibrated TSC) finish; the same run is
+    stopped by timeout=1 below."""
+    res = efimm_boot(args=f"run {HANG} cycles {SPIN_MCYCLES} timeout=0", timeout=120)
     assert not res.timed_out
     m = re.search(r"^efimm: timer: local APIC timer, (\d+) ticks per ms "
                   r"\(calibrated against the PIT\), TSC (\d+) kHz$", res.text, re.M)
@@ -79,14 +85,15 @@ def test_timer_calibration_and_timeout_0(efimm_boot):
     assert 100_000 <= tsc_khz <= 10_000_000, tsc_khz
     assert re.search(r"^efimm: timer: 100 Hz on vector 0xf0; masked 8259 PICs",
                      res.text, re.M)
+    assert SPIN_MCYCLES * 1e6 / (tsc_khz * 1e3) > 1.2, "the spin is too short to show it"
     assert "efimm: TIMEOUT" not in res.text
-    assert "hang: done after 100 million rounds" in res.text
+    assert f"hang: done after {SPIN_MCYCLES} million TSC cycles" in res.text
     assert res.status == 0
 
 
 def test_same_payload_with_timeout_1_is_stopped(efimm_boot):
     """The control for timeout=0 above: the same run, stopped."""
-    res = efimm_boot(args=f"run {HANG} loops 100 timeout=1", timeout=90)
+    res = efimm_boot(args=f"run {HANG} cycles {SPIN_MCYCLES} timeout=1", timeout=90)
     assert "hang: done" not in res.text
     assert PAYLOAD_LO <= report_rip(res.text) < PAYLOAD_HI
     assert res.status == 124

@@ -213,10 +213,9 @@ void prun_describe(const struct prun_result *r, char *buf, size_t size)
 		ksnprintf(buf, size, "exited with status %d", r->status);
 		break;
 	case PRUN_FAULTED:
-		ksnprintf(buf, size, "%s (vector %lu) at RIP 0x%lx%s0x%lx",
-			  trap_vector_name((unsigned int)r->vector),
-			  (unsigned long)r->vector, (unsigned long)r->rip,
-			  r->vector == TRAP_PF ? ", CR2 " : ", error ",
+		ksnprintf(buf, size, "%s at RIP 0x%lx%s0x%lx",
+			  trap_vector_name((unsigned int)r->vector), (unsigned long)r->rip,
+			  r->vector == TRAP_PF ? ", CR2 " : ", error code ",
 			  (unsigned long)(r->vector == TRAP_PF ? r->cr2 : r->error));
 		break;
 	case PRUN_TIMED_OUT:

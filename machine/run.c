@@ -26,6 +26,7 @@
 #include "../lib/timing.h"
 #include "../mm/kas.h"
 #include "../mm/kmem.h"
+#include "../mm/paging.h"
 #include "../mm/vm.h"
 
 size_t run_args_bytes(int argc, char *const *argv)
@@ -107,7 +108,7 @@ static void run_mapped(void *arg)
 	struct run_req *rq = arg;
 
 	rq->tsc[PH_MAP] = timing_tsc();
-	if (rq->timing)
+	if (rq->opts.timing)
 		print_timing(rq);
 }
 
@@ -126,7 +127,7 @@ static int run_exit_code(int status)
 
 /* The end of `run` after the payload exited (payload_api.h's contract
  * of the two lines), failed test points turning a 0 into 1. */
-__attribute__((noreturn)) static void run_exited(int status)
+__attribute__((noreturn)) static void run_exited(const struct run_req *rq, int status)
 {
 	struct testapi_counts c;
 	char why[96];
@@ -142,7 +143,8 @@ __attribute__((noreturn)) static void run_exited(int status)
 		kprintf("efimm: payload failed: %s\n", why);
 		code = 1;
 	}
-	run_paging_report();
+	if (rq->opts.paging_report)
+		paging_stats_print();
 	sys_poweroff(code, code ? "payload failure" : "EFI_SUCCESS");
 }
 
@@ -153,18 +155,20 @@ void run_after_ebs(void *arg)
 				.file = rq->file, .img = &rq->img,
 				.on_mapped = run_mapped, .arg = rq };
 	struct prun_result r;
+	char why[128];
 
 	run_take_memory(&rq->map, &rq->layout, rq->stack_guard,
 			&rq->tsc[PH_PFDB], &rq->tsc[PH_PT]);
-	run_paging_start();
+	if (run_paging_setup(&rq->opts, paging_policy_name(), why, sizeof(why)))
+		panic("machine: %s", why);
 	rq->tsc[PH_PAGING] = timing_tsc();
 	testapi_begin("", false);
-	if (prun_run(&p, rq->timeout_s, &r) == 0 && r.end == PRUN_EXITED)
-		run_exited(r.status);
+	if (prun_run(&p, rq->opts.timeout_s, &r) == 0 && r.end == PRUN_EXITED)
+		run_exited(rq, r.status);
 	if (r.end == PRUN_TIMED_OUT) {
 		/* One payload per boot: the run ends here, with timeout(1)'s
 		 * status for a command that ran too long. */
-		kprintf("efimm: payload timed out after %u s\n", rq->timeout_s);
+		kprintf("efimm: payload timed out after %u s\n", rq->opts.timeout_s);
 		sys_poweroff(RUN_EXIT_TIMEOUT, "payload timeout");
 	}
 	panic("machine: %s did not run to its end", rq->path);

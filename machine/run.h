@@ -10,6 +10,7 @@
 
 #include "mmboot.h"
 #include "../pure/elf.h"
+#include "../pure/runopts.h"
 
 /* TSC stamps of the phases `timing=1` reports. */
 enum run_phase { PH_LOAD, PH_EBS, PH_PFDB, PH_PT, PH_PAGING, PH_MAP, PH_N };
@@ -19,8 +20,7 @@ enum run_phase { PH_LOAD, PH_EBS, PH_PFDB, PH_PT, PH_PAGING, PH_MAP, PH_N };
 
 struct run_req {
 	const char *path;
-	bool timing;
-	uint32_t timeout_s;             /* timeout=SECONDS, 0 = none */
+	struct runopts opts;            /* the line's over the defaults */
 	uint64_t tsc_entry;             /* TSC at efimm's entry */
 	uint64_t tsc[PH_N];
 	uint64_t stack_guard;           /* page below efimm's own stack */

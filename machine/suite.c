@@ -108,14 +108,15 @@ static const char *suite_teardown(const struct suite_payload *sp,
 }
 
 /* Sets paging up, runs the payload, tears it down: NULL if it passed,
- * else why not; *skipped when every test point it recorded was a skip. */
+ * else why not; *skipped gets the first skip's reason when every test
+ * point it recorded was a skip. */
 static const char *suite_run_one(struct suite_payload *sp, const char *policy,
-				 struct mm_counts *base, char *why, bool *skipped)
+				 struct mm_counts *base, char *why, const char **skipped)
 {
 	struct prun_image p = { .path = sp->path, .argc = sp->argc, .argv = sp->argv,
 				.file = sp->file, .img = &sp->img };
 	struct prun_result r = { 0 };
-	struct testapi_counts c;
+	static struct testapi_counts c;
 	char leak[SUITE_WHY];
 	const char *fail, *left;
 	int err = run_paging_setup(&sp->opts, policy, why, SUITE_WHY);
@@ -131,7 +132,8 @@ static const char *suite_run_one(struct suite_payload *sp, const char *policy,
 	left = suite_teardown(sp, base, leak);
 	if (left && fail)
 		kprintf("efimm: %s: %s\n", sp->path, left);
-	*skipped = !fail && !left && testapi_all_skipped(&c);
+	if (!fail && !left && testapi_all_skipped(&c))
+		*skipped = c.skip_reason;
 	return fail ? fail : left;
 }
 
@@ -141,8 +143,7 @@ static void suite_one(struct suite_req *rq, size_t i, const char *policy,
 {
 	struct suite_payload *sp = &rq->p[i];
 	char why[SUITE_WHY], quoted[2 * SUITE_WHY];
-	bool skipped = false;
-	const char *fail;
+	const char *fail, *skipped = NULL;
 
 	suite_line(NULL, "# Subtest: %s\n", sp->path);
 	con_set_prefix("    # ");
@@ -154,7 +155,7 @@ static void suite_one(struct suite_req *rq, size_t i, const char *policy,
 			   i + 1, sp->path, quoted);
 	} else if (skipped) {
 		t->skipped++;
-		suite_line(NULL, "ok %zu - %s # SKIP every test point skipped\n", i + 1, sp->path);
+		suite_line(NULL, "ok %zu - %s # SKIP %s\n", i + 1, sp->path, skipped);
 	} else {
 		t->passed++;
 		suite_line(NULL, "ok %zu - %s\n", i + 1, sp->path);

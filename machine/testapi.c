@@ -102,7 +102,8 @@ static void testapi_record(int result, const char *desc)
 
 	tap_escape(esc, sizeof(esc), desc, TESTAPI_DESC);
 	if (result == EFIMM_TEST_SKIP) {
-		tap.c.skipped++;
+		if (tap.c.skipped++ == 0)
+			ksnprintf(tap.c.skip_reason, sizeof(tap.c.skip_reason), "%s", esc);
 		tap_line("ok %d # SKIP %s\n", n, esc);
 	} else if (result == EFIMM_TEST_PASS) {
 		tap_line("ok %d - %s\n", n, esc);

@@ -20,6 +20,7 @@
 struct testapi_counts {
 	int plan;                       /* -1: no plan announced */
 	int ran, failed, skipped;
+	char skip_reason[TESTAPI_DESC + 1];     /* the first skip's */
 };
 
 /* Forgets the previous payload's points; TAP lines get indent (kept),

@@ -18,7 +18,7 @@ import efimm_qemu
 from efimm_test_tap import SuiteParser
 
 ROOT = efimm_qemu.ROOT
-# The run options of efimm's `suite` (README "Test suites").
+# The run options of efimm's `suite` (README "Suites: many payloads in one boot").
 KNOWN_OPTS = ("mem", "swap", "evict", "paging", "timing", "timeout")
 EFIMM_TIMEOUT = 60          # efimm's per-payload default (timeout=)
 NO_TIMEOUT_BOUND = 600      # what the wall-clock bound assumes for timeout=0
@@ -30,6 +30,18 @@ LIST_NAME = "suite.lst"
 QEMU = "qemu-system-x86_64"
 HOST_TOOLS = [("mformat", "mtools"), ("mcopy", "mtools"), ("mmd", "mtools"),
               ("sgdisk", "gdisk")]
+
+
+# Terminal control the firmware's console sends: CSI sequences (with
+# private parameters such as ESC[=3h), charset selection, reset.
+ANSI_RE = re.compile(rb"\x1b\[[0-9;?=<>]*[ -/]*[@-~]|\x1b[()][AB0-2]|\x1bc")
+
+
+def strip_ansi(raw):
+    """raw serial bytes as text without terminal control sequences.  A
+    sequence split across two reads is left in (it is rare and only
+    costs a stray character or two in the log)."""
+    return ANSI_RE.sub(b"", raw).decode("utf-8", "replace")
 
 
 class UsageError(Exception):
@@ -319,16 +331,18 @@ class Job:
     def _pump(self, p, limit, log, on_entry, on_line):
         """Reads QEMU's output until it exits (False) or the limit passes
         (True: QEMU killed).  Once efimm has said it powers off, QEMU
-        gets a few seconds to go."""
+        gets a few seconds to go.  Output is handled in whole lines, so
+        that neither a control sequence nor a UTF-8 character is cut."""
         fd = p.stdout.fileno()
         deadline = time.monotonic() + limit
-        partial = ""
+        raw = b""
+        hung = False
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 p.kill()
-                p.wait()
-                return True
+                hung = True
+                break
             r, _, _ = select.select([fd], [], [], min(left, 0.5))
             if not r:
                 if p.poll() is not None:
@@ -337,21 +351,28 @@ class Job:
             chunk = os.read(fd, 65536)
             if not chunk:
                 break
-            text = efimm_qemu.strip_ansi(chunk).decode("utf-8", "replace")
-            log.write(text)
-            log.flush()
-            for res in self.parser.feed(text):
-                self._report(res, on_entry)
-            partial += text.replace("\r", "")
-            *lines, partial = partial.split("\n")
-            for line in lines:
-                on_line(line)
+            raw += chunk
+            cut = raw.rfind(b"\n") + 1
+            self._lines(raw[:cut], log, on_entry, on_line)
+            raw = raw[cut:]
             if self.parser.status is not None:
                 deadline = min(deadline, time.monotonic() + 10)
-        if partial:
-            on_line(partial)
+        self._lines(raw, log, on_entry, on_line)
         p.wait()
-        return False
+        return hung
+
+    def _lines(self, raw, log, on_entry, on_line):
+        """Logs, echoes and parses raw serial output (whole lines, or
+        the last piece when the output has ended)."""
+        if not raw:
+            return
+        text = strip_ansi(raw).replace("\r", "")
+        log.write(text)
+        log.flush()
+        for line in text.rstrip("\n").split("\n"):
+            on_line(line)
+        for res in self.parser.feed(text):
+            self._report(res, on_entry)
 
     def _report(self, res, on_entry):
         entry = self.entry_for(res)

@@ -1,7 +1,7 @@
 """tools/efimm_test_tap.py - reads the TAP stream of efimm's `suite`
 command as it arrives on the serial console (tools/efimm-test).
 
-The stream (README "Test suites"; TAP version 14):
+The stream (README "Suites: many payloads in one boot"; TAP version 14):
 
     TAP version 14
     1..N                                  N = payloads in the suite

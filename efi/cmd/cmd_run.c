@@ -13,7 +13,6 @@
 #include "../fw/exitbs.h"
 #include "../../machine/run.h"
 #include "../../machine/run_paging.h"
-#include "../../machine/timeout.h"
 #include "../../pure/runopts.h"
 #include "../timing.h"
 
@@ -25,53 +24,20 @@
 
 static struct run_req req;
 
-/*
- * efimm's own options on the run line: trailing key=value words whose
- * key is in this table (others, like hello's exit=N, go to the payload).
- * parse returns NULL or a reason the value is bad.
- */
-struct run_option {
-	const char *key;
-	const char *(*parse)(struct run_req *rq, const char *value);
-};
-
-static const char *opt_timing(struct run_req *rq, const char *value)
-{
-	if (strcmp(value, "0") && strcmp(value, "1"))
-		return "timing takes 0 or 1";
-	rq->timing = value[0] == '1';
-	return NULL;
-}
-
-static const char *opt_stale_keys(struct run_req *rq, const char *value)
+/* `run`'s own option beyond pure/runopts.h's: a test hook. */
+static const char *opt_stale_keys(void *ctx, const char *value)
 {
 	uint64_t n;
 
-	UNUSED(rq);
+	UNUSED(ctx);
 	if (str_parse_u64(value, &n) || n >= EXITBS_MAX_ATTEMPTS)
 		return "stale-keys takes 0..7";
 	efi_exitbs_inject_stale_keys((unsigned int)n);
 	return NULL;
 }
 
-static const char *opt_timeout(struct run_req *rq, const char *value)
-{
-	uint64_t n;
-
-	if (str_parse_u64(value, &n) || n > TIMEOUT_MAX_S)
-		return "timeout takes 0..86400 seconds (0 = none)";
-	rq->timeout_s = (uint32_t)n;
-	return NULL;
-}
-
-static const struct run_option run_options[] = {
-	{ "timing", opt_timing },
+static const struct runopts_extra run_extra[] = {
 	{ "stale-keys", opt_stale_keys },
-	{ "mem", run_paging_opt_mem },
-	{ "swap", run_paging_opt_swap },
-	{ "evict", run_paging_opt_evict },
-	{ "paging", run_paging_opt_paging },
-	{ "timeout", opt_timeout },
 };
 
 /* Reads and checks the payload (payload_load.h); prints one line on
@@ -92,51 +58,23 @@ static EFI_STATUS load_file(struct run_req *rq)
 	return EFI_SUCCESS;
 }
 
-static const struct run_option *find_option(const char *word, size_t *keylen)
-{
-	const char *eq = word;
-
-	while (*eq && *eq != '=')
-		eq++;
-	if (!*eq)
-		return NULL;
-	*keylen = (size_t)(eq - word);
-	for (size_t i = 0; i < ARRAY_SIZE(run_options); i++)
-		if (strlen(run_options[i].key) == *keylen &&
-		    strncmp(run_options[i].key, word, *keylen) == 0)
-			return &run_options[i];
-	return NULL;
-}
-
-/* Takes efimm's trailing options off argv; returns the payload's argc
- * or -1 after printing the error.  An option given twice is an error
- * (which one was meant cannot be guessed), whatever its values. */
+/* Splits efimm's options off the line by the run-line rule
+ * (pure/runopts.h) over the defaults; returns the payload's argc, or -1
+ * after printing the error. */
 static int parse_options(struct run_req *rq, int argc, char **argv)
 {
-	const struct run_option *o;
-	unsigned int seen = 0;
-	char dup[48];
-	size_t keylen;
+	const struct runopts_extras extras = { run_extra, ARRAY_SIZE(run_extra), rq };
+	struct runopts given;
+	char why[RUNOPTS_WHY_MAX];
+	int n = runopts_split(argv + 1, argc - 1, &extras, &given, why);
 
-	_Static_assert(ARRAY_SIZE(run_options) <= 32, "seen is a 32-bit mask");
-	while (argc > 2 && (o = find_option(argv[argc - 1], &keylen))) {
-		unsigned int bit = 1u << (o - run_options);
-		const char *why = NULL;
-
-		if (seen & bit) {
-			ksnprintf(dup, sizeof(dup), "duplicate option '%s'", o->key);
-			why = dup;
-		}
-		seen |= bit;
-		if (!why)
-			why = o->parse(rq, argv[argc - 1] + keylen + 1);
-		if (why) {
-			cmd_bad_arg("run", argv[argc - 1], why);
-			return -1;
-		}
-		argc--;
+	if (n < 0) {
+		kprintf("efimm: run: %s\n", why);
+		return -1;
 	}
-	return argc;
+	runopts_default(&rq->opts);
+	runopts_merge(&rq->opts, &given);
+	return n;
 }
 
 EFI_STATUS cmd_run(int argc, char **argv)
@@ -149,16 +87,13 @@ EFI_STATUS cmd_run(int argc, char **argv)
 		return cmd_bad_arg("run", "", "PATH of an ELF payload is required");
 	if (run_args_bytes(argc - 1, argv + 1) > ARGS_MAX)
 		return cmd_bad_arg("run", argv[1], "arguments longer than 4096 bytes");
-	*rq = (struct run_req){ .path = argv[1], .tsc_entry = timing_entry,
-				.timeout_s = RUNOPTS_TIMEOUT_DEFAULT };
-	run_paging_reset();
+	*rq = (struct run_req){ .path = argv[1], .tsc_entry = timing_entry };
 	efi_exitbs_inject_stale_keys(0);
-	argc = parse_options(rq, argc, argv);
-	if (argc < 0)
+	rq->argc = parse_options(rq, argc, argv);
+	if (rq->argc < 0)
 		return EFI_INVALID_PARAMETER;
-	rq->argc = argc - 1;
 	rq->argv = argv + 1;
-	s = payload_check_room("run");
+	s = payload_check_room("run", rq->opts.swap);
 	if (EFI_ERROR(s))
 		return s;
 	s = load_file(rq);

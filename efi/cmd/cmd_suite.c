@@ -149,23 +149,15 @@ static void fill_req(const struct runopts *defaults)
 	}
 }
 
-/*
- * Checks, as `run` does, that the largest backing store any payload asks
- * for leaves room (machine/run_paging.c keeps the swap= to check, so it
- * is set there first).
- */
+/* Checks, as `run` does, that the largest backing store any payload
+ * asks for leaves room. */
 static EFI_STATUS check_room(void)
 {
 	uint64_t most = 0;
-	char value[24];
 
 	for (size_t i = 0; i < st->req.n; i++)
 		most = MAX(most, st->req.p[i].opts.swap);
-	run_paging_reset();
-	ksnprintf(value, sizeof(value), "%llu", (unsigned long long)most);
-	if (run_paging_opt_swap(NULL, value))
-		return suite_fail("cannot set the backing store to check");
-	return payload_check_room("suite");
+	return payload_check_room("suite", most);
 }
 
 /* Marks p as not runnable, for the reason why. */

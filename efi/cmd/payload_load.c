@@ -36,7 +36,7 @@ EFI_STATUS payload_load(const char *path, struct payload_file *pf, char *why)
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS payload_check_room(const char *cmd)
+EFI_STATUS payload_check_room(const char *cmd, uint64_t swap)
 {
 	struct efi_memmap m;
 	uint64_t free, ram;
@@ -55,7 +55,7 @@ EFI_STATUS payload_check_room(const char *cmd)
 		kprintf("efimm: %s: the firmware's memory map is malformed\n", cmd);
 		return EFI_LOAD_ERROR;
 	}
-	why = run_paging_check_room(free, ram);
+	why = run_paging_check_room(swap, free, ram);
 	if (!why)
 		return EFI_SUCCESS;
 	kprintf("efimm: %s: %s\n", cmd, why);

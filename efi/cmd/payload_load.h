@@ -32,11 +32,11 @@ struct payload_file {
 EFI_STATUS payload_load(const char *path, struct payload_file *pf, char *why);
 
 /*
- * Refuses a backing store (machine/run_paging.c's swap=, as last set)
- * that would leave no room after ExitBootServices.  Returns EFI_SUCCESS,
+ * Refuses a backing store of swap bytes that would leave a payload no
+ * room after ExitBootServices (run_paging_check_room).  Returns EFI_SUCCESS,
  * or an error after printing one line "efimm: CMD: ...".
  */
-EFI_STATUS payload_check_room(const char *cmd);
+EFI_STATUS payload_check_room(const char *cmd, uint64_t swap);
 
 /*
  * Allocates efimm's stack for after ExitBootServices: PAYLOAD_STACK_PAGES

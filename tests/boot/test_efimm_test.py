@@ -91,7 +91,7 @@ def test_directory_one_job_then_two_jobs(bed, tmp_path):
     assert {n: s for n, (s, _) in one.items()} == EXPECTED, out
     assert "1 of 2 test points failed" in one["fail"][1]
     assert "status 3" in one["status"][1]
-    assert one["skip"][1] == "no such hardware"
+    assert one["skip"][1]                               # efimm's skip reason
     assert "TAP version 14" in out                      # -v echoes the console
     assert "status: efimm/tests/status.elf exits with 3" in out
     assert re.search(r"1 passed, 2 failed, 1 skipped .*serial log: build/efimm-test/\S+"
@@ -106,7 +106,8 @@ def test_directory_one_job_then_two_jobs(bed, tmp_path):
     assert "1 of 2 test points failed" in fail.get("message")
     assert "not ok 2 - wrong on purpose" in fail.text
     assert "# Subtest: efimm/tests/fail.elf" in fail.text
-    assert cases["skip"].find("skipped") is not None
+    assert cases["skip"].find("skipped").get("message") == one["skip"][1]
+    assert "# SKIP no such hardware" in cases["skip"].find("system-out").text
     assert cases["pass"].find("failure") is None
     assert cases["pass"].get("file").endswith("bed/pass.c")
 

@@ -1,13 +1,11 @@
 """tools/efimm-test without booting: its command line (usage errors exit
 2 with a message), missing QEMU, a C file that does not compile, target
 names, the disk image of a suite (inspected with mtools), the TAP parser
-fed a recorded serial stream piece by piece, the JUnit file, and the
-whole pipeline (build, images, jobs in parallel, results as they arrive,
-JUnit, exit status) against a stand-in for QEMU that reads the image it
-is given and answers in TAP as efimm's suite does.  The runs that boot
-QEMU are in tests/boot/test_efimm_test.py."""
+fed a recorded serial stream piece by piece, and the JUnit file.  The
+whole pipeline (jobs in parallel, results as they arrive, exit status,
+a hung boot) runs only against the real QEMU and efimm:
+tests/boot/test_efimm_test.py and tests/boot/test_suites.py."""
 import os
-import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -130,7 +128,7 @@ def test_suite_image_layout(tmp_path):
                                        stdout=subprocess.PIPE).stdout.decode().upper()
 
 
-# A serial stream as efimm's suite prints it (README "Test suites"), with
+# A serial stream as efimm's suite prints it (README "Suites: many payloads in one boot"), with
 # the firmware's noise in front, CR LF line ends and an ANSI sequence.
 RECORDED = (
     "BdsDxe: loading Boot0001\r\n\x1b[0mefimm: booting entry 'suite'\r\n"
@@ -228,100 +226,3 @@ def test_junit_file_counts(tmp_path):
     assert "    not ok 2 - second" in fail.text
     assert cases[2].find("skipped").get("message") == "no IOMMU"
     assert cases[0].find("failure") is None and cases[0].find("skipped") is None
-
-
-# A stand-in for qemu-system-x86_64: reads the suite list and the config
-# from the image it is given (mtools) and prints the TAP stream efimm's
-# suite would: payloads named fail* fail, skip* skip, the rest pass;
-# FAKE_QEMU=hang stops in the middle of the second payload.
-FAKE_QEMU = r"""#!/usr/bin/python3
-import os, subprocess, sys, time
-img = [a for a in sys.argv if a.startswith("format=raw,file=")][0].split("=", 2)[2]
-def mtype(path):
-    return subprocess.run(["mtype", "-i", img + "@@1M", path],
-                          stdout=subprocess.PIPE).stdout.decode()
-lst = [l for l in mtype("::/efimm/tests/suite.lst").splitlines() if l and not l.startswith("#")]
-out = lambda text: (sys.stdout.write(text.replace("\n", "\r\n")), sys.stdout.flush())
-out("\x1b[0mBdsDxe: starting\n" + mtype("::/efimm/efimm.conf") + "argv: " + " ".join(sys.argv) + "\n")
-out("TAP version 14\n1..%d\n# efimm: suite: baseline\n" % len(lst))
-n = {"p": 0, "f": 0, "s": 0}
-for i, path in enumerate(lst, 1):
-    out(f"# Subtest: {path}\n    # running {path}\n    1..1\n")
-    if os.environ.get("FAKE_QEMU") == "hang" and i == 2:
-        time.sleep(600)
-    time.sleep(0.2)
-    if "fail" in path:
-        out(f"    not ok 1 - wrong\nnot ok {i} - {path}\n  ---\n  message: \"1 of 1 test points failed\"\n  ...\n")
-        n["f"] += 1
-    elif "skip" in path:
-        out(f"    ok 1 - x # SKIP absent\nok {i} - {path} # SKIP absent\n")
-        n["s"] += 1
-    else:
-        out(f"    ok 1 - right\nok {i} - {path}\n")
-        n["p"] += 1
-out(f"efimm: suite: {n['p']} passed, {n['f']} failed, {n['s']} skipped\n"
-    f"efimm: powering off, status {1 if n['f'] else 0} (EFI_SUCCESS)\n")
-"""
-
-
-@pytest.fixture
-def fake_qemu(tmp_path):
-    bindir = tmp_path / "fakebin"
-    bindir.mkdir()
-    q = bindir / "qemu-system-x86_64"
-    q.write_text(FAKE_QEMU)
-    q.chmod(0o755)
-    return dict(os.environ, PATH=f"{bindir}:{os.environ['PATH']}")
-
-
-@pytest.fixture
-def bed(tmp_path):
-    d = tmp_path / "bed"
-    d.mkdir()
-    for name in ["alpha", "fail_check", "skip_hw", "zeta"]:
-        (d / f"{name}.c").write_text(GOOD)
-    return d
-
-
-def test_pipeline_two_jobs_with_a_stand_in_qemu(bed, fake_qemu, tmp_path):
-    junit = tmp_path / "j.xml"
-    rc, out, err = runner("-v", "--jobs", "2", "--junit", str(junit), "--opt", "evict=nru",
-                          "--timeout", "9", "--mem", "1G", "--cpus", "2", str(bed),
-                          env=fake_qemu)
-    assert rc == 1, out + err
-    lines = {m.group(1): (m.group(2), m.group(3)) for m in re.finditer(
-        r"^(\w+)\s+(PASS|FAIL|SKIP)\s+\d+\.\d\d s(?:  (.*))?$", out, re.M)}
-    assert lines == {"alpha": ("PASS", None), "fail_check": ("FAIL", "1 of 1 test points failed"),
-                     "skip_hw": ("SKIP", "absent"), "zeta": ("PASS", None)}
-    # round-robin: alpha and skip_hw in job 1, fail_check and zeta in job 2
-    assert "[job1] # Subtest: efimm/tests/skip_hw.elf" in out
-    assert "[job2] # Subtest: efimm/tests/zeta.elf" in out
-    assert ("suite evict=nru timeout=9 @efimm/tests/suite.lst ; poweroff") in out
-    assert re.search(r"argv: .* -m 1G .*-smp 2 ", out)
-    assert "2 passed, 1 failed, 1 skipped" in out
-    suite = ET.parse(junit).getroot().find("testsuite")
-    assert [c.get("name") for c in suite.findall("testcase")] == \
-        ["alpha", "fail_check", "skip_hw", "zeta"]
-    assert suite.get("failures") == "1" and suite.get("skipped") == "1"
-
-
-def test_pipeline_all_pass_exits_0(bed, fake_qemu):
-    rc, out, err = runner(str(bed / "alpha.c"), str(bed / "zeta.c"), env=fake_qemu)
-    assert rc == 0, out + err
-    assert "2 passed, 0 failed, 0 skipped" in out
-
-
-def test_pipeline_hung_boot_exits_2(bed, fake_qemu, tmp_path):
-    env = dict(fake_qemu, FAKE_QEMU="hang", EFIMM_TEST_BOOT_LIMIT="4")
-    junit = tmp_path / "j.xml"
-    rc, out, err = runner("--junit", str(junit), str(bed), env=env)
-    assert rc == 2, out + err
-    m = re.search(r"boot hung: no suite summary after 4 s; serial log: (\S+)", err)
-    assert m, err
-    with open(os.path.join(ROOT, m.group(1))) as f:
-        assert "# Subtest: efimm/tests/fail_check.elf" in f.read()
-    assert re.search(r"^alpha\s+PASS", out, re.M)
-    assert re.search(r"^fail_check\s+ERROR .*the boot ended while it ran", out, re.M)
-    assert re.search(r"^zeta\s+ERROR .*not run", out, re.M)
-    suite = ET.parse(junit).getroot().find("testsuite")
-    assert suite.get("errors") == "3" and suite.get("tests") == "4"

@@ -6,6 +6,7 @@
  */
 #include "efimm.h"
 
+/* The fn under test: reads arg (NULL), a #PF, not the #GP expected. */
 static void read_null(void *arg)
 {
 	volatile const int *p = arg;

@@ -7,6 +7,8 @@
  */
 #include "efimm.h"
 
+/* The fn under test: writes arg's paged-out page; the #PF is served
+ * by demand paging, so fn returns normally. */
 static void touch(void *arg)
 {
 	volatile char *p = arg;

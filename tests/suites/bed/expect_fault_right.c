@@ -6,6 +6,7 @@
  */
 #include "efimm.h"
 
+/* Reads the byte at arg (the fault tests' fn). */
 static void read_at(void *arg)
 {
 	volatile const char *p = arg;
@@ -13,6 +14,7 @@ static void read_at(void *arg)
 	(void)*p;
 }
 
+/* Executes ud2: #UD. */
 static void undefined_opcode(void *arg)
 {
 	(void)arg;

@@ -6,6 +6,7 @@
  */
 #include "efimm.h"
 
+/* Reads the byte at arg (the fault tests' fn). */
 static void read_at(void *arg)
 {
 	volatile const char *p = arg;

@@ -23,6 +23,7 @@ static unsigned char code_in_data[16] = { 0xc3 };
 static volatile unsigned long depth_limit = 1ul << 24;
 static volatile int divisor;
 
+/* Reads the word at arg. */
 static void read_at(void *arg)
 {
 	volatile const uint64_t *p = arg;
@@ -30,6 +31,7 @@ static void read_at(void *arg)
 	(void)*p;
 }
 
+/* Writes the int at arg. */
 static void write_at(void *arg)
 {
 	volatile int *p = arg;
@@ -37,6 +39,7 @@ static void write_at(void *arg)
 	*p = 0;
 }
 
+/* Calls the code at arg. */
 static void call_at(void *arg)
 {
 	void (*fn)(void) = (void (*)(void))(uintptr_t)arg;
@@ -44,6 +47,7 @@ static void call_at(void *arg)
 	fn();
 }
 
+/* Recurses 512 bytes of stack per call until depth_limit or a fault. */
 static unsigned long recurse(unsigned long depth)
 {
 	volatile unsigned char frame[512];
@@ -54,18 +58,21 @@ static unsigned long recurse(unsigned long depth)
 	return recurse(depth + 1) + frame[0];
 }
 
+/* Runs the stack into its guard page. */
 static void overflow_stack(void *arg)
 {
 	(void)arg;
 	recurse(0);
 }
 
+/* Executes ud2: #UD. */
 static void undefined_opcode(void *arg)
 {
 	(void)arg;
 	__asm__ volatile("ud2");
 }
 
+/* Divides by divisor (0) into the int at arg: #DE. */
 static void divide_by_zero(void *arg)
 {
 	volatile int n = 7;

@@ -11,6 +11,7 @@
 
 #define PAGES 16
 
+/* Reads the byte at arg (the expected-fault tests' fn). */
 static void read_byte(void *arg)
 {
 	volatile const char *p = arg;
@@ -18,6 +19,7 @@ static void read_byte(void *arg)
 	(void)*p;
 }
 
+/* Writes the byte at arg. */
 static void write_byte(void *arg)
 {
 	volatile char *p = arg;

@@ -93,6 +93,7 @@ static inline unsigned long suite_faults_touching(void *p, size_t pages, bool wr
 	return k_mem_num_pagefaults_get() - f0;
 }
 
+/* The paging statistics now. */
 static inline struct k_mem_paging_stats suite_stats(void)
 {
 	struct k_mem_paging_stats s;
@@ -101,6 +102,7 @@ static inline struct k_mem_paging_stats suite_stats(void)
 	return s;
 }
 
+/* Free frames now. */
 static inline size_t suite_free_frames(void)
 {
 	return k_mem_free_get() / PAGE_SIZE;

@@ -20,6 +20,7 @@ struct delta {
 	long slots_free;
 };
 
+/* The counters moved from a to b. */
 static struct delta delta(const struct k_mem_paging_stats *a,
 			  const struct k_mem_paging_stats *b)
 {
@@ -44,6 +45,7 @@ static struct delta counted(void (*step)(char *), char *p)
 	return delta(&a, &b);
 }
 
+/* The steps counted(): rewrite, read, page out the PAGES pages at p. */
 static void write_all(char *p)
 {
 	suite_faults_touching(p, PAGES, true);
@@ -108,6 +110,7 @@ static void zero_page(void)
 	k_mem_unmap(q, PAGES * PAGE_SIZE);
 }
 
+/* Samples in all of h's bins. */
 static uint64_t hist_total(const struct k_mem_paging_histogram *h)
 {
 	uint64_t n = 0;
@@ -117,6 +120,7 @@ static uint64_t hist_total(const struct k_mem_paging_histogram *h)
 	return n;
 }
 
+/* True if h's bin bounds strictly increase. */
 static bool hist_bounds_increase(const struct k_mem_paging_histogram *h)
 {
 	for (int i = 1; i < K_MEM_PAGING_HISTOGRAM_BINS; i++)

@@ -16,6 +16,7 @@
 
 static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
 
+/* xorshift64: the same sequence every run, so a failure repeats. */
 static uint64_t rng(void)
 {
 	rng_state ^= rng_state << 13;
@@ -36,6 +37,7 @@ static void stress_write(char *page, uint64_t seed)
 	w[PAGE_SIZE / 8 - 1] = sum;
 }
 
+/* True if page holds what stress_write(page, seed) wrote. */
 static bool stress_ok(const char *page, uint64_t seed)
 {
 	const uint64_t *w = (const uint64_t *)page;

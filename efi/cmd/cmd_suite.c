@@ -94,18 +94,16 @@ static EFI_STATUS read_list(const char *path)
 	void *text;
 	UINTN size = 0;
 	EFI_STATUS s = efi_file_read(path, SUITE_LIST_MAX_SIZE, &text, &size);
+	int bad;
 
 	if (EFI_ERROR(s)) {
 		kprintf("efimm: suite: %s: cannot read: %s\n", path,
 			efi_file_error(s, size, SUITE_LIST_MAX_SIZE, err, sizeof(err)));
 		return s;
 	}
-	if (suite_list_parse(path, text, size, &st->list, err, sizeof(err))) {
-		FreePool(text);
-		return suite_fail(err);
-	}
+	bad = suite_list_parse(path, text, size, &st->list, err, sizeof(err));
 	FreePool(text);
-	return EFI_SUCCESS;
+	return bad ? suite_fail(err) : EFI_SUCCESS;
 }
 
 /* The PATH... form: each word a payload without arguments or options

@@ -155,7 +155,6 @@ def test_run_of_a_directory_says_so(efimm_boot):
 def test_duplicate_run_option_is_an_error(efimm_boot):
     """`mem=4M mem=8M` silently took the rightmost value."""
     res = efimm_boot(args="run efimm/payloads/hello.elf mem=4M paging=1 mem=8M")
-    assert ("efimm: run: bad argument 'mem=4M': duplicate option 'mem'"
-            in res.text)
+    assert "efimm: run: duplicate option 'mem'" in res.text
     assert "efimm: entering" not in res.text
     assert res.status == 2

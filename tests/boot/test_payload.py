@@ -12,7 +12,7 @@ PAYLOADS = os.path.join(ROOT, "build", "payload")
 
 
 def test_hello_args_and_exit_status(efimm_boot):
-    res = efimm_boot(args='run efimm/payloads/hello.elf one "two words" exit=7')
+    res = efimm_boot(args='run efimm/payloads/hello.elf one "two words" exit=7 --')
     assert "argv[0] = efimm/payloads/hello.elf" in res.text
     assert "argv[2] = two words" in res.text
     assert "efimm: payload exited with status 7\n" in res.text
@@ -46,7 +46,7 @@ def test_exit_boot_services_retries_a_stale_map_key(efimm_boot):
     """stale-keys=2: the first two ExitBootServices calls present a key the
     firmware refuses (EFI_INVALID_PARAMETER, as for a changed map); efimm
     re-reads the map into the same buffer and succeeds on the third."""
-    res = efimm_boot(args="run efimm/payloads/hello.elf exit=5 stale-keys=2")
+    res = efimm_boot(args="run efimm/payloads/hello.elf exit=5 -- stale-keys=2")
     assert re.search(r"efimm: boot services exited \(\d+ map entries, 3 attempts\)", res.text)
     assert "efimm: payload exited with status 5" in res.text
     assert res.status == 5
@@ -56,7 +56,7 @@ def test_exit_boot_services_retries_a_stale_map_key(efimm_boot):
                                          (257, 1), (255, 255)])
 def test_exit_status_never_turns_failure_into_success(efimm_boot, status, code):
     """A non-zero status whose low byte is 0 used to power off with 0."""
-    res = efimm_boot(args=f"run efimm/payloads/hello.elf exit={status}")
+    res = efimm_boot(args=f"run efimm/payloads/hello.elf exit={status} --")
     suffix = "" if status == code else f" (payload status {status})"
     assert f"efimm: payload exited with status {code}{suffix}\n" in res.text
     assert f"efimm: powering off, status {code} (payload failure)" in res.text

@@ -23,10 +23,10 @@
 #define TIMEOUT_MAX_S 86400             /* the largest limit, one day */
 
 /*
- * Called from the tick (interrupts off, on the interrupt IST stack) with
- * the frame of the payload code it stopped and the limit that ran out;
- * the timeout is already disarmed.  Must not return: it ends the run or
- * resumes efimm elsewhere.
+ * Called from the tick (interrupts off, on the interrupt IST stack, the
+ * EOI sent) after the report, with the frame of the payload code it
+ * stopped and the limit that ran out; the timeout is already disarmed.
+ * Must not return: it ends the run or resumes efimm elsewhere.
  */
 typedef void (*timeout_expired_fn)(struct trap_frame *f, uint32_t seconds);
 

@@ -65,7 +65,7 @@ struct arch_timer_info {
  * local APIC timer: masks the 8259 PICs, the IO-APIC, the HPET and the
  * local APIC's LVT entries, drains what was pending, sets the spurious
  * vector (TRAP_SPURIOUS), calibrates the timer against the PIT's channel
- * 2 (10 ms) and starts it periodic at hz with vector TRAP_TIMER.  Call
+ * 2 (2 ms windows) and starts it periodic at hz with vector TRAP_TIMER.  Call
  * once, after ExitBootServices and arch_pt_activate() (it maps the
  * APIC's MMIO page uncached into the kernel address space), with
  * interrupts off; they stay off (the payload is entered with them on).

@@ -94,8 +94,8 @@ struct k_mem_paging_histogram {
 struct k_mem_paging_stats {
 	struct {
 		uint64_t cnt;
-		uint64_t irq_locked;    /* every fault: efimm runs with IF=0 */
-		uint64_t irq_unlocked;
+		uint64_t irq_locked;    /* faults taken with interrupts off */
+		uint64_t irq_unlocked;  /* faults taken with interrupts on */
 		uint64_t in_isr;
 	} pagefaults;
 	struct {

@@ -119,6 +119,7 @@ unit: $(BUILD)/unit_tests
 	CK_DEFAULT_TIMEOUT=60 $(BUILD)/unit_tests
 
 # --- fuzz targets (libFuzzer, clang from Debian) ---------------------------
+comma := ,
 FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. $(HOST_INC) -DEFIMM_HOST $(POLICY_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined
@@ -127,9 +128,18 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_LIB_SRCS := $(filter-out tests/host/con_host.c tests/host/panic_host.c,$(HOST_SRCS)) tests/fuzz/fuzz_host.c
 FUZZ_RUNS ?= 20000
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS)
+# The sources under test are compiled once (coverage-instrumented, no
+# libFuzzer main) and linked into every target.
+FUZZ_LIB_OBJS := $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(FUZZ_LIB_SRCS))
+FUZZ_OBJ_CFLAGS := $(subst -fsanitize=fuzzer$(comma),-fsanitize=fuzzer-no-link$(comma),$(FUZZ_CFLAGS))
+
+$(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRCS) -o $@
+	$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_LIB_OBJS) -o $@
 
 .PHONY: fuzz
 fuzz: $(FUZZ_BINS)
@@ -174,6 +184,7 @@ test:
 	@$(MAKE) --no-print-directory all test-images
 	@$(MAKE) --no-print-directory layers
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory -j2 $(FUZZ_BINS)
 	@$(MAKE) --no-print-directory fuzz
 	$(PYTHON) -m pytest -q -n 2 tests/boot $(PYTEST_ARGS)
 

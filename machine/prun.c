@@ -13,6 +13,7 @@
 #include "run.h"
 #include "run_paging.h"
 #include "testapi.h"
+#include "uaccess.h"
 #include "timeout.h"
 
 #include "../arch/x86_64/ctx.h"
@@ -98,31 +99,34 @@ static int map_stack(const struct prun_image *p)
 }
 
 /*
- * Copies argv and the boot block onto the payload stack (mapped and
- * reachable through efimm's page tables).  Returns the payload's RSP.
+ * Copies argv and the boot block onto the payload stack (mapped, as all
+ * payload memory, and written only through uaccess).  Returns 0 with
+ * *sp the payload's RSP (the boot block's address), or -EFAULT.
  */
-static uint64_t push_args(const struct prun_image *p, struct efimm_boot **bootp)
+static int push_args(const struct prun_image *p, uint64_t *sp)
 {
-	uint64_t sp = PAYLOAD_STACK_TOP;
-	char **argv;
-	struct efimm_boot *boot;
+	uint64_t str = PAYLOAD_STACK_TOP - ALIGN_UP(run_args_bytes(p->argc, p->argv), 16);
+	uint64_t argv = str - ALIGN_UP((p->argc + 1) * sizeof(char *), 16);
+	uint64_t boot = argv - ALIGN_UP(sizeof(struct efimm_boot), 16);
+	struct efimm_boot b = { .magic = EFIMM_BOOT_MAGIC, .version = EFIMM_ABI_VERSION,
+				.argc = p->argc, .argv = (char **)argv,
+				.api = payload_api() };
+	const char *none = NULL;
+	int err = 0;
 
-	sp -= ALIGN_UP(run_args_bytes(p->argc, p->argv), 16);
-	argv = (char **)(sp - ALIGN_UP((p->argc + 1) * sizeof(char *), 16));
-	for (int i = 0; i < p->argc; i++) {
+	for (int i = 0; i < p->argc && !err; i++) {
 		size_t n = strlen(p->argv[i]) + 1;
+		uint64_t at = str;
 
-		memcpy((char *)sp, p->argv[i], n);
-		argv[i] = (char *)sp;
-		sp += n;
+		err = uaccess_copy_out((void *)str, p->argv[i], n) ||
+		      uaccess_copy_out((char **)argv + i, &at, sizeof(at));
+		str += n;
 	}
-	argv[p->argc] = NULL;
-	boot = (struct efimm_boot *)((uint64_t)argv - ALIGN_UP(sizeof(*boot), 16));
-	*boot = (struct efimm_boot){ .magic = EFIMM_BOOT_MAGIC,
-				     .version = EFIMM_ABI_VERSION, .argc = p->argc,
-				     .argv = argv, .api = payload_api() };
-	*bootp = boot;
-	return (uint64_t)boot;
+	if (!err)
+		err = uaccess_copy_out((char **)argv + p->argc, &none, sizeof(none)) ||
+		      uaccess_copy_out((void *)boot, &b, sizeof(b));
+	*sp = boot;
+	return err ? -EFAULT : 0;
 }
 
 /* Back to prun_run with how the payload ended. */
@@ -184,13 +188,13 @@ static void prun_contain(struct trap_frame *f, const char *verdict)
 
 int prun_run(const struct prun_image *p, uint32_t timeout_s, struct prun_result *r)
 {
-	struct efimm_boot *boot;
 	uint64_t sp;
 
 	*r = (struct prun_result){ 0 };
 	if (map_segments(p) || map_stack(p))
 		return -ENOMEM;
-	sp = push_args(p, &boot);
+	if (push_args(p, &sp))
+		return -EFAULT;
 	if (p->on_mapped)
 		p->on_mapped(p->arg);
 	trap_set_contain(prun_contain);
@@ -200,7 +204,7 @@ int prun_run(const struct prun_image *p, uint32_t timeout_s, struct prun_result 
 		kprintf("efimm: entering %s at 0x%lx\n", p->path,
 			(unsigned long)p->img->entry);
 		timeout_arm(timeout_s, prun_expired);
-		arch_enter_payload(p->img->entry, boot, sp);
+		arch_enter_payload(p->img->entry, (void *)sp, sp);
 	}
 	timeout_disarm();
 	return 0;

@@ -53,8 +53,9 @@ void prun_contain_faults(bool on);
 /*
  * Maps p, enters it with interrupts on and fills *r when it is over
  * (see above); timeout_s 0 means no limit.  Returns 0, or -ENOMEM when
- * its image or stack could not be mapped (nothing entered; what was
- * mapped is left for the teardown).
+ * its image or stack could not be mapped, -EFAULT when its arguments
+ * could not be copied onto its stack (nothing entered either way; what
+ * was mapped is left for the teardown).
  */
 int prun_run(const struct prun_image *p, uint32_t timeout_s, struct prun_result *r);
 

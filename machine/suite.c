@@ -17,6 +17,7 @@
 #include "testapi.h"
 
 #include "../lib/console.h"
+#include "../lib/errno.h"
 #include "../lib/poweroff.h"
 #include "../lib/printf.h"
 #include "../lib/timing.h"
@@ -64,7 +65,8 @@ static const char *suite_verdict(const struct suite_payload *sp, int err,
 				 const struct testapi_counts *c, char *why)
 {
 	if (err) {
-		ksnprintf(why, SUITE_WHY, "out of memory mapping the payload");
+		ksnprintf(why, SUITE_WHY, err == -ENOMEM ? "out of memory mapping the payload"
+			  : "cannot copy its arguments onto its stack");
 		return why;
 	}
 	switch (r->end) {

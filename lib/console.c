@@ -33,6 +33,12 @@ bool con_at_line_start(void)
 	return line_start;
 }
 
+void con_end_line(void)
+{
+	if (!line_start)
+		con_write("\n", 1);
+}
+
 /* Whole lines at a time, each preceded by the prefix if one is set. */
 void con_write(const char *s, size_t len)
 {

@@ -50,5 +50,7 @@ void con_set_backends(const struct con_backend *const *b, int n);
 void con_set_prefix(const char *prefix);
 /* True when the next byte written starts a line. */
 bool con_at_line_start(void);
+/* Ends the line under way, if one is (so what follows starts a line). */
+void con_end_line(void);
 
 #endif

@@ -37,8 +37,7 @@ static void suite_line(const char *prefix, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!con_at_line_start())
-		con_write("\n", 1);
+	con_end_line();
 	con_set_prefix(prefix);
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);

@@ -47,8 +47,7 @@ __attribute__((format(printf, 1, 2))) static void tap_line(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!con_at_line_start())
-		con_write("\n", 1);
+	con_end_line();
 	con_set_prefix(tap.indent);
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);

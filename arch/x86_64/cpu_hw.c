@@ -4,6 +4,7 @@
  */
 #include "../../mm/arch_hooks.h"
 #include "cpu.h"
+#include "msr.h"
 
 #define CPUID_EXT_FEATURES   0x80000001u
 #define CPUID_EDX_NX         (1u << 20)
@@ -23,20 +24,6 @@ static uint32_t cpuid_ext_edx(void)
 		return 0;
 	__asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "+c"(ecx), "=d"(edx));
 	return edx;
-}
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-			 "d"((uint32_t)(v >> 32)) : "memory");
 }
 
 void cpu_invlpg(vaddr_t va)
@@ -75,13 +62,13 @@ bool cpu_enable_nx(void)
 
 	if (!cpu_has_nx())
 		return false;
-	efer = rdmsr(MSR_EFER);
+	efer = msr_read(MSR_EFER);
 	if (!(efer & MSR_EFER_NXE))
-		wrmsr(MSR_EFER, efer | MSR_EFER_NXE);
+		msr_write(MSR_EFER, efer | MSR_EFER_NXE);
 	return true;
 }
 
 uint64_t cpu_read_pat(void)
 {
-	return rdmsr(MSR_PAT);
+	return msr_read(MSR_PAT);
 }

@@ -16,6 +16,7 @@
 #include "../../mm/kmem.h"
 #include "lapic.h"
 #include "machine.h"
+#include "msr.h"
 #include "trap.h"
 
 #define PIC1_DATA 0x21
@@ -48,20 +49,6 @@
 
 volatile uint32_t *lapic_mmio;
 static volatile unsigned int drained;
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-			 "d"((uint32_t)(v >> 32)) : "memory");
-}
 
 static uint32_t cpuid1_edx(void)
 {
@@ -98,13 +85,13 @@ static int lapic_find(struct arch_timer_info *info)
 		info->why = "the CPU has no local APIC";
 		return -ENOTSUP;
 	}
-	msr = rdmsr(MSR_APIC_BASE);
+	msr = msr_read(MSR_APIC_BASE);
 	if (msr & APIC_BASE_X2APIC) {
 		info->why = "the local APIC is in x2APIC mode (not supported)";
 		return -ENOTSUP;
 	}
 	if (!(msr & APIC_BASE_ENABLE))
-		wrmsr(MSR_APIC_BASE, msr | APIC_BASE_ENABLE);
+		msr_write(MSR_APIC_BASE, msr | APIC_BASE_ENABLE);
 	info->apic_base = PADDR(msr & APIC_BASE_ADDR);
 	lapic_mmio = mmio_map(msr & APIC_BASE_ADDR);
 	if (!lapic_mmio) {

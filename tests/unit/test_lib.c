@@ -67,7 +67,11 @@ START_TEST(console_line_prefix)
 	ck_assert(con_at_line_start());
 	con_set_prefix(NULL);
 	kprintf("f\n");
-	ck_assert_str_eq(con_capture(), "ab\n# cd\n# e\n# \nf\n");
+	con_end_line();
+	kprintf("g");
+	con_end_line();
+	con_end_line();
+	ck_assert_str_eq(con_capture(), "ab\n# cd\n# e\n# \nf\ng\n");
 }
 END_TEST
 

@@ -241,6 +241,12 @@ def test_bed_unexpected_exception_report_is_printed(bed):
     assert "CR2" in block, block
 
 
+def test_bed_description_cut_at_200_bytes(bed):
+    """pass.c's fourth point hands efimm a 201-byte description: the
+    TAP line carries its first 200 bytes and not the 201st."""
+    assert "\n    ok 4 - " + "x" * 200 + "\n" in bed.serial, bed.tail()
+
+
 def test_bed_free_memory_after_last_equals_before_first(bed):
     """Between free_mem_first and free_mem_last the suite ran payloads
     that faulted, timed out and left maps, pins and paged-out pages

@@ -80,6 +80,25 @@ static const char *parse_timeout(struct runopts *o, const char *value)
 	return NULL;
 }
 
+static const char *parse_ring(struct runopts *o, const char *value)
+{
+	if (strcmp(value, "0") && strcmp(value, "3"))
+		return "ring takes 0 or 3";
+	o->ring = (uint8_t)(value[0] - '0');
+	return NULL;
+}
+
+static const char *parse_inject(struct runopts *o, const char *value)
+{
+	if (strcmp(value, "smap") == 0)
+		o->inject = RUNOPT_INJECT_SMAP;
+	else if (strcmp(value, "smep") == 0)
+		o->inject = RUNOPT_INJECT_SMEP;
+	else
+		return "inject takes smap or smep";
+	return NULL;
+}
+
 static const struct runopt_def defs[] = {
 	{ "mem", RUNOPT_MEM, parse_mem },
 	{ "swap", RUNOPT_SWAP, parse_swap },
@@ -87,6 +106,8 @@ static const struct runopt_def defs[] = {
 	{ "paging", RUNOPT_PAGING, parse_paging },
 	{ "timing", RUNOPT_TIMING, parse_timing },
 	{ "timeout", RUNOPT_TIMEOUT, parse_timeout },
+	{ "ring", RUNOPT_RING, parse_ring },
+	{ "inject", RUNOPT_INJECT, parse_inject },
 };
 
 void runopts_clear(struct runopts *o)
@@ -99,6 +120,7 @@ void runopts_default(struct runopts *o)
 	runopts_clear(o);
 	o->swap = RUNOPTS_SWAP_DEFAULT;
 	o->timeout_s = RUNOPTS_TIMEOUT_DEFAULT;
+	o->ring = 3;
 }
 
 static bool is_alpha(char c)
@@ -234,6 +256,10 @@ void runopts_merge(struct runopts *dst, const struct runopts *over)
 		dst->timing = over->timing;
 	if (s & RUNOPT_TIMEOUT)
 		dst->timeout_s = over->timeout_s;
+	if (s & RUNOPT_RING)
+		dst->ring = over->ring;
+	if (s & RUNOPT_INJECT)
+		dst->inject = over->inject;
 	dst->set |= s;
 	dst->extra_set |= over->extra_set;
 }

@@ -30,6 +30,16 @@ enum runopt_bit {
 	RUNOPT_PAGING = 1u << 3,
 	RUNOPT_TIMING = 1u << 4,
 	RUNOPT_TIMEOUT = 1u << 5,
+	RUNOPT_RING = 1u << 6,
+	RUNOPT_INJECT = 1u << 7,
+};
+
+/* inject=: efimm touches payload memory outside its copy helpers once,
+ * to show the SMAP (or SMEP) report (README "Ring 3"). */
+enum runopt_inject {
+	RUNOPT_INJECT_NONE = 0,
+	RUNOPT_INJECT_SMAP,     /* write's buffer read without the helper */
+	RUNOPT_INJECT_SMEP,     /* the payload's entry called from efimm */
 };
 
 struct runopts {
@@ -39,6 +49,8 @@ struct runopts {
 	bool paging_report;     /* paging=1: statistics at the end */
 	bool timing;            /* timing=1: phase timing line */
 	uint32_t timeout_s;     /* timeout=SECONDS, 0 = none */
+	uint8_t ring;           /* ring=0|3: the payload's privilege level */
+	uint8_t inject;         /* inject=smap|smep: enum runopt_inject */
 	uint32_t set;           /* enum runopt_bit of the options given */
 	uint32_t extra_set;     /* bit i: extras->opt[i] given (runopts_split) */
 };
@@ -65,7 +77,7 @@ struct runopts_extras {
 };
 
 /* Sets *o to the defaults: no mem cap, swap 8M, the default policy, no
- * reports, timeout 60 s; set and extra_set empty. */
+ * reports, timeout 60 s, ring 3; set and extra_set empty. */
 void runopts_default(struct runopts *o);
 
 /* Sets *o to "nothing given": every field zero (what a line's options

@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 /* The errno values, the K_MEM_* flags, struct k_mem_paging_stats and the
- * call table: shared with efimm, defined once there. */
+ * system calls: shared with efimm, defined once there. */
 #include "efimm_abi.h"
 
 #define PAGE_SIZE               4096ul
@@ -46,6 +46,12 @@ int main(int argc, char **argv);
 __attribute__((noreturn)) void efimm_exit(int status);
 /* The boot block efimm passed to _start. */
 const struct efimm_boot *efimm_boot(void);
+/* Fills *info (efimm_abi.h: ring, protections, efimm's addresses);
+ * returns 0 or a negative errno. */
+int efimm_info_get(struct efimm_info *info);
+/* A raw system call (EFIMM_SYS_* numbers, efimm_abi.h): for tests of the
+ * gate itself; the functions below are the way to call efimm. */
+long efimm_syscall(long nr, long a0, long a1, long a2, long a3, long a4);
 
 /* --- console ------------------------------------------------------------ */
 

@@ -1,46 +1,49 @@
 /*
  * payload/sdk/efimm_abi.h - the binary interface between efimm and a
  * payload, defined once: the errno values, the K_MEM_* flags, the paging
- * statistics and the call table.  efimm includes it (lib/errno.h,
+ * statistics and the system calls.  efimm includes it (lib/errno.h,
  * mm/kmem.h, mm/paging.h, machine/payload_api.h) and so does the SDK
  * (efimm.h, which is all a payload includes).  It needs only <stdint.h>
  * and <stddef.h>, so it compiles in both; the _Static_asserts at the end
  * pin the layout, so a change that would move a field fails to build.
  *
  * Entry: efimm jumps to the ELF's e_entry (the SDK's _start, crt0.S) in
- * ring 0 with
+ * ring 3 (ring 0 with the run option ring=0) with
  *   RDI = const struct efimm_boot *   (valid for the payload's lifetime)
  *   RSP = top of the payload stack, 16-byte aligned, an unmapped guard
  *         page below the stack;
- * and never expects _start to return: a payload ends with api->exit().
+ * and never expects _start to return: a payload ends with EFIMM_SYS_EXIT.
  *
- * Calls: every service goes through the function-pointer table struct
- * efimm_api (System V AMD64 calling convention; efimm is built with gcc
- * too, with the SysV ABI for these functions).  Should payloads move to
- * ring 3 later, only the table's contents change, not the payloads.
+ * Calls: every service is a system call through an interrupt gate,
+ * `int $EFIMM_SYSCALL_VECTOR` (0x80), the same instruction in ring 3 and
+ * ring 0 (README "Ring 3" says why a gate and not SYSCALL): RAX = the call
+ * number (EFIMM_SYS_*), arguments in RDI, RSI, RDX, R10, R8 (Linux's
+ * order), the result in RAX; every other register is preserved.  An
+ * unknown number returns -ENOSYS.
  *
  * Pointers: every pointer a payload passes to a service is checked before
  * efimm touches the memory behind it (machine/uaccess.h): the range must
  * not wrap and must lie in mapped pages of the payload's image window or
  * of a live k_mem_map region, and an output must be writable.  A bad one
- * makes the call return -EFAULT (write returns it as a long).
+ * makes the call return -EFAULT, with nothing read or written.
  *
- * Versioning: EFIMM_ABI_VERSION is bumped when a field changes meaning or
- * moves; new slots are only ever appended to struct efimm_api, and
- * api->size tells a payload how many slots the running efimm filled.
- * The slots from write to k_mem_translate are mandatory (never NULL);
- * the later ones may be NULL (service not available yet): the SDK then
- * returns -ENOSYS.  Addresses are numbers of the payload's (= efimm's) address
- * space; physical addresses are uint64_t.
+ * Versioning: EFIMM_ABI_VERSION is bumped when a field or a call changes
+ * meaning or moves; new calls only ever take new numbers.  Version 2
+ * replaced version 1's table of function pointers by system calls.
+ * Addresses are numbers of the payload's address space (efimm's own
+ * mappings are in it too, supervisor-only); physical addresses are
+ * uint64_t.
  */
 #ifndef EFIMM_ABI_H
 #define EFIMM_ABI_H
 
+#ifndef __ASSEMBLER__
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #define EFIMM_BOOT_MAGIC        0x4d4d4645u     /* "EFMM" little-endian */
-#define EFIMM_ABI_VERSION       1u
+#define EFIMM_ABI_VERSION       2u
 
 /* Default link address of a payload (start of the payload image window). */
 #define EFIMM_PAYLOAD_BASE      0x0000500000000000ULL
@@ -86,6 +89,7 @@
  * bounds[i] TSC cycles (and more than bounds[i - 1]). ------------------- */
 #define K_MEM_PAGING_HISTOGRAM_BINS 16
 
+#ifndef __ASSEMBLER__
 struct k_mem_paging_histogram {
 	uint64_t counts[K_MEM_PAGING_HISTOGRAM_BINS];
 	uint64_t bounds[K_MEM_PAGING_HISTOGRAM_BINS];   /* cycles <= bound */
@@ -111,81 +115,104 @@ struct k_mem_paging_stats {
 	uint64_t store_slots;
 	uint64_t store_slots_free;
 };
+#endif /* !__ASSEMBLER__ */
 
-struct efimm_api {
-	/* sizeof(struct efimm_api) as the running efimm was built. */
-	uint32_t size;
-	uint32_t reserved;
+/* --- system calls: numbers and contracts ------------------------------ */
+#define EFIMM_SYSCALL_VECTOR    0x80
 
-	/* Console: writes len bytes ("\n" starts a new line); returns len,
-	 * or -EFAULT (s..s+len not readable payload memory: nothing written). */
-	long (*write)(const char *s, size_t len);
-	/* Ends the payload with status (0 = success); efimm prints it. */
-	__attribute__((noreturn)) void (*exit)(int status);
+/* Does nothing and returns 0: the round trip's cost (make bench). */
+#define EFIMM_SYS_NULL                  0
+/* write(s, len): writes len bytes ("\n" starts a new line); returns len,
+ * or -EFAULT (s..s+len not readable payload memory: nothing written). */
+#define EFIMM_SYS_WRITE                 1
+/* exit(status): ends the payload (0 = success); efimm prints it. */
+#define EFIMM_SYS_EXIT                  2
+/*
+ * k_mem_map(size, flags, void **addr): anonymous memory in the k_mem_map
+ * area, with an unmapped guard page on each side (mm/kmem.h semantics,
+ * K_MEM_* flags).  Returns 0 and *addr, -EINVAL (size 0 or not
+ * page-multiple, RW|EXEC, a cache mode above K_MEM_CACHE_LAST, unknown
+ * flags), -ENOMEM, -EFAULT (addr not writable).  Nothing leaks on failure.
+ */
+#define EFIMM_SYS_K_MEM_MAP             3
+/* k_mem_unmap(addr, size): exactly a range k_mem_map returned: 0 or -EINVAL. */
+#define EFIMM_SYS_K_MEM_UNMAP           4
+/* k_mem_free_get(): bytes of free RAM. */
+#define EFIMM_SYS_K_MEM_FREE_GET        5
+/*
+ * k_mem_translate(addr, uint64_t *phys, uint32_t *flags): 0 with *phys
+ * (exact byte address) and *flags (K_MEM_PERM_* | K_MEM_CACHE_*) when
+ * resident; -ENOENT when mapped but not yet populated; -EAGAIN when paged
+ * out; -EFAULT when not mapped, or when phys or flags is not a writable
+ * payload address; -EINVAL when non-canonical.  Any address may be
+ * asked about (efimm's own mappings read back without K_MEM_PERM_USER).
+ * phys and flags may be NULL.
+ */
+#define EFIMM_SYS_K_MEM_TRANSLATE       6
+/* Demand paging, ranges as k_mem_map's (efimm.h has the contracts). */
+#define EFIMM_SYS_K_MEM_PAGE_OUT        7
+#define EFIMM_SYS_K_MEM_PAGE_IN         8
+#define EFIMM_SYS_K_MEM_PIN             9
+#define EFIMM_SYS_K_MEM_UNPIN           10
+/* k_mem_page_frame_evict(uint64_t phys). */
+#define EFIMM_SYS_K_MEM_PAGE_FRAME_EVICT 11
+/* num_pagefaults_get(uint64_t *count): 0 or -EFAULT. */
+#define EFIMM_SYS_K_MEM_NUM_PAGEFAULTS_GET 12
+/* paging_stats_get(void *stats, size): copies min(size, efimm's size)
+ * bytes of struct k_mem_paging_stats; returns efimm's size, or -EFAULT
+ * (nothing copied). */
+#define EFIMM_SYS_K_MEM_PAGING_STATS_GET 13
+/* Prints efimm's live page tables (`ptdump --ranges`, W+X audit line). */
+#define EFIMM_SYS_PTDUMP                14
+/* Prints the memory map summary and the frame database's counts. */
+#define EFIMM_SYS_MEMMAP_SUMMARY        15
+/* Prints efimm's paging statistics (the `paging=1` report). */
+#define EFIMM_SYS_PAGING_STATS_PRINT    16
+/*
+ * The test API (efimm.h's efimm_test_*); efimm keeps the counts and prints
+ * the TAP lines.  test_plan(count): once (a second call is itself a
+ * failed point).  test_point(result, desc, len): result EFIMM_TEST_*,
+ * desc of len bytes (no NUL needed; cut at 200); 0 or -EFAULT (nothing
+ * recorded).
+ */
+#define EFIMM_SYS_TEST_PLAN             17
+#define EFIMM_SYS_TEST_POINT            18
+/*
+ * Expected faults, as setjmp/longjmp: expect_begin(vector, addr) returns
+ * 0, and efimm keeps the caller's registers; if an exception then comes
+ * from the payload, efimm records the point and makes expect_begin return
+ * a second time with every register as it was at that first return but
+ * RAX = EFIMM_EXPECT_MATCH (vector matched, and for #PF addr too unless
+ * addr is 0) or EFIMM_EXPECT_OTHER.  expect_end() says the function
+ * returned without a fault: a failed point, returns 0.  expect_begin
+ * returns -EINVAL (vector not 0..31) or -EBUSY (one is already active).
+ * The SDK's efimm_test_expect_fault (sdk_fault.S) is the one user.
+ */
+#define EFIMM_SYS_TEST_EXPECT_BEGIN     19
+#define EFIMM_SYS_TEST_EXPECT_END       20
+#define EFIMM_EXPECT_MATCH              1
+#define EFIMM_EXPECT_OTHER              2
+/* info(struct efimm_info *info, size): copies min(size, efimm's size)
+ * bytes; returns efimm's size, or -EFAULT (nothing copied). */
+#define EFIMM_SYS_INFO                  21
+#define EFIMM_SYS_COUNT                 22
 
-	/*
-	 * Anonymous memory in the k_mem_map area, with an unmapped guard page
-	 * on each side (mm/kmem.h semantics, K_MEM_* flags).  Returns 0 and
-	 * *addr, -EINVAL (size 0 or not page-multiple, RW|EXEC, a cache mode
-	 * above K_MEM_CACHE_LAST, unknown flags), -ENOMEM, -EFAULT (addr not
-	 * writable).  Nothing leaks on failure.
-	 */
-	int (*k_mem_map)(size_t size, uint32_t flags, void **addr);
-	/* Unmaps exactly a range k_mem_map returned: 0 or -EINVAL. */
-	int (*k_mem_unmap)(void *addr, size_t size);
-	/* Bytes of free RAM. */
-	size_t (*k_mem_free_get)(void);
-	/*
-	 * Looks up addr in the page tables.  Returns 0 with *phys (exact byte
-	 * address) and *flags (K_MEM_PERM_* | K_MEM_CACHE_*) when resident;
-	 * -ENOENT when mapped but not yet populated (lazy memory never
-	 * touched: the first touch gives it a frame); -EAGAIN when mapped but
-	 * paged out (a touch pages it in); -EFAULT when not mapped, or when
-	 * phys or flags is not a writable payload address; -EINVAL when
-	 * non-canonical.  phys and flags may be NULL.
-	 */
-	int (*k_mem_translate)(const void *addr, uint64_t *phys,
-			       uint32_t *flags);
+/* EFIMM_SYS_INFO's record: where the payload runs and what protects it. */
+#define EFIMM_FEAT_NX           (1u << 0)       /* XD bit in use */
+#define EFIMM_FEAT_SMEP         (1u << 1)       /* CR4.SMEP on */
+#define EFIMM_FEAT_SMAP         (1u << 2)       /* CR4.SMAP on */
+#define EFIMM_FEAT_PCID         (1u << 3)       /* CR4.PCIDE on */
+#define EFIMM_FEAT_INVPCID      (1u << 4)       /* INVPCID used */
 
-	/* Demand paging (later; NULL until then).  Ranges as k_mem_map's. */
-	int (*k_mem_page_out)(void *addr, size_t size);
-	int (*k_mem_page_in)(void *addr, size_t size);
-	int (*k_mem_pin)(void *addr, size_t size);
-	int (*k_mem_unpin)(void *addr, size_t size);
-	int (*k_mem_page_frame_evict)(uint64_t phys);
-	/* Stores the number of page faults handled so far; returns 0, or
-	 * -EFAULT (count not writable). */
-	int (*k_mem_num_pagefaults_get)(uint64_t *count);
-	/* Copies min(size, efimm's size) bytes of its paging statistics
-	 * structure (layout defined with the paging code) to stats; returns
-	 * the number of bytes efimm's structure has, or -EFAULT (stats not
-	 * writable for that many bytes: nothing copied). */
-	int (*k_mem_paging_stats_get)(void *stats, size_t size);
-	/* Prints efimm's live page tables, range view (`ptdump --ranges`),
-	 * ending in the W+X audit line. */
-	void (*ptdump)(void);
-	/* Prints the memory map efimm took over: ranges and RAM per state,
-	 * and the frame database's size and free frames. */
-	void (*memmap_summary)(void);
-	/* Prints efimm's paging statistics (the `paging=1` report). */
-	void (*paging_stats_print)(void);
-
-	/*
-	 * The test API (efimm.h's efimm_test_*).  efimm keeps the counts and
-	 * prints the TAP lines.  test_plan: the number of test points the
-	 * payload will record (once; a second call is itself a failed point).
-	 * test_point: records one point with result EFIMM_TEST_PASS/FAIL/SKIP
-	 * and a description of len bytes (no NUL needed; cut at 200); returns
-	 * 0 or -EFAULT (desc not readable: nothing recorded).
-	 * test_expect_fault: runs fn(arg) and records a pass only if it raises
-	 * exactly exception vector (for #PF at addr too unless addr is NULL);
-	 * returns 1 for a pass, 0 for a failure, -EINVAL (vector not 0..31)
-	 * or -EBUSY (called from inside fn).
-	 */
-	void (*test_plan)(int count);
-	int (*test_point)(int result, const char *desc, size_t len);
-	int (*test_expect_fault)(int vector, const void *addr,
-				 void (*fn)(void *), void *arg);
+#ifndef __ASSEMBLER__
+struct efimm_info {
+	uint32_t size;          /* sizeof(struct efimm_info) in efimm */
+	uint32_t ring;          /* 3 or 0: the payload's privilege level */
+	uint64_t features;      /* EFIMM_FEAT_* */
+	uint64_t efimm_text;    /* an address in efimm's code */
+	uint64_t efimm_data;    /* an address in efimm's writable data */
+	uint64_t pt_root;       /* the payload's top-level table (physical =
+				 * its address in efimm's identity map) */
 };
 
 /* test_point's result. */
@@ -198,47 +225,29 @@ struct efimm_boot {
 	uint32_t version;               /* EFIMM_ABI_VERSION */
 	int argc;
 	char **argv;                    /* argv[0] = the payload's path */
-	const struct efimm_api *api;
+	const void *reserved;           /* NULL (version 1: a call table) */
 };
 
 /*
  * The layout, fixed: payloads built against an older SDK rely on these
- * offsets.  A new slot goes at the end (and bumps the size checked here);
+ * offsets.  A new field goes at the end (and bumps the size checked here);
  * moving or resizing a field needs a new EFIMM_ABI_VERSION.
  */
 #define EFIMM_ABI_AT(type, field, off) \
 	_Static_assert(offsetof(struct type, field) == (off), \
 		       #type "." #field " moved: the payload ABI changed")
 
-EFIMM_ABI_AT(efimm_api, size, 0);
-EFIMM_ABI_AT(efimm_api, reserved, 4);
-EFIMM_ABI_AT(efimm_api, write, 8);
-EFIMM_ABI_AT(efimm_api, exit, 16);
-EFIMM_ABI_AT(efimm_api, k_mem_map, 24);
-EFIMM_ABI_AT(efimm_api, k_mem_unmap, 32);
-EFIMM_ABI_AT(efimm_api, k_mem_free_get, 40);
-EFIMM_ABI_AT(efimm_api, k_mem_translate, 48);
-EFIMM_ABI_AT(efimm_api, k_mem_page_out, 56);
-EFIMM_ABI_AT(efimm_api, k_mem_page_in, 64);
-EFIMM_ABI_AT(efimm_api, k_mem_pin, 72);
-EFIMM_ABI_AT(efimm_api, k_mem_unpin, 80);
-EFIMM_ABI_AT(efimm_api, k_mem_page_frame_evict, 88);
-EFIMM_ABI_AT(efimm_api, k_mem_num_pagefaults_get, 96);
-EFIMM_ABI_AT(efimm_api, k_mem_paging_stats_get, 104);
-EFIMM_ABI_AT(efimm_api, ptdump, 112);
-EFIMM_ABI_AT(efimm_api, memmap_summary, 120);
-EFIMM_ABI_AT(efimm_api, paging_stats_print, 128);
-EFIMM_ABI_AT(efimm_api, test_plan, 136);
-EFIMM_ABI_AT(efimm_api, test_point, 144);
-EFIMM_ABI_AT(efimm_api, test_expect_fault, 152);
-_Static_assert(sizeof(struct efimm_api) == 160, "struct efimm_api: size changed");
-
 EFIMM_ABI_AT(efimm_boot, magic, 0);
 EFIMM_ABI_AT(efimm_boot, version, 4);
 EFIMM_ABI_AT(efimm_boot, argc, 8);
 EFIMM_ABI_AT(efimm_boot, argv, 16);
-EFIMM_ABI_AT(efimm_boot, api, 24);
+EFIMM_ABI_AT(efimm_boot, reserved, 24);
 _Static_assert(sizeof(struct efimm_boot) == 32, "struct efimm_boot: size changed");
+
+EFIMM_ABI_AT(efimm_info, ring, 4);
+EFIMM_ABI_AT(efimm_info, features, 8);
+EFIMM_ABI_AT(efimm_info, pt_root, 32);
+_Static_assert(sizeof(struct efimm_info) == 40, "struct efimm_info: size changed");
 
 EFIMM_ABI_AT(k_mem_paging_histogram, counts, 0);
 EFIMM_ABI_AT(k_mem_paging_histogram, bounds, 8 * K_MEM_PAGING_HISTOGRAM_BINS);
@@ -257,5 +266,6 @@ _Static_assert(sizeof(struct k_mem_paging_stats) == 600,
 	       "struct k_mem_paging_stats: size changed");
 
 #undef EFIMM_ABI_AT
+#endif /* !__ASSEMBLER__ */
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * payload/sdk/sdk.c - the SDK's C half: start-up after crt0.S, and thin
- * wrappers that turn efimm's call table (efimm_abi.h) into the functions
- * of efimm.h.  printf formatting comes from efimm's own lib/printf.c,
+ * wrappers that turn efimm's system calls (efimm_abi.h) into the
+ * functions of efimm.h; they run unchanged in ring 3 and ring 0.  printf formatting comes from efimm's own lib/printf.c,
  * linked into libefimm.a; its console output ends in con_write() below.
  */
 #include "../../lib/printf.h"
@@ -11,21 +11,19 @@ void sdk_start(const struct efimm_boot *boot);
 void con_write(const char *s, size_t len);
 
 static const struct efimm_boot *sdk_boot;
-const struct efimm_api *sdk_api;
 
 /*
  * Called by _start with the boot block; never returns.  A block without
  * the magic cannot be used to report anything: ud2 raises #UD, which
  * efimm's exception handler reports.  A wrong version is reported and
- * exits 127 (the table's first slots are stable across versions).
+ * exits 127 (write and exit keep their numbers across versions).
  */
 __attribute__((noreturn)) void sdk_start(const struct efimm_boot *boot)
 {
-	if (!boot || boot->magic != EFIMM_BOOT_MAGIC || !boot->api)
+	if (!boot || boot->magic != EFIMM_BOOT_MAGIC)
 		for (;;)
 			__asm__ volatile("ud2");
 	sdk_boot = boot;
-	sdk_api = boot->api;
 	if (boot->version != EFIMM_ABI_VERSION) {
 		printk("payload: efimm ABI version %u, SDK built for %u\n",
 		       boot->version, EFIMM_ABI_VERSION);
@@ -41,12 +39,27 @@ const struct efimm_boot *efimm_boot(void)
 
 void efimm_exit(int status)
 {
-	sdk_api->exit(status);
+	SDK_CALL1(EFIMM_SYS_EXIT, status);
+	__builtin_unreachable();
 }
 
 long efimm_write(const char *s, size_t len)
 {
-	return sdk_api->write(s, len);
+	return SDK_CALL2(EFIMM_SYS_WRITE, s, len);
+}
+
+long efimm_syscall(long nr, long a0, long a1, long a2, long a3, long a4)
+{
+	return sdk_call(nr, a0, a1, a2, a3, a4);
+}
+
+int efimm_info_get(struct efimm_info *info)
+{
+	long n;
+
+	memset(info, 0, sizeof(*info));
+	n = SDK_CALL2(EFIMM_SYS_INFO, info, sizeof(*info));
+	return n < 0 ? (int)n : 0;
 }
 
 /* lib/printf.c's console hook. */
@@ -104,7 +117,7 @@ int efimm_parse_int(const char *s, long *out)
 int efimm_mem_map(size_t size, uint32_t flags, void **addr)
 {
 	*addr = NULL;
-	return sdk_api->k_mem_map(size, flags, addr);
+	return (int)SDK_CALL3(EFIMM_SYS_K_MEM_MAP, size, flags, addr);
 }
 
 void *k_mem_map(size_t size, uint32_t flags)
@@ -116,67 +129,69 @@ void *k_mem_map(size_t size, uint32_t flags)
 
 int k_mem_unmap(void *addr, size_t size)
 {
-	return sdk_api->k_mem_unmap(addr, size);
+	return (int)SDK_CALL2(EFIMM_SYS_K_MEM_UNMAP, addr, size);
 }
 
 size_t k_mem_free_get(void)
 {
-	return sdk_api->k_mem_free_get();
+	return (size_t)SDK_CALL0(EFIMM_SYS_K_MEM_FREE_GET);
 }
 
 int k_mem_translate(const void *addr, uint64_t *phys, uint32_t *flags)
 {
-	return sdk_api->k_mem_translate(addr, phys, flags);
+	return (int)SDK_CALL3(EFIMM_SYS_K_MEM_TRANSLATE, addr, phys, flags);
 }
 
-/* The paging slots: -ENOSYS while efimm leaves them NULL. */
-#define SDK_RANGE_CALL(name)                                             \
-	int name(void *addr, size_t size)                                \
-	{                                                                \
-		return SDK_SLOT(name) ? sdk_api->name(addr, size) : -ENOSYS; \
-	}
+int k_mem_page_out(void *addr, size_t size)
+{
+	return (int)SDK_CALL2(EFIMM_SYS_K_MEM_PAGE_OUT, addr, size);
+}
 
-SDK_RANGE_CALL(k_mem_page_out)
-SDK_RANGE_CALL(k_mem_page_in)
-SDK_RANGE_CALL(k_mem_pin)
-SDK_RANGE_CALL(k_mem_unpin)
+int k_mem_page_in(void *addr, size_t size)
+{
+	return (int)SDK_CALL2(EFIMM_SYS_K_MEM_PAGE_IN, addr, size);
+}
+
+int k_mem_pin(void *addr, size_t size)
+{
+	return (int)SDK_CALL2(EFIMM_SYS_K_MEM_PIN, addr, size);
+}
+
+int k_mem_unpin(void *addr, size_t size)
+{
+	return (int)SDK_CALL2(EFIMM_SYS_K_MEM_UNPIN, addr, size);
+}
 
 int k_mem_page_frame_evict(uint64_t phys)
 {
-	return SDK_SLOT(k_mem_page_frame_evict) ?
-	       sdk_api->k_mem_page_frame_evict(phys) : -ENOSYS;
+	return (int)SDK_CALL1(EFIMM_SYS_K_MEM_PAGE_FRAME_EVICT, phys);
 }
 
 unsigned long k_mem_num_pagefaults_get(void)
 {
 	uint64_t n = 0;
 
-	if (SDK_SLOT(k_mem_num_pagefaults_get))
-		sdk_api->k_mem_num_pagefaults_get(&n);
+	SDK_CALL1(EFIMM_SYS_K_MEM_NUM_PAGEFAULTS_GET, &n);
 	return (unsigned long)n;
 }
 
 void k_mem_paging_stats_get(struct k_mem_paging_stats *stats)
 {
 	memset(stats, 0, sizeof(*stats));
-	if (SDK_SLOT(k_mem_paging_stats_get))
-		sdk_api->k_mem_paging_stats_get(stats, sizeof(*stats));
+	SDK_CALL2(EFIMM_SYS_K_MEM_PAGING_STATS_GET, stats, sizeof(*stats));
 }
 
 void efimm_paging_stats_print(void)
 {
-	if (SDK_SLOT(paging_stats_print))
-		sdk_api->paging_stats_print();
+	SDK_CALL0(EFIMM_SYS_PAGING_STATS_PRINT);
 }
 
 void efimm_ptdump(void)
 {
-	if (SDK_SLOT(ptdump))
-		sdk_api->ptdump();
+	SDK_CALL0(EFIMM_SYS_PTDUMP);
 }
 
 void efimm_memmap_summary(void)
 {
-	if (SDK_SLOT(memmap_summary))
-		sdk_api->memmap_summary();
+	SDK_CALL0(EFIMM_SYS_MEMMAP_SUMMARY);
 }

@@ -4,7 +4,7 @@
 # alone (`make -f payload/sdk/sdk.mk payloads`), always from the repository
 # root.  It defines only SDK_* / PAYLOAD_* variables and these targets:
 #
-#   build/payload/libefimm.a   the SDK library (sdk.c, sdk_test.c, lib/string.c,
+#   build/payload/libefimm.a   the SDK library (sdk.c, sdk_test.c, sdk_fault.S, lib/string.c,
 #                              lib/timing.c, lib/printf.c); crt0.o next to it
 #   build/payload/NAME.elf     one per in-tree payload/NAME.c
 #   payloads                   all of the above
@@ -68,7 +68,9 @@ PAYLOAD_CFLAGS := $(PAYLOAD_USER_CFLAGS) -Werror -I$(SDK_DIR) \
 PAYLOAD_LDFLAGS := $(PAYLOAD_BASE_LDFLAGS) -Wl,-T,$(SDK_DIR)/payload.ld
 
 SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c $(SDK_DIR)/sdk_test.c lib/string.c lib/printf.c lib/timing.c
-SDK_LIB_OBJS  := $(patsubst %.c,$(PAYLOAD_BUILD)/sdk-obj/%.o,$(SDK_LIB_SRCS))
+SDK_LIB_ASM   := $(SDK_DIR)/sdk_fault.S
+SDK_LIB_OBJS  := $(patsubst %.c,$(PAYLOAD_BUILD)/sdk-obj/%.o,$(SDK_LIB_SRCS)) \
+	$(patsubst %.S,$(PAYLOAD_BUILD)/sdk-obj/%.o,$(SDK_LIB_ASM))
 SDK_LIB       := $(PAYLOAD_BUILD)/libefimm.a
 SDK_CRT0      := $(PAYLOAD_BUILD)/crt0.o
 SDK_LINK_DEPS := $(SDK_CRT0) $(SDK_LIB) $(SDK_DIR)/payload.ld
@@ -84,6 +86,10 @@ endef
 $(PAYLOAD_BUILD)/sdk-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(PAYLOAD_CC) $(PAYLOAD_CFLAGS) -DEFIMM_SDK_BUILD -MMD -MP -c $< -o $@
+
+$(PAYLOAD_BUILD)/sdk-obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(PAYLOAD_CC) $(PAYLOAD_CFLAGS) -c $< -o $@
 
 $(SDK_CRT0): $(SDK_DIR)/crt0.S
 	@mkdir -p $(dir $@)

@@ -1,7 +1,7 @@
 /*
  * tests/suites/bed/pass.c - the bed's control: a plan of 4 and four
  * passing points, main returns 0.  Verdict PASS.  The fourth hands
- * efimm's test_point slot a description one byte over its 200-byte cut
+ * efimm's test_point call a description one byte over its 200-byte cut
  * (200 'x' and a 'y'): the TAP line must end after the 200th 'x'.
  */
 #include "efimm.h"
@@ -16,6 +16,6 @@ int main(int argc, char **argv)
 	efimm_test_ok(1 + 1 == 2, "arithmetic");
 	memset(desc, 'x', 200);
 	desc[200] = 'y';
-	efimm_boot()->api->test_point(EFIMM_TEST_PASS, desc, sizeof(desc));
+	efimm_syscall(EFIMM_SYS_TEST_POINT, EFIMM_TEST_PASS, (long)desc, sizeof(desc), 0, 0);
 	return 0;
 }

@@ -37,7 +37,7 @@ static void evict_one(char *p)
 static void not_pageable(char *p)
 {
 	char *locked = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW | K_MEM_MAP_LOCK);
-	const void *api = efimm_boot()->api;
+	struct efimm_info info;
 	uint64_t phys = 0, efimm_phys = 0;
 	int err;
 
@@ -52,9 +52,11 @@ static void not_pageable(char *p)
 		k_mem_translate(locked, &phys, NULL);
 	efimm_test_ok(locked && k_mem_page_frame_evict(phys) == -EBUSY,
 		      "evicting a K_MEM_MAP_LOCK frame: -EBUSY");
-	err = k_mem_translate(api, &efimm_phys, NULL);
+	err = efimm_info_get(&info);
+	if (err == 0)
+		err = k_mem_translate((const void *)info.efimm_data, &efimm_phys, NULL);
 	efimm_test_ok(err == 0 && k_mem_page_frame_evict(efimm_phys) == -EBUSY,
-		      "evicting the frame of efimm's call table (0x%lx): -EBUSY",
+		      "evicting a frame of efimm's data (0x%lx): -EBUSY",
 		      (unsigned long)efimm_phys);
 	if (locked)
 		k_mem_unmap(locked, PAGE_SIZE);

@@ -1,7 +1,9 @@
 /*
  * machine/payload_api.c - services for payloads, on top of mm/kmem.h and the
- * arch hooks.  Runs after ExitBootServices with efimm's page tables, so
- * only the runtime services (ResetSystem) are used from the firmware.
+ * arch hooks, and the system-call table that reaches them
+ * (payload/sdk/efimm_abi.h).  Runs after ExitBootServices with efimm's
+ * page tables, so only the runtime services (ResetSystem) are used from
+ * the firmware.
  */
 #include "payload_api.h"
 #include "prun.h"
@@ -26,21 +28,17 @@ _Static_assert(EFIMM_PAYLOAD_BASE == VM_PAYLOAD_BASE, "payload window moved");
 _Static_assert(EFIMM_PAYLOAD_BASE == ELF_WINDOW_LO, "payload window moved");
 
 #define API_MAP_FLAGS (K_MEM_CACHE_MASK | K_MEM_PERM_RW | K_MEM_PERM_EXEC | \
-		       K_MEM_MAP_UNINIT | K_MEM_MAP_LOCK)
-
-/* efimm_exit: back to whoever started the payload (prun.c). */
-__attribute__((noreturn)) static void api_exit(int status)
-{
-	prun_exit(status);
-}
+		       K_MEM_PERM_USER | K_MEM_MAP_UNINIT | K_MEM_MAP_LOCK)
 
 /* Writes in chunks through a bounce buffer: efimm reads payload memory
- * only through uaccess. */
+ * only through uaccess (inject=smap: once, deliberately not). */
 static long api_write(const char *s, size_t len)
 {
 	char buf[256];
 	int err = uaccess_check(s, len, false);
 
+	if (err == 0 && len > 0)
+		prun_inject_fault(s);
 	for (size_t off = 0, n; err == 0 && off < len; off += n) {
 		n = MIN(len - off, sizeof(buf));
 		err = uaccess_copy_in(buf, s + off, n);
@@ -59,7 +57,7 @@ static int api_k_mem_map(size_t size, uint32_t flags, void **addr)
 		return err;
 	if (size == 0 || size % PAGE_SIZE || !k_mem_flags_valid(flags, API_MAP_FLAGS))
 		return -EINVAL;
-	p = k_mem_map(size, flags);
+	p = k_mem_map(size, flags | prun_user_flags());
 	if (!p)
 		return -ENOMEM;
 	return uaccess_copy_out(addr, &p, sizeof(p));
@@ -151,30 +149,186 @@ static int api_paging_stats_get(void *stats, size_t size)
 	return err ? err : (int)sizeof(s);
 }
 
-static const struct efimm_api api = {
-	.size = sizeof(struct efimm_api),
-	.write = api_write,
-	.exit = api_exit,
-	.k_mem_map = api_k_mem_map,
-	.k_mem_unmap = k_mem_unmap,
-	.k_mem_free_get = k_mem_free_get,
-	.k_mem_translate = api_k_mem_translate,
-	.ptdump = api_ptdump,
-	.memmap_summary = api_memmap_summary,
-	.k_mem_page_out = k_mem_page_out,
-	.k_mem_page_in = k_mem_page_in,
-	.k_mem_pin = k_mem_pin,
-	.k_mem_unpin = k_mem_unpin,
-	.k_mem_page_frame_evict = api_page_frame_evict,
-	.k_mem_num_pagefaults_get = api_num_pagefaults_get,
-	.k_mem_paging_stats_get = api_paging_stats_get,
-	.paging_stats_print = paging_stats_print,
-	.test_plan = testapi_plan,
-	.test_point = testapi_point,
-	.test_expect_fault = testapi_expect_fault,
+/* Copies at most size bytes of the info record; returns its size or
+ * -EFAULT. */
+static int api_info(void *info, size_t size)
+{
+	struct efimm_info i;
+	int err;
+
+	prun_info(&i);
+	i.size = sizeof(i);
+	i.pt_root = paddr_raw(arch_pt_root());
+	err = uaccess_copy_out(info, &i, MIN(size, sizeof(i)));
+	return err ? err : (int)sizeof(i);
+}
+
+/*
+ * The system calls: one adapter per number from the frame's registers
+ * (RDI RSI RDX R10 R8) to the service's C arguments.
+ */
+typedef long (*sys_fn)(struct trap_frame *f);
+
+static long sys_null(struct trap_frame *f)
+{
+	UNUSED(f);
+	return 0;
+}
+
+static long sys_write(struct trap_frame *f)
+{
+	return api_write((const char *)f->rdi, f->rsi);
+}
+
+static long sys_exit(struct trap_frame *f)
+{
+	prun_exit((int)f->rdi);
+}
+
+static long sys_k_mem_map(struct trap_frame *f)
+{
+	return api_k_mem_map(f->rdi, (uint32_t)f->rsi, (void **)f->rdx);
+}
+
+static long sys_k_mem_unmap(struct trap_frame *f)
+{
+	return k_mem_unmap((void *)f->rdi, f->rsi);
+}
+
+static long sys_k_mem_free_get(struct trap_frame *f)
+{
+	UNUSED(f);
+	return (long)k_mem_free_get();
+}
+
+static long sys_k_mem_translate(struct trap_frame *f)
+{
+	return api_k_mem_translate((const void *)f->rdi, (uint64_t *)f->rsi,
+				   (uint32_t *)f->rdx);
+}
+
+static long sys_page_out(struct trap_frame *f)
+{
+	return k_mem_page_out((void *)f->rdi, f->rsi);
+}
+
+static long sys_page_in(struct trap_frame *f)
+{
+	return k_mem_page_in((void *)f->rdi, f->rsi);
+}
+
+static long sys_pin(struct trap_frame *f)
+{
+	return k_mem_pin((void *)f->rdi, f->rsi);
+}
+
+static long sys_unpin(struct trap_frame *f)
+{
+	return k_mem_unpin((void *)f->rdi, f->rsi);
+}
+
+static long sys_frame_evict(struct trap_frame *f)
+{
+	return api_page_frame_evict(f->rdi);
+}
+
+static long sys_num_pagefaults(struct trap_frame *f)
+{
+	return api_num_pagefaults_get((uint64_t *)f->rdi);
+}
+
+static long sys_paging_stats(struct trap_frame *f)
+{
+	return api_paging_stats_get((void *)f->rdi, f->rsi);
+}
+
+static long sys_ptdump(struct trap_frame *f)
+{
+	UNUSED(f);
+	api_ptdump();
+	return 0;
+}
+
+static long sys_memmap_summary(struct trap_frame *f)
+{
+	UNUSED(f);
+	api_memmap_summary();
+	return 0;
+}
+
+static long sys_paging_print(struct trap_frame *f)
+{
+	UNUSED(f);
+	paging_stats_print();
+	return 0;
+}
+
+static long sys_test_plan(struct trap_frame *f)
+{
+	testapi_plan((int)f->rdi);
+	return 0;
+}
+
+static long sys_test_point(struct trap_frame *f)
+{
+	return testapi_point((int)f->rdi, (const char *)f->rsi, f->rdx);
+}
+
+static long sys_expect_begin(struct trap_frame *f)
+{
+	return testapi_expect_begin(f, (int)f->rdi, f->rsi);
+}
+
+static long sys_expect_end(struct trap_frame *f)
+{
+	UNUSED(f);
+	return testapi_expect_end();
+}
+
+static long sys_info(struct trap_frame *f)
+{
+	return api_info((void *)f->rdi, f->rsi);
+}
+
+static const sys_fn sys_table[EFIMM_SYS_COUNT] = {
+	[EFIMM_SYS_NULL] = sys_null,
+	[EFIMM_SYS_WRITE] = sys_write,
+	[EFIMM_SYS_EXIT] = sys_exit,
+	[EFIMM_SYS_K_MEM_MAP] = sys_k_mem_map,
+	[EFIMM_SYS_K_MEM_UNMAP] = sys_k_mem_unmap,
+	[EFIMM_SYS_K_MEM_FREE_GET] = sys_k_mem_free_get,
+	[EFIMM_SYS_K_MEM_TRANSLATE] = sys_k_mem_translate,
+	[EFIMM_SYS_K_MEM_PAGE_OUT] = sys_page_out,
+	[EFIMM_SYS_K_MEM_PAGE_IN] = sys_page_in,
+	[EFIMM_SYS_K_MEM_PIN] = sys_pin,
+	[EFIMM_SYS_K_MEM_UNPIN] = sys_unpin,
+	[EFIMM_SYS_K_MEM_PAGE_FRAME_EVICT] = sys_frame_evict,
+	[EFIMM_SYS_K_MEM_NUM_PAGEFAULTS_GET] = sys_num_pagefaults,
+	[EFIMM_SYS_K_MEM_PAGING_STATS_GET] = sys_paging_stats,
+	[EFIMM_SYS_PTDUMP] = sys_ptdump,
+	[EFIMM_SYS_MEMMAP_SUMMARY] = sys_memmap_summary,
+	[EFIMM_SYS_PAGING_STATS_PRINT] = sys_paging_print,
+	[EFIMM_SYS_TEST_PLAN] = sys_test_plan,
+	[EFIMM_SYS_TEST_POINT] = sys_test_point,
+	[EFIMM_SYS_TEST_EXPECT_BEGIN] = sys_expect_begin,
+	[EFIMM_SYS_TEST_EXPECT_END] = sys_expect_end,
+	[EFIMM_SYS_INFO] = sys_info,
 };
 
-const struct efimm_api *payload_api(void)
+/* trap.c's system-call hook: RAX is the number, the result goes back in
+ * RAX; an unknown number is -ENOSYS.  Only while a payload runs. */
+static void payload_syscall(struct trap_frame *f)
 {
-	return &api;
+	uint64_t nr = f->rax;
+
+	if (!prun_active() || nr >= EFIMM_SYS_COUNT) {
+		f->rax = (uint64_t)(long)-ENOSYS;
+		return;
+	}
+	f->rax = (uint64_t)sys_table[nr](f);
+}
+
+void payload_api_init(void)
+{
+	trap_set_syscall(payload_syscall);
 }

@@ -1,5 +1,5 @@
 /*
- * machine/payload_api.h - the service table efimm hands a payload
+ * machine/payload_api.h - the system calls efimm serves a payload
  * (payload/sdk/efimm_abi.h), and how a payload run ends.
  */
 #ifndef EFI_PAYLOAD_API_H
@@ -13,8 +13,9 @@
 void payload_api_set_view(const struct mmboot_layout *l,
 			  const struct mem_range *r, size_t n);
 
-/* The table; every mandatory slot is filled. */
-const struct efimm_api *payload_api(void);
+/* Registers the system-call handler with trap.c (once, after
+ * arch_cpu_takeover): calls are served while a payload runs. */
+void payload_api_init(void);
 
 /* The exit status of a payload whose non-zero status has a low byte of
  * 0 (256, 512, INT_MIN), which would otherwise read as success. */

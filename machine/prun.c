@@ -18,6 +18,9 @@
 
 #include "../arch/x86_64/ctx.h"
 #include "../arch/x86_64/enter.h"
+#include "../arch/x86_64/machine.h"
+#include "../mm/mm.h"
+#include "../pure/runopts.h"
 #include "../lib/assert.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
@@ -32,8 +35,11 @@
 static struct {
 	struct arch_ctx ctx;            /* prun_run's, to come back to */
 	struct prun_result *r;
+	const struct prun_image *p;
 	bool active, contain;
+	int inject;                     /* enum runopt_inject, until used */
 	uint64_t text_start, text_end;
+	uint64_t data_addr;             /* somewhere in efimm's data */
 	bool guard_registered;
 } prun;
 
@@ -41,6 +47,61 @@ void prun_set_efimm_text(uint64_t start, uint64_t end)
 {
 	prun.text_start = start;
 	prun.text_end = end;
+	prun.data_addr = (uint64_t)(uintptr_t)&prun;
+}
+
+uint32_t prun_user_flags(void)
+{
+	return prun.active && prun.p->ring == 3 ? K_MEM_PERM_USER : 0;
+}
+
+void prun_info(struct efimm_info *i)
+{
+	unsigned int as = arch_as_features(), tp = trap_protections();
+
+	*i = (struct efimm_info){
+		.ring = prun.active ? (uint32_t)prun.p->ring : 0,
+		.features = ((tp & TRAP_PROT_NX) ? EFIMM_FEAT_NX : 0) |
+			    ((tp & TRAP_PROT_SMEP) ? EFIMM_FEAT_SMEP : 0) |
+			    ((tp & TRAP_PROT_SMAP) ? EFIMM_FEAT_SMAP : 0) |
+			    ((as & ARCH_AS_PCID) ? EFIMM_FEAT_PCID : 0) |
+			    ((as & ARCH_AS_INVPCID) ? EFIMM_FEAT_INVPCID : 0),
+		.efimm_text = prun.text_start,
+		.efimm_data = prun.data_addr,
+	};
+}
+
+/*
+ * inject=: the one deliberate access to payload memory outside the copy
+ * helpers (README "Ring 3"), at the first write call: smap reads the
+ * first byte of the payload's buffer s, smep calls the payload's entry
+ * point from efimm.  Either is a fatal report naming SMAP or SMEP when
+ * the CPU enforces it; without, the access just happens.
+ */
+void prun_inject_fault(const void *s)
+{
+	int how = prun.active ? prun.inject : RUNOPT_INJECT_NONE;
+	unsigned int tp = trap_protections();
+	void (*entry)(void);
+
+	prun.inject = RUNOPT_INJECT_NONE;
+	if (how == RUNOPT_INJECT_SMAP) {
+		kprintf("efimm: inject=smap: reading the payload's buffer at %p "
+			"without the copy helper%s\n", s,
+			(tp & TRAP_PROT_SMAP) ? "" : " (no SMAP on this CPU: not caught)");
+		kprintf("efimm: inject=smap: read 0x%02x\n", *(const volatile uint8_t *)s);
+	} else if (how == RUNOPT_INJECT_SMEP &&
+		   (!(tp & TRAP_PROT_SMEP) || prun.p->ring != 3)) {
+		/* else the payload's code would run in ring 0 */
+		kprintf("efimm: inject=smep: %s; nothing injected\n",
+			prun.p->ring != 3 ? "the payload's pages are supervisor pages (ring=0)" :
+			"no SMEP on this CPU");
+	} else if (how == RUNOPT_INJECT_SMEP) {
+		entry = (void (*)(void))(uintptr_t)prun.p->img->entry;
+		kprintf("efimm: inject=smep: calling the payload's entry 0x%lx "
+			"from efimm\n", (unsigned long)prun.p->img->entry);
+		entry();
+	}
 }
 
 void prun_contain_faults(bool on)
@@ -109,8 +170,7 @@ static int push_args(const struct prun_image *p, uint64_t *sp)
 	uint64_t argv = str - ALIGN_UP((p->argc + 1) * sizeof(char *), 16);
 	uint64_t boot = argv - ALIGN_UP(sizeof(struct efimm_boot), 16);
 	struct efimm_boot b = { .magic = EFIMM_BOOT_MAGIC, .version = EFIMM_ABI_VERSION,
-				.argc = p->argc, .argv = (char **)argv,
-				.api = payload_api() };
+				.argc = p->argc, .argv = (char **)argv };
 	const char *none = NULL;
 	int err = 0;
 
@@ -159,20 +219,37 @@ __attribute__((noreturn)) static void prun_expired(struct trap_frame *f, uint32_
 	prun_timed_out(f);
 }
 
-/* A fault is the payload's unless efimm's code raised it; the vectors
- * that leave the CPU in doubt (NMI, #DF, #MC) are nobody's to contain. */
+bool prun_frame_is_payloads(const struct trap_frame *f)
+{
+	if (!prun.active)
+		return false;
+	if (trap_from_user(f))
+		return true;
+	return prun.p->ring == 0 &&
+	       (f->rip < prun.text_start || f->rip >= prun.text_end);
+}
+
+/* A fault is the payload's when its code raised it; the vectors that
+ * leave the CPU in doubt (NMI, #DF, #MC) are nobody's to contain. */
 static bool prun_fault_is_payloads(const struct trap_frame *f)
 {
 	if (f->vector == TRAP_NMI || f->vector == TRAP_DF || f->vector == TRAP_MC)
 		return false;
-	return f->rip < prun.text_start || f->rip >= prun.text_end;
+	return prun_frame_is_payloads(f);
+}
+
+/* trap.c's reader of ring-3 code for the report: resident pages only
+ * (timeout.c's reader), never a fault. */
+static int prun_read_user(void *dst, uint64_t va, size_t n)
+{
+	return timeout_read_resident(dst, (const void *)va, n);
 }
 
 /* trap.c's contain hook: an expected fault goes to the test API; any
  * other payload fault is reported and, in a suite, ends the payload. */
 static void prun_contain(struct trap_frame *f, const char *verdict)
 {
-	if (!prun.active || !prun_fault_is_payloads(f))
+	if (!prun_fault_is_payloads(f))
 		return;
 	testapi_fault(f, verdict);
 	if (!prun.contain)
@@ -191,6 +268,9 @@ int prun_run(const struct prun_image *p, uint32_t timeout_s, struct prun_result 
 	uint64_t sp;
 
 	*r = (struct prun_result){ 0 };
+	if (mm_payload_space_create())
+		return -ENOMEM;
+	payload_set_user(p->ring == 3);
 	if (map_segments(p) || map_stack(p))
 		return -ENOMEM;
 	if (push_args(p, &sp))
@@ -198,13 +278,16 @@ int prun_run(const struct prun_image *p, uint32_t timeout_s, struct prun_result 
 	if (p->on_mapped)
 		p->on_mapped(p->arg);
 	trap_set_contain(prun_contain);
+	trap_set_user_reader(prun_read_user);
 	prun.r = r;
+	prun.p = p;
+	prun.inject = p->inject;
 	if (arch_ctx_save(&prun.ctx) == 0) {
 		prun.active = true;
-		kprintf("efimm: entering %s at 0x%lx\n", p->path,
-			(unsigned long)p->img->entry);
+		kprintf("efimm: entering %s at 0x%lx in ring %d\n", p->path,
+			(unsigned long)p->img->entry, p->ring);
 		timeout_arm(timeout_s, prun_expired);
-		arch_enter_payload(p->img->entry, (void *)sp, sp);
+		arch_enter_payload(p->img->entry, (void *)sp, sp, p->ring);
 	}
 	timeout_disarm();
 	return 0;

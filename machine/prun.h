@@ -9,14 +9,18 @@
  * over its time limit.  The payload's memory stays mapped for the
  * caller to tear down (mm_payload_teardown).
  *
- * A fault is the payload's when its RIP lies outside efimm's own code
- * (prun_set_efimm_text); a fault in efimm's code is efimm's and is
- * never contained: it ends the boot with its report.
+ * Each payload gets its own address space (mm_payload_space_create) and
+ * runs in ring 3, or in ring 0 with ring=0 (its pages then supervisor
+ * pages).  A fault is the payload's when it came from ring 3, or from a
+ * ring-0 payload's code (RIP outside efimm's text: prun_set_efimm_text);
+ * a fault in efimm's code is efimm's and is never contained: it ends the
+ * boot with its report.
  */
 #ifndef MACHINE_PRUN_H
 #define MACHINE_PRUN_H
 
 #include "../arch/x86_64/trap.h"
+#include "../payload/sdk/efimm_abi.h"
 #include "../pure/elf.h"
 
 /* A payload as loaded while boot services ran. */
@@ -28,6 +32,8 @@ struct prun_image {
 	const struct elf_image *img;
 	void (*on_mapped)(void *arg);   /* NULL, or called before entering */
 	void *arg;
+	int ring;                       /* 3, or 0 (run option ring=0) */
+	int inject;                     /* enum runopt_inject (inject=) */
 };
 
 enum prun_end {
@@ -71,6 +77,21 @@ __attribute__((noreturn)) void prun_exit(int status);
  * interrupted, interrupts off, EOI sent): prun_run returns
  * PRUN_TIMED_OUT.  Precondition: prun_active(). */
 __attribute__((noreturn)) void prun_timed_out(const struct trap_frame *f);
+
+/* True if f interrupted the running payload's own code (the one rule
+ * for contained faults, timeouts and exit statuses). */
+bool prun_frame_is_payloads(const struct trap_frame *f);
+
+/* K_MEM_PERM_USER while a ring-3 payload runs, else 0: what its
+ * k_mem_map regions get. */
+uint32_t prun_user_flags(void);
+
+/* The EFIMM_SYS_INFO record's ring, features and efimm addresses. */
+void prun_info(struct efimm_info *i);
+
+/* The inject= run option's deliberate fault, once, at the write call
+ * whose buffer (checked) is s. */
+void prun_inject_fault(const void *s);
 
 /* "#PF page fault at RIP 0x...": one line on how r ended, for reports. */
 void prun_describe(const struct prun_result *r, char *buf, size_t size);

@@ -41,7 +41,7 @@ size_t run_args_bytes(int argc, char *const *argv)
 /* Exit status of a fault: 128 + vector for a payload's, 255 for efimm's. */
 static int fault_exit(const struct trap_frame *f, const char **name)
 {
-	if (f->rip >= VM_PAYLOAD_BASE && f->rip < VM_PAYLOAD_END) {
+	if (prun_frame_is_payloads(f)) {
 		*name = "payload fault";
 		return 128 + (int)f->vector;
 	}
@@ -78,11 +78,15 @@ void run_take_memory(const struct mmboot_map *map, struct mmboot_layout *layout,
 	timeout_init();
 	*tsc_pt = timing_tsc();
 	payload_api_set_view(layout, out.ranges, out.nranges);
+	payload_api_init();
 	prun_set_efimm_text(layout->img.text_start, layout->img.text_end);
 	trap_set_exit(fault_exit);
 	kprintf("efimm: page tables loaded (root 0x%lx), %lu KiB free\n",
 		(unsigned long)paddr_raw(arch_pt_root()),
 		(unsigned long)(k_mem_free_get() >> 10));
+	kprintf("efimm: address spaces: one per payload; PCID %s, INVPCID %s\n",
+		(arch_as_features() & ARCH_AS_PCID) ? "on" : "off (CPU lacks it)",
+		(arch_as_features() & ARCH_AS_INVPCID) ? "on" : "off");
 }
 
 /* The `timing=1` line: cycles of each phase since efimm's entry. */
@@ -153,7 +157,8 @@ void run_after_ebs(void *arg)
 	struct run_req *rq = arg;
 	struct prun_image p = { .path = rq->path, .argc = rq->argc, .argv = rq->argv,
 				.file = rq->file, .img = &rq->img,
-				.on_mapped = run_mapped, .arg = rq };
+				.on_mapped = run_mapped, .arg = rq,
+				.ring = rq->opts.ring, .inject = rq->opts.inject };
 	struct prun_result r;
 	char why[128];
 

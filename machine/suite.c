@@ -115,7 +115,8 @@ static const char *suite_run_one(struct suite_payload *sp, const char *policy,
 				 struct mm_counts *base, char *why, const char **skipped)
 {
 	struct prun_image p = { .path = sp->path, .argc = sp->argc, .argv = sp->argv,
-				.file = sp->file, .img = &sp->img };
+				.file = sp->file, .img = &sp->img,
+				.ring = sp->opts.ring, .inject = sp->opts.inject };
 	struct prun_result r = { 0 };
 	static struct testapi_counts c;
 	char leak[SUITE_WHY];

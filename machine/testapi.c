@@ -2,23 +2,23 @@
  * machine/testapi.c - the test API's efimm side (testapi.h): points
  * counted and printed as TAP, expected faults caught.
  *
- * An expected fault: testapi_expect_fault saves a context on the
- * payload's stack (arch/x86_64/ctx.h) and calls the payload's function;
- * the fault's handler (prun.c's contain hook, then testapi_fault)
- * resumes that context, so the payload goes on right after its call.
- * Single CPU: one expectation at a time, none nested.
+ * An expected fault: the SDK's efimm_test_expect_fault makes the
+ * expect_begin call, whose frame (every register, in ring 3 or 0) is
+ * kept here, then calls the payload's function in the payload's own
+ * ring; the fault's handler (prun.c's contain hook, then testapi_fault)
+ * resumes that frame with the verdict in RAX, so expect_begin returns a
+ * second time, like setjmp.  Single CPU: one expectation at a time, none
+ * nested.
  */
 #include "testapi.h"
 #include "uaccess.h"
 
-#include "../arch/x86_64/ctx.h"
+#include "../arch/x86_64/trap_pf.h"
 #include "../lib/console.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
 #include "../lib/printf.h"
 #include "../payload/sdk/efimm_abi.h"
-
-enum { EXPECT_MATCH = 1, EXPECT_OTHER = 2 };
 
 static struct {
 	const char *indent;             /* TAP lines */
@@ -30,8 +30,8 @@ static struct {
 	bool active;
 	int vector;
 	uint64_t addr;                  /* #PF only; any when 0 */
-	struct arch_ctx ctx;
-	char got[128];
+	struct trap_frame frame;        /* expect_begin's, to resume */
+	char want[64];
 } expect;
 
 void testapi_begin(const char *indent, bool comments)
@@ -162,34 +162,43 @@ static void expect_name(char *buf, size_t size, int vector, uint64_t addr)
 		ksnprintf(buf, size, "%s (vector %d)", name, vector);
 }
 
-int testapi_expect_fault(int vector, const void *addr, void (*fn)(void *), void *arg)
+int testapi_expect_begin(const struct trap_frame *f, int vector, uint64_t addr)
 {
-	char want[64], desc[TESTAPI_DESC];
-	int how;
-
 	if (vector < 0 || vector > 31 || expect.active) {
 		testapi_record(EFIMM_TEST_FAIL, expect.active ?
 			       "efimm_test_expect_fault: called inside an expected fault" :
 			       "efimm_test_expect_fault: vector is not an exception (0..31)");
 		return expect.active ? -EBUSY : -EINVAL;
 	}
-	expect_name(want, sizeof(want), vector, (uint64_t)addr);
+	expect_name(expect.want, sizeof(expect.want), vector, addr);
 	expect.vector = vector;
-	expect.addr = (uint64_t)addr;
+	expect.addr = addr;
+	expect.frame = *f;
 	expect.active = true;
-	how = arch_ctx_save(&expect.ctx);
-	if (how == 0) {
-		fn(arg);
-		expect.active = false;
-		ksnprintf(expect.got, sizeof(expect.got), "the function returned");
-	}
-	ksnprintf(desc, sizeof(desc), "expected %s: %s", want, expect.got);
-	testapi_record(how == EXPECT_MATCH ? EFIMM_TEST_PASS : EFIMM_TEST_FAIL, desc);
-	return how == EXPECT_MATCH;
+	return 0;
+}
+
+/* Records the expectation's point: "expected WANT: GOT". */
+static void expect_record(bool pass, const char *got)
+{
+	char desc[TESTAPI_DESC];
+
+	ksnprintf(desc, sizeof(desc), "expected %s: %s", expect.want, got);
+	testapi_record(pass ? EFIMM_TEST_PASS : EFIMM_TEST_FAIL, desc);
+}
+
+int testapi_expect_end(void)
+{
+	if (!expect.active)
+		return -EINVAL;
+	expect.active = false;
+	expect_record(false, "the function returned");
+	return 0;
 }
 
 void testapi_fault(struct trap_frame *f, const char *verdict)
 {
+	char got[128];
 	bool match;
 
 	if (!expect.active)
@@ -198,15 +207,15 @@ void testapi_fault(struct trap_frame *f, const char *verdict)
 	match = f->vector == (uint64_t)expect.vector &&
 		(f->vector != TRAP_PF || expect.addr == 0 || f->cr2 == expect.addr);
 	if (match) {
-		ksnprintf(expect.got, sizeof(expect.got), "raised at RIP 0x%lx",
-			  (unsigned long)f->rip);
+		ksnprintf(got, sizeof(got), "raised at RIP 0x%lx", (unsigned long)f->rip);
 	} else {
 		trap_report(f, verdict);
-		ksnprintf(expect.got, sizeof(expect.got),
-			  "got %s (vector %lu) at RIP 0x%lx, CR2 0x%lx",
+		ksnprintf(got, sizeof(got), "got %s (vector %lu) at RIP 0x%lx, CR2 0x%lx",
 			  plain_name(f->vector), (unsigned long)f->vector,
 			  (unsigned long)f->rip, (unsigned long)f->cr2);
 	}
+	expect_record(match, got);
 	trap_unwind();
-	arch_ctx_resume(&expect.ctx, match ? EXPECT_MATCH : EXPECT_OTHER);
+	expect.frame.rax = match ? EFIMM_EXPECT_MATCH : EFIMM_EXPECT_OTHER;
+	trap_resume(&expect.frame);
 }

@@ -43,14 +43,19 @@ bool testapi_all_skipped(const struct testapi_counts *c);
  * prun.c's contain hook calls this first for every payload fault: with
  * an expectation under way (efimm_test_expect_fault) it records the
  * point - a pass if f is the fault expected, else a failure with f's
- * report printed - and resumes the payload after its call, never
+ * report printed - and resumes the payload where its expect_begin call
+ * returned, with RAX = EFIMM_EXPECT_MATCH or EFIMM_EXPECT_OTHER, never
  * returning.  Without one it returns.
  */
 void testapi_fault(struct trap_frame *f, const char *verdict);
 
-/* The API slots (payload_api.c's table). */
+/* The system calls (payload_api.c's table; efimm_abi.h's contracts). */
 void testapi_plan(int count);
 int testapi_point(int result, const char *desc, size_t len);
-int testapi_expect_fault(int vector, const void *addr, void (*fn)(void *), void *arg);
+/* Keeps f (the expect_begin call's frame) to resume after the fault;
+ * returns 0, -EINVAL or -EBUSY. */
+int testapi_expect_begin(const struct trap_frame *f, int vector, uint64_t addr);
+/* The function returned without faulting: records the failure, returns 0. */
+int testapi_expect_end(void);
 
 #endif

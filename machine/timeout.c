@@ -2,6 +2,7 @@
  * machine/timeout.c - the tick and per-payload limits (timeout.h).
  */
 #include "timeout.h"
+#include "prun.h"
 #include "uaccess.h"
 
 #include "../arch/x86_64/backtrace.h"
@@ -23,17 +24,7 @@ static volatile uint32_t limit_s;
 /* Ticks after the deadline that landed in efimm's code and let it be. */
 static volatile uint64_t late_in_efimm;
 
-static bool in_payload_code(uint64_t rip)
-{
-	return rip >= VM_PAYLOAD_BASE && rip < VM_PAYLOAD_END;
-}
-
-/*
- * The fatal report's reader of a payload's stack: like uaccess_copy_in,
- * but only resident pages, since the report runs with the fault not
- * served and must not fault again (that would end the report).
- */
-static int read_resident(void *dst, const void *src, size_t len)
+int timeout_read_resident(void *dst, const void *src, size_t len)
 {
 	vaddr_t va = (vaddr_t)src;
 
@@ -50,8 +41,8 @@ static int read_resident(void *dst, const void *src, size_t len)
  * happened with mm's lock held). */
 static void fault_backtrace(const struct trap_frame *f)
 {
-	if (in_payload_code(f->rip))
-		backtrace_print(f->rip, f->rbp, read_resident);
+	if (prun_frame_is_payloads(f))
+		backtrace_print(f->rip, f->rbp, timeout_read_resident);
 }
 
 /* The limit ran out in payload code: the report, then the armed fn. */
@@ -78,7 +69,7 @@ static void timeout_tick(struct trap_frame *f)
 	ticks++;
 	if (!expired_fn || ticks < deadline)
 		return;
-	if (!in_payload_code(f->rip)) {
+	if (!prun_frame_is_payloads(f)) {
 		late_in_efimm++;
 		return;
 	}

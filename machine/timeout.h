@@ -57,4 +57,12 @@ void timeout_disarm(void);
 /* Ticks since timeout_init (0 without a timer). */
 uint64_t timeout_ticks(void);
 
+/*
+ * The fatal report's reader of a payload's memory: like uaccess_copy_in,
+ * but only resident pages, since the report runs with the fault not
+ * served and must not fault again (that would end the report).  Returns
+ * 0 or -EFAULT.
+ */
+int timeout_read_resident(void *dst, const void *src, size_t len);
+
 #endif

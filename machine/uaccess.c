@@ -4,6 +4,7 @@
  */
 #include "uaccess.h"
 
+#include "../arch/x86_64/ucopy.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
 #include "../mm/kmem.h"
@@ -67,16 +68,12 @@ int uaccess_copy_in(void *dst, const void *usrc, size_t len)
 {
 	int err = uaccess_check(usrc, len, false);
 
-	if (err == 0)
-		memcpy(dst, usrc, len);
-	return err;
+	return err ? err : (int)arch_copy_user(dst, usrc, len);
 }
 
 int uaccess_copy_out(void *udst, const void *src, size_t len)
 {
 	int err = uaccess_check(udst, len, true);
 
-	if (err == 0)
-		memcpy(udst, src, len);
-	return err;
+	return err ? err : (int)arch_copy_user(udst, src, len);
 }

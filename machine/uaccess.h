@@ -1,11 +1,15 @@
 /*
  * machine/uaccess.h - the one way efimm touches memory a payload names.
  *
- * Payloads run in ring 0 and pass efimm raw pointers; a bad one must fail
- * the call with -EFAULT, not fault inside efimm (which would be reported
- * as efimm's own crash).  Every service that reads or writes through a
- * payload pointer goes through these helpers; nothing else in efimm
- * dereferences one.  A range [p, p+len) is good when it does not wrap,
+ * Payloads (ring 3, or ring 0 with ring=0) pass efimm raw pointers; a bad
+ * one must fail the call with -EFAULT, not fault inside efimm (which
+ * would be reported as efimm's own crash).  Every service that reads or
+ * writes through a payload pointer goes through these helpers; nothing
+ * else in efimm dereferences one - with SMAP on, any other access to a
+ * ring-3 payload's pages is a fatal report naming SMAP.  The copy itself
+ * is arch_copy_user (arch/x86_64/ucopy.h): SMAP opened for exactly the
+ * copy, and a fault turned into -EFAULT, as a second line of defence
+ * behind the check below.  A range [p, p+len) is good when it does not wrap,
  * lies inside the payload image window or inside one live k_mem_map
  * region, and every page of it is mapped (resident, paged out or not yet
  * populated: efimm's own accesses to the last two are served by demand

@@ -46,6 +46,24 @@ struct arch_pt_alloc {
 int arch_pt_init(const struct arch_pt_alloc *alloc);
 
 /*
+ * A payload's address space.  arch_as_create makes a new top-level table
+ * that shares every top-level entry of the kernel address space outside
+ * [user_lo, user_hi) (efimm's mappings, supervisor-only as they are) and
+ * has none inside, and loads it; from then on the hooks act on it for
+ * addresses inside [user_lo, user_hi) and on the kernel's tables for the
+ * rest.  user_lo and user_hi are aligned to a top-level entry's range
+ * and the kernel's tables map nothing between them.  One at a time.
+ * Returns 0 or -ENOMEM (nothing changed).
+ */
+int arch_as_create(vaddr_t user_lo, vaddr_t user_hi);
+/*
+ * Loads the kernel address space again and frees the payload's top-level
+ * table.  Precondition: everything in the user range was unmapped first
+ * (the tables under it are freed by the unmaps).
+ */
+void arch_as_destroy(void);
+
+/*
  * Maps [virt, virt+size) to [phys, phys+size).  virt, phys and size are
  * page-aligned and size > 0.  With K_MEM_MAP_LARGE in flags it uses 2 MiB
  * and (when CPUID reports them) 1 GiB pages wherever alignment allows.

@@ -14,6 +14,7 @@
 
 static struct vm_space mm_kmem_space;
 static size_t mm_table_pages;
+static bool mm_as_live;         /* a payload address space is loaded */
 
 /*
  * arch_pt_alloc.get: a zeroed frame, pinned so eviction never takes it.
@@ -73,6 +74,7 @@ int mm_init(const struct mem_range *r, size_t n)
 	if (err)
 		return err;
 	mm_table_pages = 0;
+	mm_as_live = false;
 	mm_lock.held = false;
 	vm_init(&mm_kmem_space, VM_KMEM_BASE, VM_KMEM_END);
 	err = arch_pt_init(&mm_pt_allocator);
@@ -81,8 +83,18 @@ int mm_init(const struct mem_range *r, size_t n)
 	return err;
 }
 
+int mm_payload_space_create(void)
+{
+	unsigned long irq = mm_lock_take();
+	int err = arch_as_create(VM_PAYLOAD_BASE, VM_KMEM_END);
+
+	mm_as_live = err == 0;
+	mm_lock_drop(irq);
+	return err;
+}
+
 /* Pageable memory first, while paging can still find its frames and
- * slots; then paging itself. */
+ * slots; then paging itself; then the emptied address space. */
 void mm_payload_teardown(void)
 {
 	unsigned long irq = mm_lock_take();
@@ -90,5 +102,8 @@ void mm_payload_teardown(void)
 	payload_release_all();
 	kmem_release_all();
 	paging_teardown_locked();
+	if (mm_as_live)
+		arch_as_destroy();
+	mm_as_live = false;
 	mm_lock_drop(irq);
 }

@@ -34,6 +34,14 @@ size_t mm_pt_pages(void);
 struct vm_space *mm_vm(void);
 
 /*
+ * Makes the payload's own address space and loads it (arch_as_create):
+ * a new top-level table sharing efimm's mappings, the payload window and
+ * the k_mem_map area its own.  Call before mapping the payload; the
+ * teardown below destroys it.  Returns 0 or -ENOMEM.  Takes mm_lock.
+ */
+int mm_payload_space_create(void);
+
+/*
  * Ends a payload's memory, however the payload ended (exit, fault,
  * timeout): unmaps everything in the payload window (segments and stack,
  * resident, pinned or paged out: mm/payload.h payload_release_all) and
@@ -41,7 +49,9 @@ struct vm_space *mm_vm(void);
  * kmem_release_all), so frames, pins and store slots return and the
  * page-table pages left empty under both areas are freed; resets the
  * k_mem_map area, giving its node frames back; then paging_teardown()
- * (mm/paging.h): store, records, mem= cap and statistics go, paging off.
+ * (mm/paging.h): store, records, mem= cap and statistics go, paging off;
+ * last, efimm's own tables are loaded again and the payload's top-level
+ * table is freed (if mm_payload_space_create made one).
  * Afterwards mm_counts_get (mm/mm_counts.h) equals what it was before
  * the payload's paging_setup, unless something leaked - which
  * mm_counts_diff then names.  Cost O(pages mapped + regions + record

@@ -16,13 +16,20 @@
 #include "pfdb.h"
 #include "vm.h"
 
-#define PAYLOAD_ARCH_FLAGS (K_MEM_PERM_RW | K_MEM_PERM_EXEC)
+#define PAYLOAD_ARCH_FLAGS (K_MEM_PERM_RW | K_MEM_PERM_EXEC | K_MEM_PERM_USER)
 
 /* The page ranges mapped in the window, in mapping order. */
 static struct {
 	vaddr_t start, end;
 } payload_ranges[PAYLOAD_MAX_RANGES];
 static size_t payload_nranges;
+/* K_MEM_PERM_USER for a ring-3 payload's pages, else 0. */
+static uint32_t payload_user;
+
+void payload_set_user(bool user)
+{
+	payload_user = user ? K_MEM_PERM_USER : 0;
+}
 
 static bool in_window(vaddr_t start, vaddr_t end)
 {
@@ -107,7 +114,7 @@ static int map_pages(vaddr_t start, vaddr_t end, const struct payload_seg *s)
 	if (payload_nranges == PAYLOAD_MAX_RANGES)
 		return -ENOMEM;
 	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
-		int err = map_one_page(va, s, s->flags & PAYLOAD_ARCH_FLAGS);
+		int err = map_one_page(va, s, (s->flags | payload_user) & PAYLOAD_ARCH_FLAGS);
 
 		if (err) {
 			payload_unmap_locked(start, va);

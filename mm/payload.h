@@ -42,6 +42,11 @@ int payload_map_segment(const struct payload_seg *s);
  */
 int payload_map_stack(vaddr_t top, uint64_t size, vaddr_t *guard);
 
+/* Whether the pages payload_map_segment and payload_map_stack map from
+ * now on are user pages (K_MEM_PERM_USER: a ring-3 payload) or
+ * supervisor pages (ring 0, the default). */
+void payload_set_user(bool user);
+
 /* Ranges (segments and the stack) the window can hold at once. */
 #define PAYLOAD_MAX_RANGES 32
 

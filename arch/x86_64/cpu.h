@@ -26,6 +26,18 @@ bool cpu_has_nx(void);
  * a reserved bit and faults).  Returns true if XD may be used. */
 bool cpu_enable_nx(void);
 
+/*
+ * PCIDs: sets CR4.PCIDE when CPUID.1:ECX[17] has it.  Precondition: CR3's
+ * PCID field is 0 (the SDM's condition for setting PCIDE).  Returns true
+ * if CR3 writes may carry a PCID and the no-flush bit from now on.
+ */
+bool cpu_enable_pcid(void);
+/* CPUID.(EAX=7,ECX=0):EBX[10]: the INVPCID instruction. */
+bool cpu_has_invpcid(void);
+/* INVPCID type 1: drops every non-global TLB and paging-structure-cache
+ * entry tagged pcid, on this CPU.  Precondition: cpu_has_invpcid(). */
+void cpu_invpcid_context(uint16_t pcid);
+
 /* IA32_PAT MSR (0x277): eight 8-bit memory types, indexed by PAT:PCD:PWT. */
 uint64_t cpu_read_pat(void);
 
@@ -33,6 +45,10 @@ uint64_t cpu_read_pat(void);
 /* Host controls (tests/host/cpu_host.c). */
 void cpu_host_set_1g(bool on);
 void cpu_host_set_nx(bool on);
+void cpu_host_set_pcid(bool pcid, bool invpcid);
+/* The PCIDs cpu_invpcid_context dropped since the last reset, and how
+ * many. */
+size_t cpu_host_invpcid_count(void);
 /* Every cpu_invlpg since the last reset, in call order. */
 const vaddr_t *cpu_host_invlpg_log(size_t *n);
 void cpu_host_invlpg_reset(void);

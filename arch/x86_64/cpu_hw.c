@@ -68,6 +68,51 @@ bool cpu_enable_nx(void)
 	return true;
 }
 
+#define CPUID1_ECX_PCID      (1u << 17)
+#define CPUID7_EBX_INVPCID   (1u << 10)
+#define CR4_PCIDE            (1ULL << 17)
+
+/* CPUID leaf (subleaf 0): EAX, EBX, ECX. */
+static void cpuid3(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx)
+{
+	uint32_t edx;
+
+	*eax = leaf;
+	*ecx = 0;
+	__asm__ volatile("cpuid" : "+a"(*eax), "=b"(*ebx), "+c"(*ecx), "=d"(edx));
+}
+
+bool cpu_enable_pcid(void)
+{
+	uint32_t eax, ebx, ecx;
+	uint64_t cr4;
+
+	cpuid3(1, &eax, &ebx, &ecx);
+	if (!(ecx & CPUID1_ECX_PCID))
+		return false;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_PCIDE) : "memory");
+	return true;
+}
+
+bool cpu_has_invpcid(void)
+{
+	uint32_t max, ebx, ecx;
+
+	cpuid3(0, &max, &ebx, &ecx);
+	if (max < 7)
+		return false;
+	cpuid3(7, &max, &ebx, &ecx);
+	return (ebx & CPUID7_EBX_INVPCID) != 0;
+}
+
+void cpu_invpcid_context(uint16_t pcid)
+{
+	struct { uint64_t pcid, addr; } desc = { pcid, 0 };
+
+	__asm__ volatile("invpcid %0, %1" : : "m"(desc), "r"(1ULL) : "memory");
+}
+
 uint64_t cpu_read_pat(void)
 {
 	return msr_read(MSR_PAT);

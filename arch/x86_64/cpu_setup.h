@@ -21,7 +21,8 @@
  * loading efimm's own tables is the caller's next step.  The firmware's
  * tables must not map efimm's image as user pages (OVMF's do not),
  * else SMEP faults on the next instruction fetch.  Returns the
- * CPU_TAKEOVER_* bits for the log.
+ * CPU_TAKEOVER_* bits for the log.  Also tells trap.c which protections
+ * are on and where the copy helper's fixup is (ucopy.h).
  */
 unsigned int arch_cpu_takeover(void);
 

@@ -10,6 +10,10 @@
 #include "cpu_setup.h"
 #include "desc.h"
 #include "isr.h"
+#include "trap.h"
+#include "ucopy.h"
+
+uint8_t cpu_smap_on;
 
 #define CR0_WP        (1ULL << 16)
 #define CR4_SMEP      (1ULL << 20)
@@ -113,5 +117,11 @@ unsigned int arch_cpu_takeover(void)
 		done |= CPU_TAKEOVER_SMEP;
 	if (cr4 & CR4_SMAP)
 		done |= CPU_TAKEOVER_SMAP;
+	cpu_smap_on = (cr4 & CR4_SMAP) != 0;
+	trap_set_protections(true, (done & CPU_TAKEOVER_NX) != 0,
+			     (cr4 & CR4_SMEP) != 0, cpu_smap_on);
+	trap_set_fixup((uint64_t)(uintptr_t)ucopy_fault_start,
+		       (uint64_t)(uintptr_t)ucopy_fault_end,
+		       (uint64_t)(uintptr_t)ucopy_fixup);
 	return done;
 }

@@ -1,12 +1,13 @@
 /*
  * arch/x86_64/ctx.h - saving an efimm context and coming back to it
  * (ctx.S): how a payload's exit, a contained fault or a timeout returns
- * to the code that started the payload, and how an expected fault
- * returns to efimm_test_expect_fault.
+ * to the code that started the payload.
  *
  * Like setjmp/longjmp, without signal masks: the callee-saved registers
  * of the SysV ABI, RSP, the return address and RFLAGS (so IF comes back
- * as it was).  CR3 is not saved: efimm and its payloads share one root.
+ * as it was).  CR3 is not saved: the payload's address space maps all of
+ * efimm, so a context saved under efimm's tables resumes fine under the
+ * payload's (the teardown loads efimm's again).
  */
 #ifndef ARCH_X86_64_CTX_H
 #define ARCH_X86_64_CTX_H

@@ -12,6 +12,10 @@
  *   0x20 user code  (RPL 3: 0x23) GDT_UCODE   SYSRET expects (ring 3 later)
  *   0x28 TSS, 16 bytes (2 slots)  GDT_TSS
  *
+ * TSS.RSP0: the stack the CPU switches to when ring 3 is interrupted
+ * (system calls, exceptions without an IST): efimm's run stack below the
+ * frame that entered the payload (arch_enter_payload sets it).
+ *
  * IST stacks (TSS.IST1..5): #DF, NMI, #MC, #PF and the interrupts
  * (vectors 32..255, the local APIC timer's among them) each run on their own
  * statically allocated 16 KiB stack, so a kernel stack overflow (a #PF
@@ -37,6 +41,7 @@
 #define GDT_UDATA  0x18
 #define GDT_UCODE  0x20
 #define GDT_TSS    0x28
+#define GDT_RPL3   3
 #define GDT_ENTRIES 7
 
 #define IST_DF   1
@@ -81,6 +86,9 @@ struct desc_ptr gdt_init(void);
 const uint64_t *gdt_table(void);
 const struct tss64 *gdt_tss(void);
 
+/* Sets TSS.RSP0 (16-byte aligned). */
+void gdt_set_rsp0(uint64_t top);
+
 /* IST stack ist (1..IST_COUNT). */
 const struct ist_stack *gdt_ist_stack(int ist);
 
@@ -88,7 +96,8 @@ const struct ist_stack *gdt_ist_stack(int ist);
  * Fills all 256 IDT gates: a 64-bit interrupt gate (IF cleared on entry),
  * DPL 0, selector GDT_KCODE, pointing at stub_base + v * stub_stride
  * (isr.S's stubs are equally spaced), #DF/NMI/#MC/#PF on their IST and
- * every vector from TRAP_FIRST_IRQ up on IST_IRQ.
+ * every vector from TRAP_FIRST_IRQ up on IST_IRQ - except the system
+ * call (TRAP_SYSCALL), which has no IST and DPL 3, as #BP and #OF do.
  * Returns the lidt operand.
  */
 struct desc_ptr idt_init(uint64_t stub_base, uint64_t stub_stride);

@@ -7,16 +7,26 @@
  *      boot-services memory that the frame database hands out, so there
  *      is nothing to return to.  A return is trapped with ud2.
  *
- * void arch_enter_payload(uint64_t entry, void *boot, uint64_t stack_top)
- *      Jumps to a payload's entry in ring 0 with RDI = boot and RSP =
- *      stack_top (16-byte aligned, no return address: payload ABI,
- *      payload/sdk/efimm_abi.h), RBP = 0 to end backtraces, and the
- *      other general registers cleared so no efimm pointer leaks in, and
- *      interrupts on (RFLAGS.IF = 1: the timer's ticks reach the
- *      payload; sti's one-instruction shadow covers the jump, so the
- *      first tick lands at the entry at the earliest).
- *      Never returns: a payload leaves through efimm_exit().
+ * void arch_enter_payload(uint64_t entry, void *boot, uint64_t stack_top,
+ *                         int ring)
+ *      Enters a payload's entry in ring 3 (ring == 3) or ring 0 through
+ *      iretq, with RDI = boot and RSP = stack_top (16-byte aligned, no
+ *      return address: payload ABI, payload/sdk/efimm_abi.h), RBP = 0 to
+ *      end backtraces, the other general registers cleared so no efimm
+ *      pointer leaks in, and interrupts on (RFLAGS = IF | bit 1: the
+ *      timer's ticks reach the payload; AC clear).  First TSS.RSP0 is set
+ *      to this call's stack: a trap from ring 3 lands there, below the
+ *      caller's frame, which a payload's end comes back to (ctx.h).
+ *      Never returns: a payload leaves through its exit call.
  */
+	/* Selectors of desc.h: GDT_KCODE, GDT_KDATA, GDT_UCODE | 3,
+	 * GDT_UDATA | 3 (gdt.c checks them). */
+	.set KCODE, 0x08
+	.set KDATA, 0x10
+	.set UCODE3, 0x23
+	.set UDATA3, 0x1b
+	.set RFLAGS_ENTRY, 0x202
+
 	.text
 	.globl arch_call_on_stack
 	.type arch_call_on_stack, @function
@@ -32,24 +42,41 @@ arch_call_on_stack:
 	.globl arch_enter_payload
 	.type arch_enter_payload, @function
 arch_enter_payload:
-	mov	%rdx, %rsp
-	mov	%rdi, %rax
-	mov	%rsi, %rdi
-	xor	%esi, %esi
-	xor	%edx, %edx
+	mov	%rdi, %r12		/* entry */
+	mov	%rsi, %r13		/* boot */
+	mov	%rdx, %r14		/* stack top */
+	mov	%ecx, %r15d		/* ring */
+	andq	$-16, %rsp
+	mov	%rsp, %rdi
+	call	gdt_set_rsp0
+	cmpl	$3, %r15d
+	jne	1f
+	pushq	$UDATA3
+	pushq	%r14
+	pushq	$RFLAGS_ENTRY
+	pushq	$UCODE3
+	jmp	2f
+1:	pushq	$KDATA
+	pushq	%r14
+	pushq	$RFLAGS_ENTRY
+	pushq	$KCODE
+2:	pushq	%r12
+	mov	%r13, %rdi
+	xor	%eax, %eax
+	xor	%ebx, %ebx
 	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%esi, %esi
+	xor	%ebp, %ebp
 	xor	%r8d, %r8d
 	xor	%r9d, %r9d
 	xor	%r10d, %r10d
 	xor	%r11d, %r11d
-	xor	%ebx, %ebx
-	xor	%ebp, %ebp
 	xor	%r12d, %r12d
 	xor	%r13d, %r13d
 	xor	%r14d, %r14d
 	xor	%r15d, %r15d
-	sti
-	jmp	*%rax
+	iretq
 	.size arch_enter_payload, . - arch_enter_payload
 
 	.section .note.GNU-stack, "", @progbits

@@ -10,9 +10,10 @@
 __attribute__((noreturn))
 void arch_call_on_stack(void (*fn)(void *), void *arg, void *stack_top);
 
-/* Jumps to entry in ring 0 with RDI = boot, RSP = stack_top and
- * interrupts on. */
+/* Enters entry in ring 3 (ring == 3) or ring 0 with RDI = boot, RSP =
+ * stack_top and interrupts on, after pointing TSS.RSP0 at the caller's
+ * stack (enter.S has the details). */
 __attribute__((noreturn))
-void arch_enter_payload(uint64_t entry, void *boot, uint64_t stack_top);
+void arch_enter_payload(uint64_t entry, void *boot, uint64_t stack_top, int ring);
 
 #endif

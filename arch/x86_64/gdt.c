@@ -20,6 +20,11 @@
 #define SEG_DATA  (SEG_P | SEG_S | SEG_RW | SEG_ACCESSED | SEG_G | SEG_LIMIT_MAX)
 #define SEG_CODE64 (SEG_DATA | SEG_CODE | SEG_L)
 
+/* enter.S's copies of the selectors. */
+_Static_assert(GDT_KCODE == 0x08 && GDT_KDATA == 0x10, "enter.S: kernel selectors");
+_Static_assert((GDT_UCODE | GDT_RPL3) == 0x23 && (GDT_UDATA | GDT_RPL3) == 0x1b,
+	       "enter.S: user selectors");
+
 /* A guard page then the stack; page-aligned so the guard can be unmapped. */
 struct ist_area {
 	uint8_t guard[PAGE_SIZE];
@@ -76,6 +81,12 @@ struct desc_ptr gdt_init(void)
 	gdt_set_tss(GDT_TSS / 8, (uint64_t)(uintptr_t)&tss, sizeof(tss) - 1);
 	return (struct desc_ptr){ .limit = sizeof(gdt) - 1,
 				  .base = (uint64_t)(uintptr_t)gdt };
+}
+
+void gdt_set_rsp0(uint64_t top)
+{
+	ASSERT(IS_ALIGNED(top, 16), "arch: RSP0 0x%lx not 16-byte aligned", top);
+	tss.rsp[0] = top;
 }
 
 const uint64_t *gdt_table(void)

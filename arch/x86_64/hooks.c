@@ -1,7 +1,16 @@
 /*
  * arch/x86_64/hooks.c - mm/arch_hooks.h on x86_64, and the kernel address
- * space part of machine.h: the hooks act on the one kernel struct pt,
+ * space part of machine.h: the hooks act on the kernel struct pt, or on
+ * the payload's (arch_as_create) for addresses in its user range,
  * translating K_MEM_* flags to PTE bits.
+ *
+ * PCIDs (when the CPU has them): efimm's own tables run as PCID 0, a
+ * payload's as PCID 1.  Entering a new payload's address space flushes
+ * PCID 1 (the previous payload's translations) and nothing of efimm's;
+ * leaving it keeps PCID 0's entries (no-flush bit) unless a kernel
+ * mapping changed meanwhile (invlpg then flushed PCID 1's copy only),
+ * and drops PCID 1's with INVPCID where the CPU has it.  Without PCIDs
+ * both switches are plain CR3 writes, which flush every non-global entry.
  *
  * Cache modes use PWT/PCD only (PAT index 0..3), whose memory types are
  * the same in the power-on IA32_PAT and in every PAT efimm or the
@@ -16,13 +25,46 @@
 #include "machine.h"
 #include "pt.h"
 
+#define PCID_KERNEL   0
+#define PCID_PAYLOAD  1
+#define CR3_NOFLUSH   (1ULL << 63)
+
 static struct pt kernel_pt;
 static bool kernel_pt_live;
+
+/* The payload's address space: its own root, the kernel's top-level
+ * entries outside [lo, hi). */
+static struct {
+	struct pt pt;
+	vaddr_t lo, hi;
+	bool live;
+	bool kernel_changed;    /* a kernel mapping changed while it was live */
+} uas;
+static bool pcid_on, invpcid_on;
 
 static struct pt *kpt(void)
 {
 	ASSERT(kernel_pt_live, "arch: arch_pt_init() not called");
 	return &kernel_pt;
+}
+
+/* The tables that hold va: the payload's for its user range. */
+static struct pt *pt_of(vaddr_t va)
+{
+	if (uas.live && va >= uas.lo && va < uas.hi)
+		return &uas.pt;
+	return kpt();
+}
+
+/* pt_of for a change of the range at va (which never straddles the
+ * user range's edge): notes kernel changes made under PCID_PAYLOAD. */
+static struct pt *pt_for_change(vaddr_t va)
+{
+	struct pt *pt = pt_of(va);
+
+	if (uas.live && pt == &kernel_pt)
+		uas.kernel_changed = true;
+	return pt;
 }
 
 /* K_MEM_* -> leaf attributes (4 KiB layout).  0 or -EINVAL. */
@@ -70,12 +112,78 @@ int arch_pt_init(const struct arch_pt_alloc *alloc)
 			  cpu_enable_nx());
 
 	kernel_pt_live = ret == 0;
+	uas.live = false;
 	return ret;
 }
 
 paddr_t arch_pt_root(void)
 {
-	return kpt()->root;
+	return uas.live ? uas.pt.root : kpt()->root;
+}
+
+/* Top-level index of va. */
+static unsigned int top_index(vaddr_t va)
+{
+	return pt_index(PT_LEVEL_PML4, va);
+}
+
+int arch_as_create(vaddr_t user_lo, vaddr_t user_hi)
+{
+	const struct arch_pt_alloc *a = kpt()->alloc;
+	uint64_t *dst, *src;
+	paddr_t root;
+
+	ASSERT(!uas.live, "arch: a payload address space is live already");
+	ASSERT(IS_ALIGNED(user_lo, pt_span(PT_LEVEL_PML4)) &&
+	       IS_ALIGNED(user_hi, pt_span(PT_LEVEL_PML4)) && user_lo < user_hi,
+	       "arch: user range %lx-%lx not top-level aligned", user_lo, user_hi);
+	if (a->get(a->ctx, &root))
+		return -ENOMEM;
+	dst = arch_phys_to_ptr(root);
+	src = arch_phys_to_ptr(kpt()->root);
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+		bool user = i >= top_index(user_lo) && i <= top_index(user_hi - 1);
+
+		ASSERT(!user || src[i] == 0, "arch: kernel tables map user slot %u", i);
+		dst[i] = user ? 0 : src[i];
+	}
+	uas.pt = *kpt();
+	uas.pt.root = root;
+	uas.lo = user_lo;
+	uas.hi = user_hi;
+	uas.kernel_changed = false;
+	uas.live = true;
+	cpu_write_cr3(paddr_raw(root) | (pcid_on ? PCID_PAYLOAD : 0));
+	return 0;
+}
+
+void arch_as_destroy(void)
+{
+	const struct arch_pt_alloc *a = kpt()->alloc;
+	const uint64_t *t;
+	uint64_t cr3 = paddr_raw(kpt()->root);
+
+	ASSERT(uas.live, "arch: no payload address space");
+	t = arch_phys_to_ptr(uas.pt.root);
+	for (unsigned int i = top_index(uas.lo); i <= top_index(uas.hi - 1); i++)
+		ASSERT(t[i] == 0, "arch: payload slot %u still mapped", i);
+	if (pcid_on && !uas.kernel_changed)
+		cr3 |= CR3_NOFLUSH | PCID_KERNEL;
+	cpu_write_cr3(cr3);
+	if (invpcid_on)
+		cpu_invpcid_context(PCID_PAYLOAD);
+	uas.live = false;
+	a->put(a->ctx, uas.pt.root);
+}
+
+bool arch_as_live(void)
+{
+	return uas.live;
+}
+
+unsigned int arch_as_features(void)
+{
+	return (pcid_on ? ARCH_AS_PCID : 0) | (invpcid_on ? ARCH_AS_INVPCID : 0);
 }
 
 int arch_mem_map(vaddr_t virt, paddr_t phys, size_t size, uint32_t flags)
@@ -85,13 +193,13 @@ int arch_mem_map(vaddr_t virt, paddr_t phys, size_t size, uint32_t flags)
 
 	if (ret)
 		return ret;
-	return pt_map(kpt(), virt, phys, size, prot,
+	return pt_map(pt_for_change(virt), virt, phys, size, prot,
 		      (flags & K_MEM_MAP_LARGE) != 0);
 }
 
 int arch_mem_unmap(vaddr_t virt, size_t size)
 {
-	return pt_unmap(kpt(), virt, size);
+	return pt_unmap(pt_for_change(virt), virt, size);
 }
 
 int arch_mem_protect(vaddr_t virt, size_t size, uint32_t flags)
@@ -99,30 +207,33 @@ int arch_mem_protect(vaddr_t virt, size_t size, uint32_t flags)
 	uint64_t prot;
 	int ret = hooks_prot(flags, &prot);
 
-	return ret ? ret : pt_protect(kpt(), virt, size, prot);
+	return ret ? ret : pt_protect(pt_for_change(virt), virt, size, prot);
 }
 
 int arch_mem_translate(vaddr_t virt, paddr_t *phys, uint32_t *flags)
 {
 	uint64_t prot;
-	int ret = pt_translate(kpt(), virt, phys, &prot, NULL);
+	int ret = pt_translate(pt_of(virt), virt, phys, &prot, NULL);
 
 	if (ret == 0 && flags)
 		*flags = hooks_flags(prot);
 	return ret;
 }
 
-/* Loads the kernel tables; the CR3 write flushes all non-global entries. */
+/* Loads the kernel tables (the CR3 write flushes all non-global
+ * entries) as PCID 0, then turns PCIDs on where the CPU has them. */
 void arch_pt_activate(void)
 {
 	cpu_write_cr3(paddr_raw(kpt()->root));
+	pcid_on = cpu_enable_pcid();
+	invpcid_on = pcid_on && cpu_has_invpcid();
 }
 
 /* virt's last entry in the kernel tables and its level. */
 static uint64_t *hooks_pte(vaddr_t virt, int *level)
 {
 	ASSERT(pte_va_canonical(virt), "arch: 0x%lx is not canonical", virt);
-	return pt_find(kpt()->root, virt, level);
+	return pt_find(pt_of(virt)->root, virt, level);
 }
 
 /* The 4 KiB frame holding virt, mapped by the leaf e at level. */
@@ -174,7 +285,7 @@ enum arch_page_location arch_page_locate(vaddr_t virt, uint64_t *location,
 	ref->virt = virt;
 	if (!pte_va_canonical(virt))
 		return ARCH_PAGE_LOCATION_BAD;
-	slot = pt_find(kpt()->root, virt, &level);
+	slot = pt_find(pt_of(virt)->root, virt, &level);
 	e = *slot;
 	if (pt_is_leaf(level, e)) {
 		*location = hooks_frame(level, e, virt);
@@ -222,7 +333,7 @@ int arch_mem_map_nonresident(vaddr_t virt, size_t size, uint64_t location,
 		return ret;
 	if (location > PTE_LOC_MAX)
 		return -EINVAL;
-	return pt_map_nonresident(kpt(), virt, size,
+	return pt_map_nonresident(pt_for_change(virt), virt, size,
 				  pte_paged_out(location, prot));
 }
 

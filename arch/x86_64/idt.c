@@ -18,6 +18,7 @@ struct idt_entry {
 } __attribute__((packed));
 
 #define GATE_INTR64  0x0E
+#define GATE_DPL3    0x60
 #define GATE_P       0x80
 
 static struct idt_entry idt[TRAP_VECTORS] __attribute__((aligned(16)));
@@ -30,8 +31,16 @@ static uint8_t idt_ist_of(unsigned int v)
 	case TRAP_NMI: return IST_NMI;
 	case TRAP_MC: return IST_MC;
 	case TRAP_PF: return IST_PF;
+	case TRAP_SYSCALL: return 0;
 	default: return v >= TRAP_FIRST_IRQ ? IST_IRQ : 0;
 	}
+}
+
+/* Gates ring 3 may raise with an int instruction: the system call, and
+ * int3/into so they report as #BP/#OF rather than #GP. */
+static uint8_t idt_dpl_of(unsigned int v)
+{
+	return v == TRAP_SYSCALL || v == TRAP_BP || v == TRAP_OF ? GATE_DPL3 : 0;
 }
 
 static void idt_set(unsigned int v, uint64_t handler)
@@ -41,7 +50,7 @@ static void idt_set(unsigned int v, uint64_t handler)
 	e->off_lo = handler & 0xFFFF;
 	e->sel = GDT_KCODE;
 	e->ist = idt_ist_of(v);
-	e->type_attr = GATE_P | GATE_INTR64;
+	e->type_attr = GATE_P | idt_dpl_of(v) | GATE_INTR64;
 	e->off_mid = (handler >> 16) & 0xFFFF;
 	e->off_hi = handler >> 32;
 	e->reserved = 0;

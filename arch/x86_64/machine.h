@@ -16,12 +16,21 @@
 /* True if virt is canonical for 4-level paging (bits 63..47 equal). */
 bool arch_is_canonical(vaddr_t virt);
 
-/* Physical address of the kernel address space's top-level table. */
+/* Physical address of the top-level table efimm runs on: the payload's
+ * while one is live (arch_as_create, mm/arch_hooks.h), else the kernel's. */
 paddr_t arch_pt_root(void);
 
 /* Loads the kernel address space into CR3 (target only); the CR3 write
- * flushes every non-global TLB entry. */
+ * flushes every non-global TLB entry.  Then turns PCIDs on where the CPU
+ * has them (CR4.PCIDE), for the payload address spaces. */
 void arch_pt_activate(void);
+
+/* True while a payload's address space is live. */
+bool arch_as_live(void);
+/* What the payload address-space switches use: ARCH_AS_* bits. */
+#define ARCH_AS_PCID     (1u << 0)      /* CR4.PCIDE on */
+#define ARCH_AS_INVPCID  (1u << 1)      /* INVPCID drops a payload's entries */
+unsigned int arch_as_features(void);
 
 /*
  * Changes permissions/cache of the present pages in [virt, virt+size)

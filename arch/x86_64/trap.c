@@ -8,6 +8,8 @@
 #include "../../lib/printf.h"
 #include "../../mm/arch_hooks.h"
 #include "../../mm/fault.h"
+#include "insn.h"
+#include "pt_deny.h"
 #include "ptdump.h"
 #include "pte.h"
 #include "trap.h"
@@ -37,6 +39,14 @@ static trap_exit_fn exit_hook;
 static trap_poweroff_fn poweroff;
 static trap_contain_fn contain;
 static trap_backtrace_fn backtrace;
+static trap_syscall_fn syscall_fn;
+static trap_user_reader_fn user_reader;
+static struct {
+	bool wp, nxe, smep, smap;
+} prot;
+static struct {
+	uint64_t start, end, to;
+} fixup;
 /* Interrupt handlers by vector; NULL (and every exception) is fatal. */
 static trap_irq_fn irq_handlers[TRAP_VECTORS];
 /* mm's fault entry (arch_fault_set_entry) and whether a call to it is
@@ -177,13 +187,55 @@ static void report_walk(const struct trap_frame *f, const char *verdict)
 		report_cr2(f->cr2, verdict);
 }
 
+/* Names the privileged instruction a #GP or #UD from ring 3 stopped
+ * at, read through the user reader (the payload's memory). */
+static void report_privileged(const struct trap_frame *f)
+{
+	uint8_t code[16];
+	const char *name;
+
+	if (!trap_from_user(f) || (f->vector != TRAP_GP && f->vector != TRAP_UD) ||
+	    !user_reader)
+		return;
+	for (size_t n = sizeof(code); n > 0; n--) {
+		/* the instruction may end on a page before an unmapped one */
+		if (user_reader(code, f->rip, n) == 0) {
+			name = insn_privileged_name(code, n);
+			if (name)
+				kprintf("efimm: privileged instruction in user mode: %s\n", name);
+			return;
+		}
+	}
+}
+
+/* Which bit of which entry (or SMEP/SMAP) denied a #PF's access. */
+static void report_denial(const struct trap_frame *f)
+{
+	struct pt_access a = {
+		.user = trap_from_user(f), .write = (f->error & PF_ERR_W) != 0,
+		.exec = (f->error & PF_ERR_I) != 0, .wp = prot.wp, .nxe = prot.nxe,
+		.smep = prot.smep, .smap = prot.smap,
+		.ac = (f->rflags & TRAP_RFLAGS_AC) != 0,
+	};
+	struct pt_deny d;
+	char buf[128];
+
+	if (f->vector != TRAP_PF || !pte_va_canonical(f->cr2))
+		return;
+	d = pt_deny_check(PADDR(f->cr3 & PTE_ADDR_MASK), f->cr2, &a);
+	kprintf("efimm: denied: %s\n", pt_deny_text(&d, buf, sizeof(buf)));
+}
+
 void trap_report(const struct trap_frame *f, const char *verdict)
 {
 	kprintf("efimm: FATAL: %s (vector %lu)\n",
 		trap_vector_name(f->vector), f->vector);
+	kprintf("efimm: mode: %s\n", trap_from_user(f) ? "user (ring 3)" : "kernel (ring 0)");
 	report_error(f);
+	report_privileged(f);
 	trap_report_regs(f);
 	report_walk(f, verdict);
+	report_denial(f);
 	if (backtrace)
 		backtrace(f);
 }
@@ -280,6 +332,17 @@ static void trap_irq(struct trap_frame *f)
 	trap_resume(f);
 }
 
+/* A #PF from ring 0 in the copy helper that mm did not serve: resume
+ * at its fixup, which returns -EFAULT (a bad payload pointer). */
+static void trap_fixup(struct trap_frame *f)
+{
+	if (f->vector != TRAP_PF || trap_from_user(f) ||
+	    f->rip < fixup.start || f->rip >= fixup.end)
+		return;
+	f->rip = fixup.to;
+	trap_resume(f);
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	const char *verdict;
@@ -287,8 +350,13 @@ void trap_dispatch(struct trap_frame *f)
 	const char *name;
 	int status;
 
+	if (f->vector == TRAP_SYSCALL && syscall_fn) {
+		syscall_fn(f);
+		trap_resume(f);
+	}
 	trap_irq(f);
 	verdict = trap_offer(f);
+	trap_fixup(f);
 	level = depth++;
 
 	if (level == 0) {
@@ -304,6 +372,37 @@ void trap_dispatch(struct trap_frame *f)
 		power_off(TRAP_EXIT_INTERNAL, "EFIMM_FATAL_EXCEPTION");
 	}
 	trap_halt();
+}
+
+void trap_set_syscall(trap_syscall_fn fn)
+{
+	syscall_fn = fn;
+}
+
+void trap_set_user_reader(trap_user_reader_fn fn)
+{
+	user_reader = fn;
+}
+
+void trap_set_protections(bool wp, bool nxe, bool smep, bool smap)
+{
+	prot.wp = wp;
+	prot.nxe = nxe;
+	prot.smep = smep;
+	prot.smap = smap;
+}
+
+unsigned int trap_protections(void)
+{
+	return (prot.wp ? TRAP_PROT_WP : 0) | (prot.nxe ? TRAP_PROT_NX : 0) |
+	       (prot.smep ? TRAP_PROT_SMEP : 0) | (prot.smap ? TRAP_PROT_SMAP : 0);
+}
+
+void trap_set_fixup(uint64_t start, uint64_t end, uint64_t to)
+{
+	fixup.start = start;
+	fixup.end = end;
+	fixup.to = to;
 }
 
 void trap_set_walker(trap_walk_fn fn)
@@ -368,6 +467,10 @@ void trap_host_reset(void)
 	poweroff = NULL;
 	contain = NULL;
 	backtrace = NULL;
+	syscall_fn = NULL;
+	user_reader = NULL;
+	memset(&prot, 0, sizeof(prot));
+	memset(&fixup, 0, sizeof(fixup));
 	memset(irq_handlers, 0, sizeof(irq_handlers));
 	fault_entry = NULL;
 	entry_active = false;

@@ -48,9 +48,17 @@ struct trap_frame {
 
 /* Vector numbers the rest of arch/ needs by name. */
 #define TRAP_NMI  2
+#define TRAP_BP   3
+#define TRAP_OF   4
+#define TRAP_UD   6
 #define TRAP_DF   8
+#define TRAP_GP   13
 #define TRAP_PF   14
 #define TRAP_MC   18
+/* The system-call gate (payload/sdk/efimm_abi.h EFIMM_SYSCALL_VECTOR):
+ * DPL 3, so `int $0x80` works from ring 3; no IST, so a call from ring 3
+ * runs on TSS.RSP0 and one from ring 0 on the caller's stack. */
+#define TRAP_SYSCALL 0x80
 
 /* Interrupts: vectors from TRAP_FIRST_IRQ up.  The local APIC timer's
  * and the spurious vector sit in the highest priority class, so no task
@@ -60,8 +68,16 @@ struct trap_frame {
 #define TRAP_TIMER      0xF0
 #define TRAP_SPURIOUS   0xFF
 
-/* RFLAGS.IF: set in a frame taken with interrupts on. */
+/* RFLAGS.IF: set in a frame taken with interrupts on; AC: SMAP's
+ * exemption (stac). */
 #define TRAP_RFLAGS_IF  (1ULL << 9)
+#define TRAP_RFLAGS_AC  (1ULL << 18)
+
+/* True if f interrupted ring 3 (the CPL is CS's RPL). */
+static inline bool trap_from_user(const struct trap_frame *f)
+{
+	return (f->cs & 3) == 3;
+}
 
 /* "#PF page fault", "NMI non-maskable interrupt", ... for 0..31 (reserved
  * ones say "reserved"); "unexpected interrupt" for 32..255, which the
@@ -138,11 +154,46 @@ typedef void (*trap_backtrace_fn)(const struct trap_frame *f);
  */
 typedef void (*trap_contain_fn)(struct trap_frame *f, const char *verdict);
 
+/*
+ * A system call (TRAP_SYSCALL): called with interrupts off and the
+ * caller's frame (RAX the number, RDI RSI RDX R10 R8 the arguments); it
+ * sets f->rax and returns, and the caller resumes (trap_resume) - or it
+ * never returns (the payload's exit).
+ */
+typedef void (*trap_syscall_fn)(struct trap_frame *f);
+/*
+ * Reads n bytes of ring-3 memory at va for the report (the instruction a
+ * #GP or #UD from ring 3 stopped at); returns 0 or -EFAULT, never
+ * faults.
+ */
+typedef int (*trap_user_reader_fn)(void *dst, uint64_t va, size_t n);
+
 /* Each setter replaces the hook; NULL restores the default. */
+void trap_set_syscall(trap_syscall_fn fn);
+void trap_set_user_reader(trap_user_reader_fn fn);
 void trap_set_walker(trap_walk_fn fn);
 void trap_set_exit(trap_exit_fn fn);
 void trap_set_poweroff(trap_poweroff_fn fn);
 void trap_set_contain(trap_contain_fn fn);
+
+/*
+ * The CPU protections in force (CR0.WP, EFER.NXE, CR4.SMEP, CR4.SMAP),
+ * for the report's verdict on what denied an access.  Default: none.
+ */
+void trap_set_protections(bool wp, bool nxe, bool smep, bool smap);
+/* The protections trap_set_protections recorded: TRAP_PROT_* bits. */
+#define TRAP_PROT_WP    (1u << 0)
+#define TRAP_PROT_NX    (1u << 1)
+#define TRAP_PROT_SMEP  (1u << 2)
+#define TRAP_PROT_SMAP  (1u << 3)
+unsigned int trap_protections(void);
+
+/*
+ * The one kernel code range allowed to fault on a payload address:
+ * a #PF from ring 0 whose RIP is in [start, end) and that mm does not
+ * serve resumes at fixup (arch/x86_64/ucopy.S: it returns -EFAULT).
+ */
+void trap_set_fixup(uint64_t start, uint64_t end, uint64_t fixup);
 
 /* Forgets the fault being handled: for a contain hook that leaves
  * trap_dispatch's frame for good (the next fault is a first one). */

@@ -1,7 +1,8 @@
 /*
  * payload/sdk/sdk.c - the SDK's C half: start-up after crt0.S, and thin
  * wrappers that turn efimm's system calls (efimm_abi.h) into the
- * functions of efimm.h; they run unchanged in ring 3 and ring 0.  printf formatting comes from efimm's own lib/printf.c,
+ * functions of efimm.h; they run unchanged in ring 3 and ring 0.
+ * printf formatting comes from efimm's own lib/printf.c,
  * linked into libefimm.a; its console output ends in con_write() below.
  */
 #include "../../lib/printf.h"

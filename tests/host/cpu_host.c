@@ -16,6 +16,8 @@
 static bool host_1g = true;
 static bool host_nx = true;
 static uint64_t host_cr3;
+static bool host_pcid, host_invpcid;
+static size_t host_invpcids;
 static vaddr_t *inv_log;
 static size_t inv_len, inv_cap;
 
@@ -53,6 +55,33 @@ bool cpu_has_nx(void)
 bool cpu_enable_nx(void)
 {
 	return host_nx;
+}
+
+bool cpu_enable_pcid(void)
+{
+	return host_pcid;
+}
+
+bool cpu_has_invpcid(void)
+{
+	return host_invpcid;
+}
+
+void cpu_invpcid_context(uint16_t pcid)
+{
+	(void)pcid;
+	host_invpcids++;
+}
+
+void cpu_host_set_pcid(bool pcid, bool invpcid)
+{
+	host_pcid = pcid;
+	host_invpcid = invpcid;
+}
+
+size_t cpu_host_invpcid_count(void)
+{
+	return host_invpcids;
 }
 
 /* The architectural power-on value: WB WT UC- UC WB WT UC- UC. */

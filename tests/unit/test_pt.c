@@ -29,6 +29,7 @@ static void setup(void)
 	host_physmem_reset();
 	cpu_host_set_1g(true);
 	cpu_host_set_nx(true);
+	cpu_host_set_pcid(false, false);
 	cpu_host_invlpg_reset();
 	tframes_init(&tf, FRAMES_BASE, NFRAMES);
 	ck_assert_int_eq(pt_init(&pt, &tf.alloc, true, true), 0);
@@ -541,6 +542,88 @@ START_TEST(page_out_unmapped_dies)
 }
 END_TEST
 
+/* ---- payload address spaces (arch_as_create / arch_as_destroy) ---------- */
+
+#define AS_LO 0x0000500000000000ULL
+#define AS_HI 0x0000700000000000ULL
+
+/* A kernel page at 0x1000 and the kernel tables loaded. */
+static void as_kernel(void)
+{
+	ck_assert_int_eq(arch_pt_init(&tf.alloc), 0);
+	ck_assert_int_eq(arch_mem_map(0x1000, PADDR(0x9000), PAGE_SIZE, K_MEM_PERM_RW), 0);
+	arch_pt_activate();
+}
+
+START_TEST(as_shares_kernel_owns_user)
+{
+	paddr_t kroot, uroot, p;
+	size_t before;
+	int level;
+
+	as_kernel();
+	kroot = arch_pt_root();
+	before = tf.outstanding;
+	ck_assert_int_eq(arch_as_create(AS_LO, AS_HI), 0);
+	uroot = arch_pt_root();
+	ck_assert_uint_ne(paddr_raw(uroot), paddr_raw(kroot));
+	ck_assert_uint_eq(cpu_read_cr3(), paddr_raw(uroot));
+	ck_assert_int_eq(arch_mem_map(AS_LO, PADDR(0xa000), PAGE_SIZE,
+				      K_MEM_PERM_RW | K_MEM_PERM_USER), 0);
+	/* the user page is in the payload's tables only, with U/S on the path */
+	ck_assert_int_eq(arch_mem_translate(AS_LO, &p, NULL), 0);
+	ck_assert_uint_eq(paddr_raw(p), 0xa000);
+	ck_assert(*pt_find(uroot, AS_LO, &level) & PTE_US);
+	ck_assert_uint_eq(level, PT_LEVEL_PT);
+	ck_assert(((uint64_t *)arch_phys_to_ptr(uroot))[pt_index(PT_LEVEL_PML4, AS_LO)] & PTE_US);
+	pt_find(kroot, AS_LO, &level);
+	ck_assert_int_eq(level, PT_LEVEL_PML4);
+	/* efimm's page: the same entry, supervisor-only, in both */
+	ck_assert_uint_eq(((uint64_t *)arch_phys_to_ptr(uroot))[0],
+			  ((uint64_t *)arch_phys_to_ptr(kroot))[0]);
+	ck_assert(!(*pt_find(uroot, 0x1000, &level) & PTE_US));
+	ck_assert_int_eq(arch_mem_unmap(AS_LO, PAGE_SIZE), 0);
+	arch_as_destroy();
+	ck_assert_uint_eq(cpu_read_cr3(), paddr_raw(kroot));
+	ck_assert_uint_eq(paddr_raw(arch_pt_root()), paddr_raw(kroot));
+	ck_assert_uint_eq(tf.outstanding, before);
+	ck_assert_int_eq(arch_mem_translate(0x1000, &p, NULL), 0);
+}
+END_TEST
+
+/* With PCIDs: the payload runs as PCID 1, flushed on entry; leaving keeps
+ * PCID 0's entries (no-flush bit) unless a kernel mapping changed while
+ * the payload's tables were loaded; INVPCID drops PCID 1's. */
+START_TEST(as_pcid_switches)
+{
+	paddr_t kroot;
+
+	cpu_host_set_pcid(true, true);
+	as_kernel();
+	kroot = arch_pt_root();
+	ck_assert_int_eq(arch_as_create(AS_LO, AS_HI), 0);
+	ck_assert_uint_eq(cpu_read_cr3(), paddr_raw(arch_pt_root()) | 1);
+	arch_as_destroy();
+	ck_assert_uint_eq(cpu_read_cr3(), paddr_raw(kroot) | (1ULL << 63));
+	ck_assert_uint_eq(cpu_host_invpcid_count(), 1);
+	ck_assert_int_eq(arch_as_create(AS_LO, AS_HI), 0);
+	ck_assert_int_eq(arch_mem_unmap(0x1000, PAGE_SIZE), 0);
+	arch_as_destroy();
+	ck_assert_uint_eq(cpu_read_cr3(), paddr_raw(kroot));
+	ck_assert_uint_eq(cpu_host_invpcid_count(), 2);
+}
+END_TEST
+
+START_TEST(as_destroy_with_user_pages_dies)
+{
+	as_kernel();
+	ck_assert_int_eq(arch_as_create(AS_LO, AS_HI), 0);
+	ck_assert_int_eq(arch_mem_map(AS_LO, PADDR(0xa000), PAGE_SIZE,
+				      K_MEM_PERM_USER), 0);
+	arch_as_destroy();
+}
+END_TEST
+
 /* ---- randomised test against a flat reference model -------------------- */
 
 #define RND_BASE    GiB(6)
@@ -809,6 +892,9 @@ static Suite *pt_suite(void)
 	tcase_add_test(tc, hooks_flags_and_wx);
 	tcase_add_test(tc, no_nx_no_xd);
 	tcase_add_test_raise_signal(tc, page_out_unmapped_dies, SIGABRT);
+	tcase_add_test(tc, as_shares_kernel_owns_user);
+	tcase_add_test(tc, as_pcid_switches);
+	tcase_add_test_raise_signal(tc, as_destroy_with_user_pages_dies, SIGABRT);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(rnd_tc, setup, teardown);
 	tcase_set_timeout(rnd_tc, 120);

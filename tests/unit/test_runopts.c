@@ -28,6 +28,8 @@ START_TEST(defaults_and_clear)
 	ck_assert_str_eq(o.evict, "");
 	ck_assert(!o.paging_report && !o.timing);
 	ck_assert_uint_eq(o.timeout_s, 60);
+	ck_assert_uint_eq(o.ring, 3);
+	ck_assert_uint_eq(o.inject, RUNOPT_INJECT_NONE);
 	ck_assert_uint_eq(o.set, 0);
 	runopts_clear(&o);
 	ck_assert_uint_eq(o.swap, 0);
@@ -72,6 +74,16 @@ START_TEST(every_option_accepts_its_values)
 	ck_assert_uint_eq(o.set, RUNOPT_TIMEOUT);
 	ck_assert_int_eq(one(&o, "timeout=86400"), 0);
 	ck_assert_uint_eq(o.timeout_s, 86400);
+	ck_assert_int_eq(one(&o, "ring=0"), 0);
+	ck_assert_uint_eq(o.ring, 0);
+	ck_assert_uint_eq(o.set, RUNOPT_RING);
+	ck_assert_int_eq(one(&o, "ring=3"), 0);
+	ck_assert_uint_eq(o.ring, 3);
+	ck_assert_int_eq(one(&o, "inject=smap"), 0);
+	ck_assert_uint_eq(o.inject, RUNOPT_INJECT_SMAP);
+	ck_assert_uint_eq(o.set, RUNOPT_INJECT);
+	ck_assert_int_eq(one(&o, "inject=smep"), 0);
+	ck_assert_uint_eq(o.inject, RUNOPT_INJECT_SMEP);
 }
 END_TEST
 
@@ -90,6 +102,11 @@ START_TEST(bad_values_name_the_word)
 		{ "timeout=86401", "bad option 'timeout=86401': timeout takes seconds, 0..86400 (0: none)" },
 		{ "timeout=-1", "bad option 'timeout=-1': timeout takes seconds, 0..86400 (0: none)" },
 		{ "timeout=5s", "bad option 'timeout=5s': timeout takes seconds, 0..86400 (0: none)" },
+		{ "ring=1", "bad option 'ring=1': ring takes 0 or 3" },
+		{ "ring=", "bad option 'ring=': ring takes 0 or 3" },
+		{ "ring=03", "bad option 'ring=03': ring takes 0 or 3" },
+		{ "inject=SMAP", "bad option 'inject=SMAP': inject takes smap or smep" },
+		{ "inject=", "bad option 'inject=': inject takes smap or smep" },
 	};
 	struct runopts o;
 
@@ -152,6 +169,7 @@ START_TEST(merge_puts_a_line_over_defaults)
 	ck_assert_int_eq(runopts_parse_word(&line, "paging=1", NULL, why), 0);
 	ck_assert_int_eq(runopts_parse_word(&line, "swap=0", NULL, why), 0);
 	ck_assert_int_eq(runopts_parse_word(&line, "timing=1", NULL, why), 0);
+	ck_assert_int_eq(runopts_parse_word(&line, "ring=0", NULL, why), 0);
 	runopts_merge(&o, &d);
 	runopts_merge(&o, &line);
 	ck_assert_uint_eq(o.mem, 4ULL << 20);
@@ -159,14 +177,16 @@ START_TEST(merge_puts_a_line_over_defaults)
 	ck_assert_str_eq(o.evict, "nru");
 	ck_assert(o.paging_report && o.timing);
 	ck_assert_uint_eq(o.swap, 0);           /* given as 0: not the default */
+	ck_assert_uint_eq(o.ring, 0);
 	ck_assert_uint_eq(o.set, RUNOPT_MEM | RUNOPT_TIMEOUT | RUNOPT_EVICT |
-			  RUNOPT_PAGING | RUNOPT_SWAP | RUNOPT_TIMING);
+			  RUNOPT_PAGING | RUNOPT_SWAP | RUNOPT_TIMING | RUNOPT_RING);
 	/* nothing given: the defaults stay */
 	runopts_default(&o);
 	runopts_clear(&line);
 	runopts_merge(&o, &line);
 	ck_assert_uint_eq(o.swap, 8ULL << 20);
 	ck_assert_uint_eq(o.timeout_s, 60);
+	ck_assert_uint_eq(o.ring, 3);
 }
 END_TEST
 

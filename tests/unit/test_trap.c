@@ -564,10 +564,15 @@ START_TEST(test_idt_gates)
 		ck_assert_uint_eq((lo & 0xFFFF) | ((lo >> 32) & 0xFFFF0000) |
 				  (hi << 32), off);
 		ck_assert_uint_eq((lo >> 16) & 0xFFFF, GDT_KCODE);
-		ck_assert_uint_eq((lo >> 40) & 0xFF, 0x8E);
+		/* DPL 3 (0xEE) only where ring 3 may use int: the system
+		 * call, int3, into; DPL 0 (0x8E) everywhere else */
+		ck_assert_uint_eq((lo >> 40) & 0xFF,
+				  v == TRAP_SYSCALL || v == TRAP_BP || v == TRAP_OF ?
+				  0xEE : 0x8E);
 		ist = (lo >> 32) & 7;
 		ck_assert_uint_eq(ist, v == 8 ? IST_DF : v == 2 ? IST_NMI :
 				  v == 18 ? IST_MC : v == 14 ? IST_PF :
+				  v == TRAP_SYSCALL ? 0 :
 				  v >= TRAP_FIRST_IRQ ? IST_IRQ : 0);
 		ck_assert_uint_eq(hi >> 32, 0);
 	}

@@ -7,6 +7,7 @@
  */
 #include "boot.h"
 #include "cmd/commands.h"
+#include "fw/efi.h"
 #include "fw/mmboot_fw.h"
 #include "timing.h"
 
@@ -16,6 +17,40 @@
 
 EFI_HANDLE efi_image;
 uint64_t timing_entry;
+/* gdb (tools/run.sh --gdb) sets it to 0 to let a waiting efimm go on. */
+volatile int efimm_gdb_wait = 1;
+
+/* Where the firmware loaded efimm (LoadedImage->ImageBase), or 0. */
+static uint64_t image_base(void)
+{
+	EFI_LOADED_IMAGE *li;
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, efi_image,
+					&LoadedImageProtocol, (void **)&li)))
+		return 0;
+	return (uint64_t)(uintptr_t)li->ImageBase;
+}
+
+/*
+ * With the file \efimm\gdb-wait on the ESP, waits for a debugger before
+ * doing anything else: prints the image base (what gdb's
+ * add-symbol-file -o needs for build/efimm.so) and spins until gdb
+ * clears efimm_gdb_wait (tools/run.sh --gdb does both).
+ */
+static void gdb_wait(uint64_t base)
+{
+	void *buf;
+	UINTN size;
+
+	if (EFI_ERROR(efi_file_read("\\efimm\\gdb-wait", 4096, &buf, &size)))
+		return;
+	FreePool(buf);
+	kprintf("efimm: gdb: image base 0x%lx; waiting until gdb sets "
+		"efimm_gdb_wait = 0\n", (unsigned long)base);
+	while (efimm_gdb_wait)
+		__asm__ volatile("pause");
+	kprintf("efimm: gdb: going on\n");
+}
 
 /*
  * Extracts the command line from LoadOptions into line (size bytes) and
@@ -69,6 +104,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	efi_con_init();
 	/* The firmware's 5-minute watchdog would reset long runs. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+	gdb_wait(image_base());
 	s = get_cmdline(line, sizeof(line), &given);
 	if (!EFI_ERROR(s))
 		s = given ? cmd_run_line(line) : boot_from_config();

@@ -32,7 +32,7 @@ OBJCOPY := objcopy
 
 WARN := -Wall -Wextra -Werror
 EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector \
-	-fno-stack-check -fpic -fshort-wchar -mno-red-zone \
+	-fno-stack-check -fno-omit-frame-pointer -fpic -fshort-wchar -mno-red-zone \
 	-maccumulate-outgoing-args -mgeneral-regs-only -fno-strict-aliasing \
 	-DGNU_EFI_USE_MS_ABI -DEFIMM_TARGET -I$(EFI_INC) -I$(EFI_INC)/x86_64 -I. \
 	-Iarch/x86_64/include \
@@ -66,8 +66,29 @@ $(BUILD)/libefi.a: $(EFI_LIB)/libefi.a
 	@mkdir -p $(dir $@)
 	$(OBJCOPY) --weaken-symbol=memset --weaken-symbol=memcpy $< $@
 
-$(BUILD)/efimm.so: $(TARGET_OBJS) efi/efimm.lds $(BUILD)/libefi.a
-	$(LD) $(EFI_LDFLAGS) $(TARGET_OBJS) $(BUILD)/libefi.a -L$(EFI_LIB) -lgnuefi -o $@
+# efimm carries its own symbol table for symbolized backtraces: the first
+# link (efimm.pre.so) has an empty one; tools/ksyms.py turns its function
+# symbols into build/gen/ksyms.c for the second link, and checks that no
+# function moved between the two (the table sits after .text).
+EFI_LINK = $(LD) $(EFI_LDFLAGS) $(TARGET_OBJS) $(1) $(BUILD)/libefi.a \
+	-L$(EFI_LIB) -lgnuefi -o $(2)
+
+$(BUILD)/gen/ksyms_empty.c: tools/ksyms.py
+	@mkdir -p $(dir $@)
+	/usr/bin/python3 tools/ksyms.py --empty $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(BUILD)/efimm.pre.so: $(TARGET_OBJS) efi/efimm.lds $(BUILD)/libefi.a $(BUILD)/gen/ksyms_empty.o
+	$(call EFI_LINK,$(BUILD)/gen/ksyms_empty.o,$@)
+
+$(BUILD)/gen/ksyms.c: $(BUILD)/efimm.pre.so tools/ksyms.py
+	/usr/bin/python3 tools/ksyms.py $< $@
+
+$(BUILD)/efimm.so: $(BUILD)/efimm.pre.so $(BUILD)/gen/ksyms.o
+	$(call EFI_LINK,$(BUILD)/gen/ksyms.o,$@)
+	/usr/bin/python3 tools/ksyms.py --check $(BUILD)/efimm.pre.so $@
 	tools/check-relocs.sh $@
 
 # Keep every .rela* section: gnu-efi's _relocate applies them at start-up.
@@ -100,7 +121,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer \
 	$(HOST_INC) -DEFIMM_HOST $(POLICY_CFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # pure/ never touches firmware, so the whole folder runs on the host.
-HOST_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c \
+HOST_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c lib/symtab.c \
 	$(PURE_SRCS) $(MM_SRCS) $(filter-out %_hw.c,$(ARCH_SRCS)) \
 	$(wildcard tests/host/*.c)
 HOST_SRCS := $(filter $(wildcard $(HOST_SRCS)),$(HOST_SRCS))

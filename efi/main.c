@@ -14,6 +14,7 @@
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
 #include "../lib/printf.h"
+#include "../machine/symbols.h"
 
 EFI_HANDLE efi_image;
 uint64_t timing_entry;
@@ -104,6 +105,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	efi_con_init();
 	/* The firmware's 5-minute watchdog would reset long runs. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+	symbols_set_base(image_base());
 	gdb_wait(image_base());
 	s = get_cmdline(line, sizeof(line), &given);
 	if (!EFI_ERROR(s))

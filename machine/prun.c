@@ -12,6 +12,7 @@
 #include "payload_api.h"
 #include "run.h"
 #include "run_paging.h"
+#include "symbols.h"
 #include "testapi.h"
 #include "uaccess.h"
 #include "timeout.h"
@@ -281,6 +282,7 @@ int prun_run(const struct prun_image *p, uint32_t timeout_s, struct prun_result 
 	trap_set_user_reader(prun_read_user);
 	prun.r = r;
 	prun.p = p;
+	symbols_set_payload(p->syms, p->path);
 	prun.inject = p->inject;
 	if (arch_ctx_save(&prun.ctx) == 0) {
 		prun.active = true;

@@ -32,6 +32,7 @@ struct prun_image {
 	const struct elf_image *img;
 	void (*on_mapped)(void *arg);   /* NULL, or called before entering */
 	void *arg;
+	const struct symtab *syms;      /* its function symbols, or NULL */
 	int ring;                       /* 3, or 0 (run option ring=0) */
 	int inject;                     /* enum runopt_inject (inject=) */
 };

@@ -12,6 +12,7 @@
 #include "payload_api.h"
 #include "prun.h"
 #include "run_paging.h"
+#include "symbols.h"
 #include "testapi.h"
 #include "timeout.h"
 
@@ -54,6 +55,19 @@ static int fault_exit(const struct trap_frame *f, const char **name)
  * stacks of arch/x86_64/gdt.c), which the identity map covered as plain
  * RAM, so an overflow faults instead of corrupting what lies below.
  */
+/* The stacks a backtrace may read efimm's frames on: this run's, mm's
+ * (arch_kstack_*) and the IST stacks. */
+static void register_stacks(uint64_t stack_guard)
+{
+	uint64_t lo = stack_guard + PAGE_SIZE;
+
+	symbols_add_stack(lo, lo + RUN_STACK_PAGES * PAGE_SIZE);
+	symbols_add_stack((uint64_t)(uintptr_t)arch_kstack_base,
+			  (uint64_t)(uintptr_t)arch_kstack_top);
+	for (int ist = 1; ist <= IST_COUNT; ist++)
+		symbols_add_stack(gdt_ist_stack(ist)->bottom, gdt_ist_stack(ist)->top);
+}
+
 static void unmap_stack_guards(uint64_t stack_guard)
 {
 	if (kas_guard_page(PADDR(stack_guard)))
@@ -74,6 +88,7 @@ void run_take_memory(const struct mmboot_map *map, struct mmboot_layout *layout,
 		panic("machine: final %s: %s", out.failed, errno_name(err));
 	*tsc_pfdb = out.tsc_pfdb;
 	unmap_stack_guards(stack_guard);
+	register_stacks(stack_guard);
 	arch_pt_activate();
 	timeout_init();
 	*tsc_pt = timing_tsc();
@@ -158,7 +173,8 @@ void run_after_ebs(void *arg)
 	struct prun_image p = { .path = rq->path, .argc = rq->argc, .argv = rq->argv,
 				.file = rq->file, .img = &rq->img,
 				.on_mapped = run_mapped, .arg = rq,
-				.ring = rq->opts.ring, .inject = rq->opts.inject };
+				.ring = rq->opts.ring, .inject = rq->opts.inject,
+				.syms = &rq->syms };
 	struct prun_result r;
 	char why[128];
 

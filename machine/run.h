@@ -18,6 +18,10 @@ enum run_phase { PH_LOAD, PH_EBS, PH_PFDB, PH_PT, PH_PAGING, PH_MAP, PH_N };
 /* The exit status of a payload stopped by its timeout. */
 #define RUN_EXIT_TIMEOUT 124
 
+/* efimm's own stack after ExitBootServices (efi/cmd/payload_load.c
+ * allocates it above one guard page): pages. */
+#define RUN_STACK_PAGES 16
+
 struct run_req {
 	const char *path;
 	struct runopts opts;            /* the line's over the defaults */
@@ -29,6 +33,7 @@ struct run_req {
 	void *file;
 	size_t file_size;
 	struct elf_image img;
+	struct symtab syms;             /* its function symbols (pool memory) */
 	struct mmboot_layout layout;    /* gathered before ExitBootServices */
 	struct mmboot_map map;          /* the map ExitBootServices took */
 };

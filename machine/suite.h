@@ -25,6 +25,7 @@ struct suite_payload {
 	void *file;                     /* the ELF, in efimm's memory */
 	size_t file_size;
 	struct elf_image img;
+	struct symtab syms;             /* its function symbols (pool memory) */
 	const char *invalid;            /* NULL, or why it cannot run */
 	char why[160];                  /* storage invalid may point to */
 };

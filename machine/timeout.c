@@ -3,12 +3,14 @@
  */
 #include "timeout.h"
 #include "prun.h"
+#include "symbols.h"
 #include "uaccess.h"
 
 #include "../arch/x86_64/backtrace.h"
 #include "../arch/x86_64/machine.h"
 #include "../lib/assert.h"
 #include "../lib/errno.h"
+#include "../lib/kstring.h"
 #include "../lib/printf.h"
 #include "../mm/kmem.h"
 #include "../mm/vm.h"
@@ -36,15 +38,6 @@ int timeout_read_resident(void *dst, const void *src, size_t len)
 	return uaccess_copy_in(dst, src, len);
 }
 
-/* The fatal report's backtrace hook: a payload's fault only (efimm's
- * own stacks are not a payload's to read, and a fault in efimm may have
- * happened with mm's lock held). */
-static void fault_backtrace(const struct trap_frame *f)
-{
-	if (prun_frame_is_payloads(f))
-		backtrace_print(f->rip, f->rbp, timeout_read_resident);
-}
-
 /* The limit ran out in payload code: the report, then the armed fn. */
 static void timeout_expire(struct trap_frame *f)
 {
@@ -57,7 +50,7 @@ static void timeout_expire(struct trap_frame *f)
 		"after the limit in efimm's code let run\n",
 		(unsigned long)f->rip, (unsigned long)late_in_efimm);
 	trap_report_regs(f);
-	backtrace_print(f->rip, f->rbp, uaccess_copy_in);
+	symbols_report_backtrace(f);
 	fn(f, s);
 	panic("machine: the timeout handler returned");
 }
@@ -82,7 +75,7 @@ int timeout_init(void)
 	int err;
 
 	ASSERT(!timer_on, "machine: timeout_init called twice");
-	trap_set_backtrace(fault_backtrace);
+	trap_set_backtrace(symbols_report_backtrace);
 	err = arch_timer_start(TIMEOUT_HZ, &ti);
 	if (err) {
 		kprintf("efimm: timer: none (%s); timeouts are off\n", ti.why);

@@ -42,6 +42,31 @@ struct elf64_phdr {
 	uint64_t p_align;
 };
 
+struct elf64_shdr {
+	uint32_t sh_name;
+	uint32_t sh_type;
+	uint64_t sh_flags;
+	uint64_t sh_addr;
+	uint64_t sh_offset;
+	uint64_t sh_size;
+	uint32_t sh_link;
+	uint32_t sh_info;
+	uint64_t sh_addralign;
+	uint64_t sh_entsize;
+};
+
+struct elf64_sym {
+	uint32_t st_name;
+	uint8_t  st_info;
+	uint8_t  st_other;
+	uint16_t st_shndx;
+	uint64_t st_value;
+	uint64_t st_size;
+};
+
+#define SHT_SYMTAB      2
+#define STT_FUNC        2
+
 #define EI_CLASS        4
 #define EI_DATA         5
 #define EI_VERSION      6
@@ -387,4 +412,68 @@ int elf_check(const void *file, size_t size, const struct elf_limits *lim,
 	if (!err)
 		*out = c.img;
 	return err;
+}
+
+/* Section header i, if the table and the header lie inside the file. */
+static bool read_shdr(const uint8_t *file, size_t size, const struct elf64_ehdr *eh,
+		      uint32_t i, struct elf64_shdr *sh)
+{
+	uint64_t off = eh->e_shoff + (uint64_t)i * sizeof(*sh);
+
+	if (eh->e_shentsize != sizeof(*sh) || i >= eh->e_shnum ||
+	    off < eh->e_shoff || off > size || sizeof(*sh) > size - off)
+		return false;
+	memcpy(sh, file + off, sizeof(*sh));
+	return true;
+}
+
+/* Copies the STT_FUNC symbols with a value of symtab sh into out (at most
+ * max); returns how many there are in all. */
+static int copy_functions(const uint8_t *file, const struct elf64_shdr *sh,
+			  struct symtab_entry *out, size_t max)
+{
+	size_t count = sh->sh_size / sizeof(struct elf64_sym), n = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		struct elf64_sym sym;
+
+		memcpy(&sym, file + sh->sh_offset + i * sizeof(sym), sizeof(sym));
+		if ((sym.st_info & 0xf) != STT_FUNC || sym.st_value == 0)
+			continue;
+		if (n < max)
+			out[n] = (struct symtab_entry){ .addr = sym.st_value,
+							.size = sym.st_size,
+							.name = sym.st_name };
+		n++;
+	}
+	return n > (size_t)INT32_MAX ? INT32_MAX : (int)n;
+}
+
+int elf_symbols(const void *file, size_t size, struct symtab_entry *out,
+		size_t max, const char **names, size_t *names_size)
+{
+	const uint8_t *f = file;
+	struct elf64_ehdr eh;
+	struct elf64_shdr sh, str;
+
+	*names = NULL;
+	*names_size = 0;
+	if (size < sizeof(eh))
+		return -ENOEXEC;
+	memcpy(&eh, f, sizeof(eh));
+	for (uint32_t i = 0; eh.e_shoff && i < eh.e_shnum; i++) {
+		if (!read_shdr(f, size, &eh, i, &sh))
+			return -ENOEXEC;
+		if (sh.sh_type != SHT_SYMTAB)
+			continue;
+		if (sh.sh_offset > size || sh.sh_size > size - sh.sh_offset ||
+		    !read_shdr(f, size, &eh, sh.sh_link, &str) ||
+		    str.sh_offset > size || str.sh_size > size - str.sh_offset ||
+		    str.sh_size == 0 || f[str.sh_offset + str.sh_size - 1] != '\0')
+			return -ENOEXEC;
+		*names = (const char *)f + str.sh_offset;
+		*names_size = str.sh_size;
+		return copy_functions(f, &sh, out, max);
+	}
+	return 0;
 }

@@ -14,6 +14,7 @@
 #ifndef EFI_ELF_H
 #define EFI_ELF_H
 
+#include "../lib/symtab.h"
 #include "../lib/types.h"
 
 /* The payload image window of the virtual layout (design: 0x5000_0000_0000
@@ -91,5 +92,20 @@ void elf_limits_default(struct elf_limits *lim);
  */
 int elf_check(const void *file, size_t size, const struct elf_limits *lim,
 	      struct elf_image *out, char *why, size_t whylen);
+
+/*
+ * The function symbols of the ELF file [file, file+size) (untrusted; any
+ * alignment): writes {st_value, st_size, st_name} of every STT_FUNC
+ * symbol with a non-zero value in its .symtab to out[0..max), unsorted,
+ * points *names at the symbol table's string table inside the file
+ * (*names_size bytes) and returns how many such symbols there are in all
+ * (only max are written).  0 for a file without a symbol table
+ * (stripped); -ENOEXEC when a section header, the symbol table or its
+ * string table lies outside the file, or the string table does not end
+ * in a NUL (so every name is a string inside it).  Names are offsets into *names
+ * (symtab_lookup refuses one outside it).
+ */
+int elf_symbols(const void *file, size_t size, struct symtab_entry *out,
+		size_t max, const char **names, size_t *names_size);
 
 #endif

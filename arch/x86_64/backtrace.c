@@ -52,15 +52,31 @@ void backtrace_walk(uint64_t rip, uint64_t rbp, backtrace_read_fn read,
 	bt->end_rbp = rbp;
 }
 
-void backtrace_print(uint64_t rip, uint64_t rbp, backtrace_read_fn read)
+/* One frame's line: its symbol when sym knows it. */
+static void print_frame(size_t i, uint64_t pc, backtrace_sym_fn sym)
+{
+	uint64_t back = i > 0 && pc > 0, off = 0;
+	const char *module = NULL;
+	const char *name = sym ? sym(pc - back, &off, &module) : NULL;
+
+	if (name)
+		kprintf("efimm:   #%lu 0x%016lx %s+0x%lx (%s)\n", (unsigned long)i,
+			(unsigned long)pc, name, (unsigned long)(off + back),
+			module ? module : "?");
+	else
+		kprintf("efimm:   #%lu 0x%016lx ?\n", (unsigned long)i,
+			(unsigned long)pc);
+}
+
+void backtrace_print(uint64_t rip, uint64_t rbp, backtrace_read_fn read,
+		     backtrace_sym_fn sym)
 {
 	struct backtrace bt;
 
 	backtrace_walk(rip, rbp, read, &bt);
 	kprintf("efimm: backtrace:\n");
 	for (size_t i = 0; i < bt.n; i++)
-		kprintf("efimm:   #%lu 0x%016lx\n", (unsigned long)i,
-			(unsigned long)bt.pc[i]);
+		print_frame(i, bt.pc[i], sym);
 	kprintf("efimm: backtrace ends: %s (RBP 0x%lx)\n", bt.end,
 		(unsigned long)bt.end_rbp);
 }

@@ -33,8 +33,21 @@ struct backtrace {
 void backtrace_walk(uint64_t rip, uint64_t rbp, backtrace_read_fn read,
 		    struct backtrace *bt);
 
-/* Walks as above and prints "efimm: backtrace:", one "efimm:   #I
- * 0x<pc>" line per frame and "efimm: backtrace ends: <why>". */
-void backtrace_print(uint64_t rip, uint64_t rbp, backtrace_read_fn read);
+/* Names the function holding pc: returns its name and sets *off (pc's
+ * offset into it) and *module ("efimm", a payload's name), or returns
+ * NULL.  machine/symbols.c's symbols_lookup fits. */
+typedef const char *(*backtrace_sym_fn)(uint64_t pc, uint64_t *off,
+					const char **module);
+
+/*
+ * Walks as above and prints "efimm: backtrace:", one line per frame,
+ *   efimm:   #I 0x<pc> FUNCTION+0xOFF (MODULE)     or   ... 0x<pc> ?
+ * (sym may be NULL: addresses only), and "efimm: backtrace ends: <why>".
+ * A return address (frames after the first) is looked up one byte
+ * back, inside the call instruction, so a call that ends its function
+ * is named after it.
+ */
+void backtrace_print(uint64_t rip, uint64_t rbp, backtrace_read_fn read,
+		     backtrace_sym_fn sym);
 
 #endif

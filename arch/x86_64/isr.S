@@ -35,7 +35,12 @@ isr_stubs:
 
 	.balign 16
 isr_common:
-	cld
+	/* RFLAGS = 2: DF clear for C, and AC clear - ring 3 may set AC
+	 * (popfq) before an int $0x80 or an interrupt, which would switch
+	 * SMAP off for efimm; clac would #UD without SMAP.  IF is already
+	 * clear (interrupt gates). */
+	pushq $2
+	popfq
 	pushq %rax
 	pushq %rbx
 	pushq %rcx

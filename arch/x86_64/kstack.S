@@ -35,8 +35,11 @@ arch_call_on_kernel_stack:
 
 	.bss
 	.balign 16
+	.globl arch_kstack_base, arch_kstack_top
+arch_kstack_base:
 kstack_base:
 	.skip KSTACK_SIZE
+arch_kstack_top:
 kstack_top:
 
 	.section .note.GNU-stack, "", @progbits

@@ -25,6 +25,10 @@ paddr_t arch_pt_root(void);
  * has them (CR4.PCIDE), for the payload address spaces. */
 void arch_pt_activate(void);
 
+/* efimm's own stack for mm's calls (kstack.S, arch_call_on_kernel_stack):
+ * [arch_kstack_base, arch_kstack_top). */
+extern char arch_kstack_base[], arch_kstack_top[];
+
 /* True while a payload's address space is live. */
 bool arch_as_live(void);
 /* What the payload address-space switches use: ARCH_AS_* bits. */

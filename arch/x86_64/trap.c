@@ -212,7 +212,9 @@ static void report_privileged(const struct trap_frame *f)
 static void report_denial(const struct trap_frame *f)
 {
 	struct pt_access a = {
-		.user = trap_from_user(f), .write = (f->error & PF_ERR_W) != 0,
+		/* the access's privilege, not CS's: ring 3 makes supervisor
+		 * accesses too (descriptor tables, a gate's stack) */
+		.user = (f->error & PF_ERR_U) != 0, .write = (f->error & PF_ERR_W) != 0,
 		.exec = (f->error & PF_ERR_I) != 0, .wp = prot.wp, .nxe = prot.nxe,
 		.smep = prot.smep, .smap = prot.smap,
 		.ac = (f->rflags & TRAP_RFLAGS_AC) != 0,

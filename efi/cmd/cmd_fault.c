@@ -20,6 +20,7 @@
 #include "../../arch/x86_64/fault_sites.h"
 #include "../../arch/x86_64/machine.h"
 #include "../../arch/x86_64/trap.h"
+#include "../../machine/symbols.h"
 #include "../../lib/kstring.h"
 #include "../../lib/printf.h"
 
@@ -84,6 +85,18 @@ static const struct fault_kind *find_kind(const char *name)
 	return NULL;
 }
 
+/* The report's backtrace: its hook, and the firmware's stack from this
+ * frame up a few pages (the frames between here and the fault), which
+ * the firmware's tables map. */
+static void backtrace_this_stack(void)
+{
+	uint64_t sp = ALIGN_DOWN((uint64_t)(uintptr_t)__builtin_frame_address(0),
+				 PAGE_SIZE);
+
+	symbols_add_stack(sp - PAGE_SIZE, sp + 4 * PAGE_SIZE);
+	trap_set_backtrace(symbols_report_backtrace);
+}
+
 EFI_STATUS cmd_fault(int argc, char **argv)
 {
 	static struct exitbs_map map;
@@ -103,6 +116,7 @@ EFI_STATUS cmd_fault(int argc, char **argv)
 		return s;
 	kprintf("efimm: fault %s: faulting instruction at 0x%016lx\n", k->name,
 		(unsigned long)(uintptr_t)k->site);
+	backtrace_this_stack();
 	k->fire();
 	kprintf("efimm: fault %s: the instruction did not fault\n", k->name);
 	return EFI_ABORTED;

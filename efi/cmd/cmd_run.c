@@ -55,6 +55,7 @@ static EFI_STATUS load_file(struct run_req *rq)
 	rq->file = pf.file;
 	rq->file_size = pf.size;
 	rq->img = pf.img;
+	rq->syms = pf.syms;
 	return EFI_SUCCESS;
 }
 
@@ -103,7 +104,7 @@ EFI_STATUS cmd_run(int argc, char **argv)
 	s = payload_alloc_stack(&rq->stack_guard, &stack_top);
 	if (EFI_ERROR(s)) {
 		kprintf("efimm: run: no memory for efimm's stack: %s\n", efi_status_name(s));
-		FreePool(rq->file);
+		payload_file_free(rq->file, &rq->syms);
 		return s;
 	}
 	payload_take_over(&rq->layout, &rq->map);

@@ -181,7 +181,7 @@ static void load_all(void)
 			continue;
 		}
 		if (pf.size > SUITE_MAX_BYTES - total) {
-			FreePool(pf.file);
+			payload_file_free(pf.file, &pf.syms);
 			set_invalid(p, "cannot load: the suite's payloads exceed "
 				    "256 MiB of files in all");
 			continue;
@@ -190,14 +190,14 @@ static void load_all(void)
 		p->file = pf.file;
 		p->file_size = pf.size;
 		p->img = pf.img;
+		p->syms = pf.syms;
 	}
 }
 
 static void free_all(void)
 {
 	for (size_t i = 0; i < st->req.n; i++)
-		if (st->req.p[i].file)
-			FreePool(st->req.p[i].file);
+		payload_file_free(st->req.p[i].file, &st->req.p[i].syms);
 }
 
 /* The list or the paths after the options at argv[first]. */

@@ -12,6 +12,44 @@
 
 static struct exitbs_map ebs_map;
 
+#define PAYLOAD_MAX_SYMS 65536          /* function symbols kept per payload */
+
+void payload_file_free(void *file, struct symtab *syms)
+{
+	if (file)
+		FreePool(file);
+	if (syms->e)
+		FreePool((void *)syms->e);
+	*syms = (struct symtab){ 0 };
+}
+
+/* Reads the function symbols of pf's file into pf->syms, sorted; says so
+ * when they cannot be used (the payload loads regardless). */
+static void load_symbols(const char *path, struct payload_file *pf)
+{
+	const char *names;
+	size_t names_size;
+	struct symtab_entry *e;
+	int n = elf_symbols(pf->file, pf->size, NULL, 0, &names, &names_size);
+
+	pf->syms = (struct symtab){ 0 };
+	if (n < 0)
+		kprintf("efimm: %s: malformed section headers; backtraces will "
+			"show addresses only\n", path);
+	if (n <= 0)
+		return;
+	n = MIN(n, PAYLOAD_MAX_SYMS);
+	e = AllocatePool((UINTN)n * sizeof(*e));
+	if (!e) {
+		kprintf("efimm: %s: no memory for its %d symbols\n", path, n);
+		return;
+	}
+	elf_symbols(pf->file, pf->size, e, (size_t)n, &names, &names_size);
+	symtab_sort(e, (size_t)n);
+	pf->syms = (struct symtab){ .e = e, .n = (size_t)n, .names = names,
+				    .names_size = names_size };
+}
+
 EFI_STATUS payload_load(const char *path, struct payload_file *pf, char *why)
 {
 	struct elf_limits lim;
@@ -33,6 +71,7 @@ EFI_STATUS payload_load(const char *path, struct payload_file *pf, char *why)
 		pf->file = NULL;
 		return EFI_LOAD_ERROR;
 	}
+	load_symbols(path, pf);
 	return EFI_SUCCESS;
 }
 

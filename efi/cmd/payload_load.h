@@ -9,10 +9,11 @@
 
 #include "../fw/efi.h"
 #include "../../machine/mmboot.h"
+#include "../../machine/run.h"
 #include "../../pure/elf.h"
 
 #define PAYLOAD_MAX_FILE     (64ULL << 20)  /* bytes of one payload's ELF */
-#define PAYLOAD_STACK_PAGES  16             /* efimm's own stack after EBS */
+#define PAYLOAD_STACK_PAGES  RUN_STACK_PAGES /* efimm's own stack after EBS */
 #define PAYLOAD_STACK_GUARD  1              /* unmapped page below it */
 #define PAYLOAD_WHY_MAX      192            /* bytes of a reason */
 
@@ -20,7 +21,12 @@ struct payload_file {
 	void *file;                     /* pool memory, FreePool when done */
 	size_t size;
 	struct elf_image img;           /* elf_check's view of file */
+	struct symtab syms;             /* its function symbols: entries in
+					 * pool memory, names inside file */
 };
+
+/* Frees what payload_load allocated (the file and the symbol entries). */
+void payload_file_free(void *file, struct symtab *syms);
 
 /*
  * Reads path from efimm's ESP (at most PAYLOAD_MAX_FILE bytes) and checks
@@ -28,6 +34,10 @@ struct payload_file {
  * *pf, or the read's status / EFI_LOAD_ERROR with why (PAYLOAD_WHY_MAX
  * bytes) set to "cannot read: no such file", "bad ELF: bad magic", ...
  * (the caller names the path).  Nothing stays allocated on failure.
+ * Its function symbols (elf_symbols) are read into pf->syms for
+ * backtraces; a file without them (stripped), or whose symbols are
+ * malformed or cannot be allocated, gets an empty table (the latter two
+ * with one line saying so) and loads all the same.
  */
 EFI_STATUS payload_load(const char *path, struct payload_file *pf, char *why);
 

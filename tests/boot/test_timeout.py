@@ -24,12 +24,20 @@ def rflags(text):
     return int(re.search(r"^efimm: RFLAGS 0x([0-9a-f]{16})", text, re.M).group(1), 16)
 
 
+FRAME = re.compile(r"^efimm:   #\d+ 0x([0-9a-f]{16}) (\?|(\S+)\+0x[0-9a-f]+ \((\S+)\))$",
+                   re.M)
+
+
+def frames(text):
+    """[(pc, function or None, module or None)] of the first backtrace."""
+    part = text.split("efimm: backtrace:\n", 1)[1].split("efimm: backtrace ends:")[0]
+    return [(int(m.group(1), 16), m.group(3), m.group(4)) for m in FRAME.finditer(part)]
+
+
 def backtrace(text):
     """The pcs of the first backtrace in text and why it ended."""
+    pcs = [pc for pc, _, _ in frames(text)]
     part = text.split("efimm: backtrace:\n", 1)[1]
-    pcs = [int(p, 16) for p in re.findall(r"^efimm:   #\d+ 0x([0-9a-f]{16})$",
-                                          part.split("efimm: backtrace ends:")[0],
-                                          re.M)]
     end = re.search(r"^efimm: backtrace ends: (.*)$", part, re.M).group(1)
     return pcs, end
 
@@ -49,6 +57,10 @@ def test_hang_is_stopped_with_report_and_status_124(efimm_boot):
     assert len(pcs) >= 4, pcs
     assert all(PAYLOAD_LO <= pc < PAYLOAD_HI for pc in pcs), pcs
     assert end.startswith("end of the frame chain (RBP 0)")
+    # symbolized from the payload's own .symtab
+    names = [(fn, mod) for _, fn, mod in frames(res.text)]
+    assert ("main", "hang.elf") in names and ("_start", "hang.elf") in names, names
+    assert "efimm: gdb: add-symbol-file efimm/payloads/hang.elf -o 0\n" in res.text
     assert "efimm: payload timed out after 1 s\n" in res.text
     assert "efimm: powering off, status 124 (payload timeout)" in res.text
     assert res.status == 124

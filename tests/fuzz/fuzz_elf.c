@@ -7,7 +7,10 @@
  * (segments inside the window, sorted and page-disjoint, file contents
  * inside the file, no W+X, entry in file-backed executable bytes); on
  * failure the reason must be a NUL-terminated line.  A broken promise
- * aborts, which libFuzzer reports with the input.
+ * aborts, which libFuzzer reports with the input.  elf_symbols runs on
+ * every input too (it reads untrusted section headers): its string table
+ * must lie inside the file, a looked-up name inside the table, and the
+ * sort must leave the entries in order.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,30 @@ static void check_segment(const struct elf_segment *s, size_t size,
 	if ((s->flags & ELF_SEG_X) && entry >= s->vaddr &&
 	    entry - s->vaddr < s->filesz)
 		*entry_ok = true;
+}
+
+/* elf_symbols over the same file, then the sort and a lookup. */
+static void check_symbols(const uint8_t *file, size_t size)
+{
+	struct symtab_entry e[64];
+	struct symtab t = { .e = e };
+	const char *names, *name;
+	uint64_t off;
+	int n = elf_symbols(file, size, e, 64, &names, &t.names_size);
+
+	if (n <= 0)
+		return;
+	require(names >= (const char *)file && t.names_size <= size &&
+		names + t.names_size <= (const char *)file + size);
+	t.n = n < 64 ? (size_t)n : 64;
+	t.names = names;
+	symtab_sort(e, t.n);
+	for (size_t i = 1; i < t.n; i++)
+		require(e[i - 1].addr <= e[i].addr);
+	name = symtab_lookup(&t, e[0].addr, &off);
+	require(name && off == 0);
+	require(strcmp(name, "?") == 0 ||
+		(name >= names && name + strlen(name) < names + t.names_size));
 }
 
 static void check_image(const struct elf_image *img, size_t size,
@@ -78,6 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else if (whylen)
 		require(memchr(why, '\0', whylen) && !strchr(why, '\n') &&
 			(whylen == 1 || why[0] != '\0'));
+	check_symbols(file, size - 1);
 	free(file);
 	return 0;
 }

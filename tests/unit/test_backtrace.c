@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../arch/x86_64/backtrace.h"
+#include "../../lib/symtab.h"
 #include "../../lib/errno.h"
 #include "unit.h"
 
@@ -150,12 +151,78 @@ START_TEST(test_print_lines)
 
 	con_capture_reset();
 	frame_at(10, 0, 0x5000000000a0);
-	backtrace_print(0x500000000010, addr(10), read_stack);
+	backtrace_print(0x500000000010, addr(10), read_stack, NULL);
 	out = con_capture();
 	ck_assert_str_eq(out, "efimm: backtrace:\n"
-			 "efimm:   #0 0x0000500000000010\n"
-			 "efimm:   #1 0x00005000000000a0\n"
+			 "efimm:   #0 0x0000500000000010 ?\n"
+			 "efimm:   #1 0x00005000000000a0 ?\n"
 			 "efimm: backtrace ends: end of the frame chain (RBP 0) (RBP 0x0)\n");
+}
+END_TEST
+
+/* A payload-like table: level3 at 0x...10 (size 0x40), main at
+ * 0x...80 (size 0x20, ending in a call: its return address is 0x...a0,
+ * just past its end). */
+static const struct symtab_entry bt_syms[] = {
+	{ 0x500000000010, 0x40, 0 }, { 0x500000000080, 0x20, 7 },
+};
+static const struct symtab bt_tab = {
+	.e = bt_syms, .n = 2, .names = "level3\0main", .names_size = 12,
+	.module = "deep.elf",
+};
+
+static const char *bt_sym(uint64_t pc, uint64_t *off, const char **module)
+{
+	*module = bt_tab.module;
+	return symtab_lookup(&bt_tab, pc, off);
+}
+
+START_TEST(test_print_symbols)
+{
+	const char *out;
+
+	con_capture_reset();
+	frame_at(10, addr(12), 0x5000000000a0);
+	frame_at(12, 0, 0x700000000000);
+	backtrace_print(0x500000000023, addr(10), read_stack, bt_sym);
+	out = con_capture();
+	ck_assert_str_eq(out, "efimm: backtrace:\n"
+			 "efimm:   #0 0x0000500000000023 level3+0x13 (deep.elf)\n"
+			 "efimm:   #1 0x00005000000000a0 main+0x20 (deep.elf)\n"
+			 "efimm:   #2 0x0000700000000000 ?\n"
+			 "efimm: backtrace ends: end of the frame chain (RBP 0) (RBP 0x0)\n");
+}
+END_TEST
+
+/* symtab_lookup's edges: below the first entry, past a sized entry's
+ * end, a name outside the blob; and the sort. */
+START_TEST(test_symtab_lookup_and_sort)
+{
+	struct symtab_entry e[] = {
+		{ 0x300, 0, 5 }, { 0x100, 0x10, 0 }, { 0x200, 0x10, 99 },
+	};
+	struct symtab t = { .e = e, .n = 3, .names = "aaaa\0bbbb", .names_size = 10,
+			    .base = 0x1000 };
+	uint64_t off = 0;
+
+	symtab_sort(e, 3);
+	ck_assert_uint_eq(e[0].addr, 0x100);
+	ck_assert_uint_eq(e[2].addr, 0x300);
+	ck_assert_ptr_null(symtab_lookup(&t, 0x10ff, &off));
+	ck_assert_str_eq(symtab_lookup(&t, 0x1105, &off), "aaaa");
+	ck_assert_uint_eq(off, 5);
+	ck_assert_ptr_null(symtab_lookup(&t, 0x1110, &off));
+	ck_assert_str_eq(symtab_lookup(&t, 0x1200, &off), "?");
+	ck_assert_ptr_null(symtab_lookup(&t, 0x1345, &off));
+	e[2].size = 0x100;
+	ck_assert_str_eq(symtab_lookup(&t, 0x1345, &off), "bbbb");
+	ck_assert_uint_eq(off, 0x45);
+	e[1].size = 0;                  /* up to the next entry */
+	ck_assert_str_eq(symtab_lookup(&t, 0x12ff, &off), "?");
+	ck_assert_uint_eq(off, 0xff);
+	ck_assert_ptr_null(symtab_lookup(&t, 0x50, &off));
+	t.n = 0;
+	ck_assert_ptr_null(symtab_lookup(&t, 0x1105, &off));
 }
 END_TEST
 
@@ -172,6 +239,8 @@ static Suite *backtrace_suite(void)
 	tcase_add_test(tc, test_misaligned_and_zero_return);
 	tcase_add_test(tc, test_depth_limit);
 	tcase_add_test(tc, test_print_lines);
+	tcase_add_test(tc, test_print_symbols);
+	tcase_add_test(tc, test_symtab_lookup_and_sort);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -364,6 +364,40 @@ static size_t slurp(const char *path, uint8_t **buf)
 	return n;
 }
 
+/* Finds name among t's entries; its address, or 0. */
+static uint64_t sym_addr(const struct symtab *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->names + t->e[i].name, name) == 0)
+			return t->e[i].addr;
+	return 0;
+}
+
+/* A payload's function symbols: main and _start among them, _start at
+ * the entry, every name inside the string table; then the same file with
+ * its section-header table moved past its end is refused. */
+static void check_payload_symbols(const char *path, uint8_t *buf, size_t n,
+				  uint64_t entry)
+{
+	struct symtab_entry e[512];
+	struct symtab t = { .e = e };
+	uint64_t off, shoff;
+	int count = elf_symbols(buf, n, e, 512, &t.names, &t.names_size);
+
+	ck_assert_msg(count > 2 && count <= 512, "%s: %d symbols", path, count);
+	t.n = (size_t)count;
+	for (size_t i = 0; i < t.n; i++)
+		ck_assert_uint_lt(e[i].name, t.names_size);
+	ck_assert_uint_eq(sym_addr(&t, "_start"), entry);
+	ck_assert_uint_ne(sym_addr(&t, "main"), 0);
+	symtab_sort(e, t.n);
+	ck_assert_str_eq(symtab_lookup(&t, sym_addr(&t, "main") + 1, &off), "main");
+	ck_assert_uint_eq(off, 1);
+	shoff = n - 8;          /* e_shoff: the table runs past the end */
+	memcpy(buf + 0x28, &shoff, sizeof(shoff));
+	ck_assert_int_eq(elf_symbols(buf, n, e, 512, &t.names, &t.names_size), -ENOEXEC);
+}
+
 /* A built payload must pass, with text RX, rodata R, data RW. */
 static void check_payload(const char *path)
 {
@@ -381,6 +415,7 @@ static void check_payload(const char *path)
 	ck_assert_uint_eq(out.seg[0].flags, ELF_SEG_R | ELF_SEG_X);
 	for (uint32_t i = 1; i < out.nseg; i++)
 		ck_assert_uint_eq(out.seg[i].flags & ELF_SEG_X, 0);
+	check_payload_symbols(path, buf, n, out.entry);
 	free(buf);
 }
 

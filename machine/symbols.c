@@ -1,0 +1,127 @@
+/*
+ * machine/symbols.c - efimm's and the payload's symbols for backtraces
+ * (symbols.h).  Single CPU: the payload's table changes only between
+ * payloads.
+ */
+#include "symbols.h"
+
+#include "timeout.h"
+
+#include "../arch/x86_64/backtrace.h"
+#include "../lib/errno.h"
+#include "../lib/kstring.h"
+#include "../lib/printf.h"
+#include "../mm/mm_lock.h"
+
+static struct symtab efimm_tab;
+static uint64_t efimm_base;
+static struct symtab payload_tab;
+static const char *payload_path;
+static struct {
+	uint64_t lo, hi;
+} stacks[SYMBOLS_MAX_STACKS];
+static size_t nstacks;
+
+void symbols_set_base(uint64_t base)
+{
+	efimm_tab = efimm_ksyms;
+	efimm_tab.base = base;
+	efimm_base = base;
+}
+
+/* The file name of an ESP path ("\efimm\payloads\x.elf" -> "x.elf"). */
+static const char *file_name(const char *path)
+{
+	const char *name = path;
+
+	for (const char *c = path; *c; c++)
+		if (*c == '\\' || *c == '/')
+			name = c + 1;
+	return name;
+}
+
+void symbols_set_payload(const struct symtab *t, const char *path)
+{
+	payload_tab = t ? *t : (struct symtab){ 0 };
+	payload_tab.base = 0;
+	payload_path = path;
+	payload_tab.module = path ? file_name(path) : NULL;
+}
+
+const char *symbols_lookup(uint64_t pc, uint64_t *off, const char **module)
+{
+	const char *name = symtab_lookup(&efimm_tab, pc, off);
+
+	*module = efimm_tab.module;
+	if (name)
+		return name;
+	*module = payload_tab.module;
+	return payload_path ? symtab_lookup(&payload_tab, pc, off) : NULL;
+}
+
+/* "\\efimm\\payloads\\x.elf" -> "efimm/payloads/x.elf" in buf (cut at
+ * size - 1 bytes). */
+static const char *esp_relative(const char *path, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *c = path + (*path == '\\'); *c && n + 1 < size; c++)
+		buf[n++] = *c == '\\' ? '/' : *c;
+	buf[n] = '\0';
+	return buf;
+}
+
+void symbols_print_gdb(void)
+{
+	char path[256];
+
+	kprintf("efimm: gdb: add-symbol-file build/efimm.so -o 0x%lx\n",
+		(unsigned long)efimm_base);
+	if (!payload_path)
+		return;
+	kprintf("efimm: gdb: add-symbol-file %s -o 0\n",
+		esp_relative(payload_path, path, sizeof(path)));
+}
+
+/*
+ * A report's reader of stack frames: efimm's own stacks directly (they
+ * are always mapped), a payload's memory through timeout_read_resident;
+ * anything else is refused.  Never faults.
+ */
+static int read_frames(void *dst, const void *src, size_t len)
+{
+	if (symbols_in_efimm_stack((uint64_t)(uintptr_t)src, len)) {
+		memcpy(dst, src, len);
+		return 0;
+	}
+	/* a fault inside mm: its lock is held, and the payload reader
+	 * would take it again */
+	if (mm_lock_is_held())
+		return -EFAULT;
+	return timeout_read_resident(dst, src, len);
+}
+
+void symbols_report_backtrace(const struct trap_frame *f)
+{
+	backtrace_print(f->rip, f->rbp, read_frames, symbols_lookup);
+	symbols_print_gdb();
+}
+
+int symbols_add_stack(uint64_t lo, uint64_t hi)
+{
+	if (nstacks == SYMBOLS_MAX_STACKS)
+		return -ENOSPC;
+	stacks[nstacks].lo = lo;
+	stacks[nstacks].hi = hi;
+	nstacks++;
+	return 0;
+}
+
+bool symbols_in_efimm_stack(uint64_t va, size_t len)
+{
+	for (size_t i = 0; i < nstacks; i++)
+		if (va >= stacks[i].lo && va <= stacks[i].hi &&
+		    len <= stacks[i].hi - va)
+			return true;
+	return false;
+}

@@ -1,0 +1,261 @@
+/*
+ * tests/suites/ring3/privileged.c - from ring 3, every privileged
+ * instruction raises #GP (vector 13) and every touch of efimm's memory
+ * raises #PF (vector 14) at exactly the address touched: reading and
+ * writing efimm's data and code, running its code, reading and writing
+ * the payload's own top-level page table.  Each is caught by
+ * efimm_test_expect_fault, and afterwards the system calls still work.
+ * Ring 3 only: under ring=0 these instructions are allowed.
+ *
+ * With the argument `wrmsr` it instead executes wrmsr outside any
+ * expected fault (tests/boot/test_ring3.py: the report of a privileged
+ * instruction under `run`).
+ *
+ * The writes are `lock or $0`: a write access (the CPU checks write
+ * permission for it) that leaves the memory as it was, so that a missing
+ * protection fails the point instead of corrupting efimm.
+ */
+#include "efimm.h"
+
+/* One privileged instruction: its name (the TAP description) and a
+ * function that executes it. */
+struct insn_case {
+	const char *name;
+	void (*run)(void *arg);
+};
+
+/* A 10-byte descriptor-table register image for lgdt/lidt; its content
+ * never matters, the instruction faults before using it. */
+static uint8_t dtr[10];
+
+static void do_cli(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("cli");
+}
+
+static void do_sti(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("sti");
+}
+
+static void do_hlt(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("hlt");
+}
+
+static void do_mov_to_cr3(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("xor %%eax, %%eax; mov %%rax, %%cr3" ::: "rax", "memory");
+}
+
+static void do_mov_from_cr3(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("mov %%cr3, %%rax" ::: "rax");
+}
+
+static void do_mov_to_cr0(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("xor %%eax, %%eax; mov %%rax, %%cr0" ::: "rax", "memory");
+}
+
+static void do_mov_to_cr4(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("xor %%eax, %%eax; mov %%rax, %%cr4" ::: "rax", "memory");
+}
+
+/* wrmsr of IA32_LSTAR (0xc0000082) with 0: fatal if it were allowed. */
+static void do_wrmsr(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("wrmsr" :: "c"(0xc0000082u), "a"(0), "d"(0) : "memory");
+}
+
+static void do_rdmsr(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("rdmsr" :: "c"(0xc0000082u) : "rax", "rdx");
+}
+
+static void do_in(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("inb $0x80, %%al" ::: "rax");
+}
+
+static void do_out(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("outb %%al, $0x80" :: "a"(0));
+}
+
+static void do_lgdt(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("lgdt %0" :: "m"(dtr) : "memory");
+}
+
+static void do_lidt(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("lidt %0" :: "m"(dtr) : "memory");
+}
+
+static void do_ltr(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("ltr %w0" :: "r"(0x28) : "memory");
+}
+
+static void do_invlpg(void *arg)
+{
+	__asm__ volatile("invlpg (%0)" :: "r"(arg) : "memory");
+}
+
+static void do_wbinvd(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("wbinvd" ::: "memory");
+}
+
+static void do_clts(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("clts");
+}
+
+/* A software interrupt to the page-fault vector: its gate is for the CPU
+ * only (DPL 0), so ring 3 gets #GP, never a forged page fault. */
+static void do_int14(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("int $14" ::: "memory");
+}
+
+static const struct insn_case insns[] = {
+	{ "cli", do_cli },
+	{ "sti", do_sti },
+	{ "hlt", do_hlt },
+	{ "mov to CR3", do_mov_to_cr3 },
+	{ "mov from CR3", do_mov_from_cr3 },
+	{ "mov to CR0", do_mov_to_cr0 },
+	{ "mov to CR4", do_mov_to_cr4 },
+	{ "wrmsr", do_wrmsr },
+	{ "rdmsr", do_rdmsr },
+	{ "in", do_in },
+	{ "out", do_out },
+	{ "lgdt", do_lgdt },
+	{ "lidt", do_lidt },
+	{ "ltr", do_ltr },
+	{ "invlpg", do_invlpg },
+	{ "wbinvd", do_wbinvd },
+	{ "clts", do_clts },
+	{ "int $14", do_int14 },
+};
+
+#define N_INSNS (sizeof(insns) / sizeof(insns[0]))
+
+/* Reads the byte at arg. */
+static void read_at(void *arg)
+{
+	volatile const uint8_t *p = arg;
+
+	(void)*p;
+}
+
+/* Writes the quadword at arg, leaving its value (see the top). */
+static void write_at(void *arg)
+{
+	__asm__ volatile("lock orq $0, (%0)" :: "r"(arg) : "memory");
+}
+
+/* Calls the code at arg. */
+static void exec_at(void *arg)
+{
+	void (*fn)(void) = (void (*)(void))arg;
+
+	EFIMM_LAUNDER(fn);
+	fn();
+}
+
+/* One point per privileged instruction: each raises #GP. */
+static void privileged_insns(void)
+{
+	for (size_t i = 0; i < N_INSNS; i++) {
+		bool ok = efimm_test_expect_fault(13, NULL, insns[i].run,
+						  (void *)EFIMM_PAYLOAD_BASE);
+
+		efimm_test_ok(ok, "%s from ring 3 raised #GP", insns[i].name);
+	}
+}
+
+/* One point per touch of efimm's memory: each raises #PF at its address.
+ * The page-table write aims at entry 255, a slot of the lower half no
+ * mapping uses (the k_mem_map area ends at entry 224). */
+static void efimm_memory(const struct efimm_info *info)
+{
+	struct {
+		const char *what;
+		void (*fn)(void *);
+		uint64_t addr;
+	} touches[] = {
+		{ "reading efimm's data", read_at, info->efimm_data },
+		{ "writing efimm's data", write_at, info->efimm_data & ~7ull },
+		{ "reading efimm's code", read_at, info->efimm_text },
+		{ "writing efimm's code", write_at, info->efimm_text & ~7ull },
+		{ "running efimm's code", exec_at, info->efimm_text },
+		{ "reading the page-table root", read_at, info->pt_root },
+		{ "writing the page-table root", write_at, info->pt_root + 255 * 8 },
+	};
+
+	for (size_t i = 0; i < sizeof(touches) / sizeof(touches[0]); i++) {
+		void *a = (void *)touches[i].addr;
+		bool ok = efimm_test_expect_fault(14, a, touches[i].fn, a);
+
+		efimm_test_ok(ok, "%s at %p raised #PF with CR2 there",
+			      touches[i].what, a);
+	}
+}
+
+/* 3 points: a map, write and unmap round after all the faults. */
+static void calls_still_work(void)
+{
+	static const char line[] = "privileged: efimm still answers\n";
+	char *p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
+
+	if (!efimm_test_ok(p != NULL, "k_mem_map after the faults")) {
+		efimm_test_skip("no page to write from");
+		efimm_test_skip("no page to unmap");
+		return;
+	}
+	memcpy(p, line, sizeof(line) - 1);
+	efimm_test_ok(efimm_write(p, sizeof(line) - 1) == (long)sizeof(line) - 1,
+		      "write from the new page");
+	efimm_test_ok(k_mem_unmap(p, PAGE_SIZE) == 0, "k_mem_unmap of it");
+}
+
+int main(int argc, char **argv)
+{
+	struct efimm_info info;
+
+	if (argc > 1 && strcmp(argv[1], "wrmsr") == 0) {
+		printk("privileged: wrmsr outside an expected fault\n");
+		do_wrmsr(NULL);
+		printk("privileged: wrmsr returned\n");
+		return 1;
+	}
+	efimm_test_plan(2 + (int)N_INSNS + 7 + 3);
+	efimm_test_ok(efimm_info_get(&info) == 0, "efimm_info_get");
+	if (!efimm_test_ok(info.ring == 3, "running in ring %u (want 3)", info.ring))
+		return 1;
+	privileged_insns();
+	efimm_memory(&info);
+	calls_still_work();
+	return 0;
+}

@@ -80,8 +80,8 @@ def test_ring3_fault_is_contained_and_reported(ring3):
     efimm's free frames after the last payload equal those before the
     first."""
     block = junit_cases(ring3.junit)["contained"][2]
-    assert "efimm: FATAL: #PF page fault (vector 14)" in block or \
-        "#PF page fault (vector 14)" in block, block
+    assert "efimm: FATAL: #PF page fault (vector 14)" in block, block
+    assert re.search(r"efimm: error code 0x[0-9a-f]+: .*write, user", block), block
     assert "efimm: mode: user (ring 3)" in block, block
     assert re.search(r"^ *(# )?efimm: denied: .*U/S", block, re.M), block
     assert "went through" not in block
@@ -134,7 +134,10 @@ def test_inject_ends_in_a_fatal_report_naming_it(efimm_boot, what):
     copy helper; inject=smep: efimm calls the payload's entry from kernel
     mode.  Either is a fault in efimm, reported and fatal."""
     res = fatal_run(efimm_boot, f"run efimm/payloads/hello.elf inject={what}")
-    assert re.search(rf"^.*efimm: .*\b{what.upper()}\b.*$", res.text, re.M), res.text[-3000:]
+    report = res.text[res.text.index("efimm: FATAL: "):]
+    assert "efimm: FATAL: #PF page fault (vector 14)" in report
+    assert "efimm: mode: kernel (ring 0)\n" in report
+    assert re.search(rf"^efimm: .*\b{what.upper()}\b", report, re.M), report
 
 
 def test_privileged_instruction_outside_expect_fault(efimm_boot, tmp_path):

@@ -265,7 +265,7 @@ static void calls_still_work(void)
 	uint64_t phys = 0, faults = 0;
 	uint32_t flags = 0;
 	uint8_t *p = k_mem_map(2 * PAGE_SIZE, K_MEM_PERM_RW);
-	long r;
+	long r, n;
 
 	efimm_test_ok(efimm_write(line, sizeof(line) - 1) == (long)sizeof(line) - 1,
 		      "write");
@@ -283,11 +283,12 @@ static void calls_still_work(void)
 	r = k_mem_translate(p, &phys, NULL);
 	efimm_test_ok(r == 0 && k_mem_page_frame_evict(phys) == 0 && p[0] == 7,
 		      "k_mem_page_frame_evict of its frame, read back");
-	efimm_test_ok(efimm_syscall(EFIMM_SYS_K_MEM_NUM_PAGEFAULTS_GET, (long)&faults,
-				    0, 0, 0, 0) == 0 && faults > 0 &&
-		      efimm_syscall(EFIMM_SYS_K_MEM_PAGING_STATS_GET, (long)&st, sizeof(st),
-				    0, 0, 0) == (long)sizeof(st) && st.pagefaults.cnt > 0,
-		      "num_pagefaults_get %lu, paging_stats_get", (unsigned long)faults);
+	r = efimm_syscall(EFIMM_SYS_K_MEM_NUM_PAGEFAULTS_GET, (long)&faults, 0, 0, 0, 0);
+	n = efimm_syscall(EFIMM_SYS_K_MEM_PAGING_STATS_GET, (long)&st, sizeof(st), 0, 0, 0);
+	efimm_test_ok(r == 0 && faults > 0 && n == (long)sizeof(st) &&
+		      st.pagefaults.cnt == faults,
+		      "num_pagefaults_get: %ld, %lu; paging_stats_get: %ld, %lu faults", r,
+		      (unsigned long)faults, n, (unsigned long)st.pagefaults.cnt);
 	efimm_test_ok(efimm_info_get(&info) == 0 && info.size == sizeof(info) &&
 		      k_mem_free_get() > 0, "info and k_mem_free_get");
 	efimm_test_ok(k_mem_unmap(p, 2 * PAGE_SIZE) == 0, "k_mem_unmap");
@@ -300,10 +301,12 @@ int main(void)
 	uint8_t *edge = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
 	uint8_t *ro = k_mem_map(PAGE_SIZE, 0);
 	uint8_t *freed = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
+	int err;
 
 	efimm_test_plan(2 + N_BAD * N_CALLS + 1 + TOO_LONG_POINTS + PARTLY_POINTS +
 			2 + RANGE_POINTS + NUMBER_POINTS + WORKS_POINTS);
-	efimm_test_ok(efimm_info_get(&info) == 0, "efimm_info_get (ring %u)", info.ring);
+	err = efimm_info_get(&info);
+	efimm_test_ok(err == 0, "efimm_info_get: %d (ring %u)", err, info.ring);
 	if (!efimm_test_ok(two && edge && ro && freed &&
 			   k_mem_unmap(freed, PAGE_SIZE) == 0,
 			   "k_mem_map of the test buffers, one unmapped again"))

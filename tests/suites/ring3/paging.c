@@ -126,9 +126,11 @@ int main(void)
 {
 	struct efimm_info info;
 	char *p;
+	int err;
 
 	efimm_test_plan(3 + 5 + 4 + 4 + 2 + 2);
-	efimm_test_ok(efimm_info_get(&info) == 0, "efimm_info_get: ring %u", info.ring);
+	err = efimm_info_get(&info);
+	efimm_test_ok(err == 0, "efimm_info_get: %d, ring %u", err, info.ring);
 	efimm_test_ok(suite_pin_self(true) == 0, "pin the payload's image and stack");
 	p = k_mem_map(PAGES * PAGE_SIZE, K_MEM_PERM_RW);
 	if (!efimm_test_ok(p != NULL, "k_mem_map of %d pages", PAGES))

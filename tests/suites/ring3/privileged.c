@@ -11,9 +11,10 @@
  * expected fault (tests/boot/test_ring3.py: the report of a privileged
  * instruction under `run`).
  *
- * The writes are `lock or $0`: a write access (the CPU checks write
- * permission for it) that leaves the memory as it was, so that a missing
- * protection fails the point instead of corrupting efimm.
+ * The writes are plain stores of 0 (a locked read-modify-write would
+ * fault on its read under QEMU, error code "read"); the page-table write
+ * aims at an entry no mapping uses, so that only a write to efimm's data
+ * could do harm if a protection were missing.
  */
 #include "efimm.h"
 
@@ -169,10 +170,10 @@ static void read_at(void *arg)
 	(void)*p;
 }
 
-/* Writes the quadword at arg, leaving its value (see the top). */
+/* Stores 0 to the quadword at arg. */
 static void write_at(void *arg)
 {
-	__asm__ volatile("lock orq $0, (%0)" :: "r"(arg) : "memory");
+	__asm__ volatile("movq $0, (%0)" :: "r"(arg) : "memory");
 }
 
 /* Calls the code at arg. */
@@ -184,20 +185,19 @@ static void exec_at(void *arg)
 	fn();
 }
 
-/* One point per privileged instruction: each raises #GP. */
+/* One point per privileged instruction (efimm_test_expect_fault's, a
+ * comment line before it names the instruction): each raises #GP. */
 static void privileged_insns(void)
 {
 	for (size_t i = 0; i < N_INSNS; i++) {
-		bool ok = efimm_test_expect_fault(13, NULL, insns[i].run,
-						  (void *)EFIMM_PAYLOAD_BASE);
-
-		efimm_test_ok(ok, "%s from ring 3 raised #GP", insns[i].name);
+		printk("privileged: %s from ring 3 must raise #GP\n", insns[i].name);
+		efimm_test_expect_fault(13, NULL, insns[i].run, (void *)EFIMM_PAYLOAD_BASE);
 	}
 }
 
-/* One point per touch of efimm's memory: each raises #PF at its address.
- * The page-table write aims at entry 255, a slot of the lower half no
- * mapping uses (the k_mem_map area ends at entry 224). */
+/* One point per touch of efimm's memory (as above): each raises #PF at
+ * its address.  The page-table write aims at entry 255, a slot of the
+ * lower half no mapping uses (the k_mem_map area ends at entry 224). */
 static void efimm_memory(const struct efimm_info *info)
 {
 	struct {
@@ -216,10 +216,9 @@ static void efimm_memory(const struct efimm_info *info)
 
 	for (size_t i = 0; i < sizeof(touches) / sizeof(touches[0]); i++) {
 		void *a = (void *)touches[i].addr;
-		bool ok = efimm_test_expect_fault(14, a, touches[i].fn, a);
 
-		efimm_test_ok(ok, "%s at %p raised #PF with CR2 there",
-			      touches[i].what, a);
+		printk("privileged: %s at %p must raise #PF there\n", touches[i].what, a);
+		efimm_test_expect_fault(14, a, touches[i].fn, a);
 	}
 }
 

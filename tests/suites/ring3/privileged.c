@@ -9,7 +9,8 @@
  *
  * With the argument `wrmsr` it instead executes wrmsr outside any
  * expected fault (tests/boot/test_ring3.py: the report of a privileged
- * instruction under `run`).
+ * instruction under `run`); with `ac-write` it makes one write call with
+ * RFLAGS.AC set (run with inject=smap: SMAP must still catch efimm).
  *
  * The writes are plain stores of 0 (a locked read-modify-write would
  * fault on its read under QEMU, error code "read"); the page-table write
@@ -239,8 +240,29 @@ static void calls_still_work(void)
 	efimm_test_ok(k_mem_unmap(p, PAGE_SIZE) == 0, "k_mem_unmap of it");
 }
 
+/*
+ * The write system call made with RFLAGS.AC set, which ring 3 may do (it
+ * is the flag STAC sets: with it, SMAP lets the kernel at user pages).
+ * An interrupt gate does not clear AC, so efimm's entry must; with
+ * inject=smap the call must still end in the SMAP report.  Returns what
+ * the call returned.
+ */
+static long write_with_ac_set(const char *s, size_t len)
+{
+	register long nr __asm__("rax") = EFIMM_SYS_WRITE;
+
+	__asm__ volatile("pushfq; orq $0x40000, (%%rsp); popfq\n\t"
+			 "int %[vec]\n\t"
+			 "pushfq; andq $~0x40000, (%%rsp); popfq"
+			 : "+r"(nr)
+			 : [vec] "i"(EFIMM_SYSCALL_VECTOR), "D"(s), "S"(len)
+			 : "memory", "cc");
+	return nr;
+}
+
 int main(int argc, char **argv)
 {
+	static const char line[] = "privileged: written with AC set\n";
 	struct efimm_info info;
 
 	if (argc > 1 && strcmp(argv[1], "wrmsr") == 0) {
@@ -249,6 +271,8 @@ int main(int argc, char **argv)
 		printk("privileged: wrmsr returned\n");
 		return 1;
 	}
+	if (argc > 1 && strcmp(argv[1], "ac-write") == 0)
+		return write_with_ac_set(line, sizeof(line) - 1) == sizeof(line) - 1 ? 0 : 1;
 	efimm_test_plan(2 + (int)N_INSNS + 7 + 3);
 	efimm_test_ok(efimm_info_get(&info) == 0, "efimm_info_get");
 	if (!efimm_test_ok(info.ring == 3, "running in ring %u (want 3)", info.ring))

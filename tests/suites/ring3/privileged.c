@@ -1,6 +1,8 @@
 /*
  * tests/suites/ring3/privileged.c - from ring 3, every privileged
- * instruction raises #GP (vector 13) and every touch of efimm's memory
+ * instruction raises #GP (vector 13; syscall, which efimm leaves off,
+ * #UD), and so do a far jump and a segment load to ring 0's selectors;
+ * every touch of efimm's memory
  * raises #PF (vector 14) at exactly the address touched: reading and
  * writing efimm's data and code, running its code, reading and writing
  * the payload's own top-level page table.  Each is caught by
@@ -19,11 +21,12 @@
  */
 #include "efimm.h"
 
-/* One privileged instruction: its name (the TAP description) and a
- * function that executes it. */
+/* One privileged instruction: its name (the comment line), a function
+ * that executes it and the vector it must raise. */
 struct insn_case {
 	const char *name;
 	void (*run)(void *arg);
+	int vector;
 };
 
 /* A 10-byte descriptor-table register image for lgdt/lidt; its content
@@ -132,6 +135,67 @@ static void do_clts(void *arg)
 	__asm__ volatile("clts");
 }
 
+static void do_invd(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("invd" ::: "memory");
+}
+
+static void do_swapgs(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("swapgs" ::: "memory");
+}
+
+static void do_lmsw(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("lmsw %w0" :: "r"(1) : "memory");
+}
+
+static void do_lldt(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("lldt %w0" :: "r"(0) : "memory");
+}
+
+static void do_mov_to_dr7(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("mov %0, %%dr7" :: "r"(0ul));
+}
+
+/* Loading DS with efimm's data selector (0x10, DPL 0). */
+static void do_load_kernel_ds(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("mov %0, %%ds" :: "r"(0x10) : "memory");
+}
+
+/* A far jump to efimm's code selector (0x08, DPL 0): #GP(0x08).  Not
+ * iretq or lretq: QEMU 7.2's TCG pops their frame with supervisor
+ * accesses, which SMAP turns into a #PF on the user stack first.  The
+ * far pointer is m16:32 (AMD has no m16:64); were the jump allowed, it
+ * would go to ring 0 at a cut address, and efimm would report that. */
+static void do_ljmp_to_ring0(void *arg)
+{
+	static struct __attribute__((packed)) {
+		uint32_t offset;
+		uint16_t selector;
+	} far = { 0x1000, 0x08 };
+
+	(void)arg;
+	__asm__ volatile("ljmpl *%0" :: "m"(far) : "memory");
+}
+
+/* syscall: efimm's calls go through int 0x80, so EFER.SCE must be off
+ * (#UD); with it on, the CPU would jump to whatever LSTAR holds in ring 0. */
+static void do_syscall(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("syscall" ::: "rcx", "r11", "memory");
+}
+
 /* A software interrupt to the page-fault vector: its gate is for the CPU
  * only (DPL 0), so ring 3 gets #GP, never a forged page fault. */
 static void do_int14(void *arg)
@@ -141,24 +205,32 @@ static void do_int14(void *arg)
 }
 
 static const struct insn_case insns[] = {
-	{ "cli", do_cli },
-	{ "sti", do_sti },
-	{ "hlt", do_hlt },
-	{ "mov to CR3", do_mov_to_cr3 },
-	{ "mov from CR3", do_mov_from_cr3 },
-	{ "mov to CR0", do_mov_to_cr0 },
-	{ "mov to CR4", do_mov_to_cr4 },
-	{ "wrmsr", do_wrmsr },
-	{ "rdmsr", do_rdmsr },
-	{ "in", do_in },
-	{ "out", do_out },
-	{ "lgdt", do_lgdt },
-	{ "lidt", do_lidt },
-	{ "ltr", do_ltr },
-	{ "invlpg", do_invlpg },
-	{ "wbinvd", do_wbinvd },
-	{ "clts", do_clts },
-	{ "int $14", do_int14 },
+	{ "cli", do_cli, 13 },
+	{ "sti", do_sti, 13 },
+	{ "hlt", do_hlt, 13 },
+	{ "mov to CR3", do_mov_to_cr3, 13 },
+	{ "mov from CR3", do_mov_from_cr3, 13 },
+	{ "mov to CR0", do_mov_to_cr0, 13 },
+	{ "mov to CR4", do_mov_to_cr4, 13 },
+	{ "mov to DR7", do_mov_to_dr7, 13 },
+	{ "wrmsr", do_wrmsr, 13 },
+	{ "rdmsr", do_rdmsr, 13 },
+	{ "in", do_in, 13 },
+	{ "out", do_out, 13 },
+	{ "lgdt", do_lgdt, 13 },
+	{ "lidt", do_lidt, 13 },
+	{ "lldt", do_lldt, 13 },
+	{ "ltr", do_ltr, 13 },
+	{ "lmsw", do_lmsw, 13 },
+	{ "invlpg", do_invlpg, 13 },
+	{ "wbinvd", do_wbinvd, 13 },
+	{ "invd", do_invd, 13 },
+	{ "clts", do_clts, 13 },
+	{ "swapgs", do_swapgs, 13 },
+	{ "mov to DS of efimm's data selector", do_load_kernel_ds, 13 },
+	{ "far jmp to efimm's code selector", do_ljmp_to_ring0, 13 },
+	{ "int $14", do_int14, 13 },
+	{ "syscall", do_syscall, 6 },
 };
 
 #define N_INSNS (sizeof(insns) / sizeof(insns[0]))
@@ -187,12 +259,15 @@ static void exec_at(void *arg)
 }
 
 /* One point per privileged instruction (efimm_test_expect_fault's, a
- * comment line before it names the instruction): each raises #GP. */
+ * comment line before it names the instruction): each raises #GP, or
+ * #UD for syscall. */
 static void privileged_insns(void)
 {
 	for (size_t i = 0; i < N_INSNS; i++) {
-		printk("privileged: %s from ring 3 must raise #GP\n", insns[i].name);
-		efimm_test_expect_fault(13, NULL, insns[i].run, (void *)EFIMM_PAYLOAD_BASE);
+		printk("privileged: %s from ring 3 must raise vector %d\n",
+		       insns[i].name, insns[i].vector);
+		efimm_test_expect_fault(insns[i].vector, NULL, insns[i].run,
+					(void *)EFIMM_PAYLOAD_BASE);
 	}
 }
 

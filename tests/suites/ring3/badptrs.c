@@ -181,15 +181,20 @@ static void partly_valid(uint8_t *page)
 		      "untouched", r, flags);
 }
 
-/* 2 points: outputs in read-only memory (the payload's rodata, a
- * read-only k_mem_map page) are -EFAULT for every call that writes. */
+#define READ_ONLY_POINTS 3
+
+/* READ_ONLY_POINTS points: outputs in read-only memory (the payload's
+ * code and rodata, a read-only k_mem_map page) are -EFAULT for every
+ * call that writes. */
 static void read_only(const uint8_t *ro_page)
 {
-	const uint64_t where[2] = { (uint64_t)(uintptr_t)__payload_rodata,
-				    (uint64_t)(uintptr_t)ro_page };
-	const char *what[2] = { "the payload's rodata", "a read-only k_mem_map page" };
+	const uint64_t where[READ_ONLY_POINTS] = {
+		(uint64_t)(uintptr_t)__payload_text,
+		(uint64_t)(uintptr_t)__payload_rodata, (uint64_t)(uintptr_t)ro_page };
+	const char *what[READ_ONLY_POINTS] = { "the payload's code",
+		"the payload's rodata", "a read-only k_mem_map page" };
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < READ_ONLY_POINTS; i++) {
 		int refused = 0, outputs = 0;
 
 		for (int c = 0; c < N_CALLS; c++) {
@@ -304,7 +309,7 @@ int main(void)
 	int err;
 
 	efimm_test_plan(2 + N_BAD * N_CALLS + 1 + TOO_LONG_POINTS + PARTLY_POINTS +
-			2 + RANGE_POINTS + NUMBER_POINTS + WORKS_POINTS);
+			READ_ONLY_POINTS + RANGE_POINTS + NUMBER_POINTS + WORKS_POINTS);
 	err = efimm_info_get(&info);
 	efimm_test_ok(err == 0, "efimm_info_get: %d (ring %u)", err, info.ring);
 	if (!efimm_test_ok(two && edge && ro && freed &&

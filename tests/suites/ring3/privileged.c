@@ -188,6 +188,14 @@ static void do_ljmp_to_ring0(void *arg)
 	__asm__ volatile("ljmpl *%0" :: "m"(far) : "memory");
 }
 
+/* popfq cannot raise IOPL at CPL 3 (it keeps the old value), so the
+ * cli after it still faults. */
+static void do_popf_iopl_then_cli(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("pushfq; orq $0x3000, (%%rsp); popfq; cli" ::: "memory", "cc");
+}
+
 /* syscall: efimm's calls go through int 0x80, so EFER.SCE must be off
  * (#UD); with it on, the CPU would jump to whatever LSTAR holds in ring 0. */
 static void do_syscall(void *arg)
@@ -229,6 +237,7 @@ static const struct insn_case insns[] = {
 	{ "swapgs", do_swapgs, 13 },
 	{ "mov to DS of efimm's data selector", do_load_kernel_ds, 13 },
 	{ "far jmp to efimm's code selector", do_ljmp_to_ring0, 13 },
+	{ "cli after popfq asked for IOPL 3", do_popf_iopl_then_cli, 13 },
 	{ "int $14", do_int14, 13 },
 	{ "syscall", do_syscall, 6 },
 };

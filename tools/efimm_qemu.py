@@ -26,6 +26,7 @@ OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 STATUS_RE = re.compile(rb"efimm: powering off, status (\d+)")
 ANSI_RE = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][AB0-2]|\x1bc")
 NO_STATUS = 124
+DEFAULT_CPU = "max"
 
 
 def build_image(out, files=None, config=None, esp=None, drop=()):
@@ -58,9 +59,12 @@ def build_image(out, files=None, config=None, esp=None, drop=()):
     return out
 
 
-def qemu_command(img, mem="512M", vars_file=None, icount=False, extra=()):
+def qemu_command(img, mem="512M", vars_file=None, icount=False, extra=(),
+                 cpu=DEFAULT_CPU):
+    """QEMU's command line; cpu is -cpu's MODEL[,FEATURES] (`max`: every
+    feature TCG has, SMEP and SMAP among them; `qemu64`: neither)."""
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-accel", "tcg",
-           "-cpu", "max", "-m", str(mem), "-smp", "1",
+           "-cpu", cpu, "-m", str(mem), "-smp", "1",
            "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
            "-drive", f"if=pflash,format=raw,unit=1,file={vars_file}",
            "-drive", f"format=raw,file={img}",
@@ -94,7 +98,7 @@ def exit_status(raw):
 
 
 def boot(img, mem="512M", timeout=120, keys=(), echo=False, icount=False,
-         extra=(), stop_on=None):
+         extra=(), stop_on=None, cpu=DEFAULT_CPU):
     """Boots img; returns a Result.  keys: [(wait_for_bytes, send_bytes)]
     typed on the serial console once wait_for appears.  stop_on: bytes
     after which QEMU is killed (for runs that end in the firmware).
@@ -102,7 +106,7 @@ def boot(img, mem="512M", timeout=120, keys=(), echo=False, icount=False,
     with tempfile.TemporaryDirectory() as tmp:
         vars_file = os.path.join(tmp, "vars.fd")
         shutil.copyfile(OVMF_VARS, vars_file)
-        cmd = qemu_command(img, mem, vars_file, icount, extra)
+        cmd = qemu_command(img, mem, vars_file, icount, extra, cpu)
         p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT)
         raw, timed_out = _pump(p, timeout, list(keys), echo, stop_on)
@@ -144,12 +148,15 @@ def main(argv):
     import argparse
     ap = argparse.ArgumentParser(
         description="boot efimm in QEMU/OVMF (defaults from EFIMM_MEM, "
-                    "EFIMM_ARGS, EFIMM_PAYLOAD, as `make run` sets them)")
+                    "EFIMM_ARGS, EFIMM_PAYLOAD, as `make run` sets them, "
+                    "and EFIMM_CPU)")
     env = os.environ
     ap.add_argument("--mem", default=env.get("EFIMM_MEM") or "512M")
     ap.add_argument("--args", default=env.get("EFIMM_ARGS", ""))
     ap.add_argument("--payload", default=env.get("EFIMM_PAYLOAD", ""))
     ap.add_argument("--icount", action="store_true")
+    ap.add_argument("--cpu", default=env.get("EFIMM_CPU") or DEFAULT_CPU,
+                    help="QEMU -cpu MODEL (default max; qemu64 has no SMEP/SMAP)")
     a = ap.parse_args(argv)
     files, config = {}, None
     args = a.args
@@ -165,7 +172,7 @@ def main(argv):
     with tempfile.TemporaryDirectory() as tmp:
         vars_file = os.path.join(tmp, "vars.fd")
         shutil.copyfile(OVMF_VARS, vars_file)
-        cmd = qemu_command(img, a.mem, vars_file, a.icount)
+        cmd = qemu_command(img, a.mem, vars_file, a.icount, cpu=a.cpu)
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
         raw = b""
         for chunk in iter(lambda: os.read(p.stdout.fileno(), 4096), b""):

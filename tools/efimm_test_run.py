@@ -19,7 +19,7 @@ from efimm_test_tap import SuiteParser
 
 ROOT = efimm_qemu.ROOT
 # The run options of efimm's `suite` (README "Suites: many payloads in one boot").
-KNOWN_OPTS = ("mem", "swap", "evict", "paging", "timing", "timeout")
+KNOWN_OPTS = ("mem", "swap", "evict", "paging", "timing", "timeout", "ring", "inject")
 EFIMM_TIMEOUT = 60          # efimm's per-payload default (timeout=)
 NO_TIMEOUT_BOUND = 600      # what the wall-clock bound assumes for timeout=0
 BOOT_MARGIN = 180           # OVMF start-up and ExitBootServices under TCG
@@ -307,14 +307,16 @@ class Job:
         self.entries[i] = entry
         return entry
 
-    def boot(self, mem, cpus, qemu_args, limit, on_entry, on_line):
-        """Boots the image; calls on_entry(entry) per finished payload and
-        on_line(text) per serial line; sets self.error on an
-        infrastructure failure."""
+    def boot(self, mem, cpus, qemu_args, limit, on_entry, on_line,
+             cpu=efimm_qemu.DEFAULT_CPU):
+        """Boots the image on QEMU CPU model cpu; calls on_entry(entry)
+        per finished payload and on_line(text) per serial line; sets
+        self.error on an infrastructure failure."""
         with tempfile.TemporaryDirectory() as tmp, open(self.log, "w") as log:
             vars_file = os.path.join(tmp, "vars.fd")
             shutil.copyfile(efimm_qemu.OVMF_VARS, vars_file)
-            cmd = efimm_qemu.qemu_command(self.img, mem, vars_file, False, qemu_args)
+            cmd = efimm_qemu.qemu_command(self.img, mem, vars_file, False, qemu_args,
+                                          cpu)
             cmd[cmd.index("-smp") + 1] = str(cpus)
             log.write("# " + " ".join(cmd) + "\n")
             try:

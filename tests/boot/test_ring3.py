@@ -150,13 +150,11 @@ def privileged_elf(tmp_path):
     return {"efimm/tests/privileged.elf": str(elf)}
 
 
-@pytest.mark.xfail(strict=True, reason="efimm bug: arch/x86_64/isr.S isr_common keeps the "
-                   "payload's RFLAGS.AC (an interrupt gate does not clear it), so SMAP is "
-                   "off in efimm during the call; `pushq $2; popfq` first fixes it")
 def test_inject_smap_with_ac_set_by_the_payload(efimm_boot, tmp_path):
     """A ring-3 payload may set RFLAGS.AC (what STAC sets) before its
-    system call, and an interrupt gate keeps it: efimm's entry must clear
-    it, or SMAP would let efimm's stray access through."""
+    system call, and an interrupt gate keeps it: efimm's entry clears it
+    (isr.S), or SMAP would let efimm's stray access through (this test
+    failed before that fix)."""
     res = fatal_run(efimm_boot, "run efimm/tests/privileged.elf ac-write inject=smap",
                     files=privileged_elf(tmp_path))
     report = res.text[res.text.index("efimm: FATAL: "):]

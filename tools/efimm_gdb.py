@@ -145,14 +145,23 @@ class SerialPump(threading.Thread):
             chunk = os.read(self.fd, 65536)
             if not chunk:
                 break
-            self.raw += chunk
-            self.out.write(chunk)
-            self.out.flush()
-            m = BASE_RE.search(efimm_qemu.strip_ansi(self.raw))
-            if m and not self.found.is_set():
-                self.base = m.group(1).decode()
-                self.found.set()
+            try:
+                self.out.write(chunk)
+                self.out.flush()
+            except OSError:
+                pass  # a closed stderr must not stop the draining
+            if not self.found.is_set():
+                self._look(chunk)
         self.found.set()
+
+    def _look(self, chunk):
+        """Keeps the output until the image-base line has arrived (it may
+        come in pieces, between colour codes), then takes the base."""
+        self.raw += chunk
+        m = BASE_RE.search(efimm_qemu.strip_ansi(self.raw))
+        if m:
+            self.base = m.group(1).decode()
+            self.found.set()
 
 
 def _die_with_parent():
@@ -267,12 +276,13 @@ def main(a, args, files, config):
 def add_options(ap):
     """--gdb, --gdb-batch FILE, --gdb-timeout SECONDS on efimm_qemu's
     argument parser."""
-    ap.add_argument("--gdb", action="store_true",
-                    help="boot with QEMU's gdb stub and run gdb on efimm "
-                         "and the payload, stopped before efimm runs")
-    ap.add_argument("--gdb-batch", metavar="FILE",
-                    help="the same with gdb in batch mode running FILE's "
-                         "commands")
+    how = ap.add_mutually_exclusive_group()
+    how.add_argument("--gdb", action="store_true",
+                     help="boot with QEMU's gdb stub and run gdb on efimm "
+                          "and the payload, stopped before efimm runs")
+    how.add_argument("--gdb-batch", metavar="FILE",
+                     help="the same with gdb in batch mode running FILE's "
+                          "commands")
     ap.add_argument("--gdb-timeout", metavar="SECONDS", type=float, default=600,
                     help="stop a --gdb-batch session after this long "
                          "(default 600)")

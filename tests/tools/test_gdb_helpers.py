@@ -2,8 +2,8 @@
 the payload of a `run`, the host file behind an ESP path, the generated
 gdb script and argv, the serial pump fed by real processes (the image
 base found across chunks and colour codes, a boot that ends or stays
-silent), and tools/run.sh's one-line errors before any boot (no gdb, no
-command file).  The sessions themselves: tests/boot/test_gdb.py."""
+silent), and tools/run.sh's errors before any boot (no gdb, no command
+file, --gdb with --gdb-batch).  The sessions themselves: tests/boot/test_gdb.py."""
 import os
 import subprocess
 import sys
@@ -165,3 +165,9 @@ def test_run_sh_missing_command_file(tmp_path):
     rc, out, err = run_sh(["--gdb-batch", str(missing)], {})
     assert rc == 2
     assert err.strip().splitlines() == [f"run: gdb: {missing}: no such command file"]
+
+
+def test_run_sh_gdb_and_batch_together(tmp_path):
+    rc, out, err = run_sh(["--gdb", "--gdb-batch", "x.gdb"], {})
+    assert rc == 2
+    assert "argument --gdb-batch: not allowed with argument --gdb" in err

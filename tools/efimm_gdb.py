@@ -177,7 +177,8 @@ def start_qemu(img, mem, icount, socket_path, vars_file):
     never reaches it; stdin is a pipe that is never written, so QEMU
     leaves the terminal to gdb."""
     extra = ["-gdb", f"unix:{socket_path},server=on,wait=off"]
-    cmd = efimm_qemu.qemu_command(img, mem, vars_file, icount, extra)
+    cmd = efimm_qemu.qemu_command(img, mem, vars_file, icount=icount,
+                                  extra=extra)
     try:
         return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 start_new_session=True,

@@ -251,6 +251,8 @@ def session(a, files, config, payload, efimm_so, base_timeout=BASE_TIMEOUT):
             qemu.kill()
             qemu.wait()
             pump.join(5)
+            qemu.stdin.close()
+            qemu.stdout.close()
 
 
 def main(a, args, files, config):

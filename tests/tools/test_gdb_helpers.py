@@ -112,6 +112,8 @@ def pump_of(shell, timeout=10):
     p.kill()
     p.wait()
     pump.join(5)
+    assert not pump.is_alive()  # it ends with the output
+    p.stdout.close()
     out.close()
     return p, pump, got
 
@@ -119,7 +121,7 @@ def pump_of(shell, timeout=10):
 def test_pump_finds_the_base_across_chunks_and_colours():
     shell = (r"printf 'BdsDxe: x\r\n\033[0m\033[37mefimm: gdb: image b'; sleep 0.3; "
              r"printf 'ase 0x1dd9\033[0m'; sleep 0.3; "
-             r"printf '0000; waiting until gdb sets efimm_gdb_wait = 0\r\n'; sleep 5")
+             r"printf '0000; waiting until gdb sets efimm_gdb_wait = 0\r\n'; exec sleep 5")
     _, pump, got = pump_of(shell)
     assert got == "0x1dd90000"
     assert b"BdsDxe: x" in pump.raw
@@ -132,7 +134,7 @@ def test_pump_boot_ends_without_base():
 
 
 def test_pump_silent_boot_times_out():
-    _, _, got = pump_of("sleep 20", timeout=0.5)
+    _, _, got = pump_of("exec sleep 20", timeout=0.5)
     assert isinstance(got, efimm_gdb.GdbError)
     assert "no image-base line within 0.5 s" in str(got)
 

@@ -3,6 +3,7 @@
 #   make            build build/efimm.efi and stage it in esp/
 #   make image      build/efimm.img: GPT disk, one FAT32 ESP holding esp/
 #   make run        boot the image in QEMU/OVMF (MEM=, ARGS=, PAYLOAD=)
+#   make gdb        the same boot under gdb: efimm's and the payload's symbols
 #   make test       layer check, unit tests, fuzz smoke runs, QEMU boot tests
 #   make layers     the layer rules over the built objects (tools/check-layers.py)
 #   make bench      benchmarks (host and QEMU -icount)
@@ -194,6 +195,17 @@ run:
 	@tools/deps.sh run
 	@$(MAKE) --no-print-directory all
 	@tools/run.sh
+
+# `make run`'s boot with QEMU's gdb stub and gdb attached before efimm runs
+# (tools/efimm_gdb.py); the same inputs.
+.PHONY: gdb
+gdb: export EFIMM_MEM = $(MEM)
+gdb: export EFIMM_ARGS = $(ARGS)
+gdb: export EFIMM_PAYLOAD = $(PAYLOAD)
+gdb:
+	@tools/deps.sh run
+	@$(MAKE) --no-print-directory all
+	@tools/run.sh --gdb
 
 # --- tests -------------------------------------------------------------------
 PYTHON := /usr/bin/python3

@@ -146,6 +146,7 @@ def _pump(p, timeout, keys, echo, stop_on):
 
 def main(argv):
     import argparse
+    import efimm_gdb  # here: it imports this module
     ap = argparse.ArgumentParser(
         description="boot efimm in QEMU/OVMF (defaults from EFIMM_MEM, "
                     "EFIMM_ARGS, EFIMM_PAYLOAD, as `make run` sets them, "
@@ -157,6 +158,7 @@ def main(argv):
     ap.add_argument("--icount", action="store_true")
     ap.add_argument("--cpu", default=env.get("EFIMM_CPU") or DEFAULT_CPU,
                     help="QEMU -cpu MODEL (default max; qemu64 has no SMEP/SMAP)")
+    efimm_gdb.add_options(ap)
     a = ap.parse_args(argv)
     files, config = {}, None
     args = a.args
@@ -168,6 +170,8 @@ def main(argv):
         config = ("timeout 0\ndefault cmdline\n"
                   f'entry cmdline "make run ARGS" {args} ; poweroff\n')
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
+    if efimm_gdb.wanted(a):
+        return efimm_gdb.main(a, args, files, config)
     img = build_image(os.path.join(ROOT, "build", "run.img"), files, config)
     with tempfile.TemporaryDirectory() as tmp:
         vars_file = os.path.join(tmp, "vars.fd")

@@ -31,12 +31,15 @@
 	.globl arch_call_on_stack
 	.type arch_call_on_stack, @function
 arch_call_on_stack:
+	.cfi_startproc
+	.cfi_undefined rip	/* debuggers: the outermost frame of efimm's stack */
 	mov	%rdx, %rsp
 	xor	%ebp, %ebp
 	mov	%rdi, %rax
 	mov	%rsi, %rdi
 	call	*%rax
 	ud2
+	.cfi_endproc
 	.size arch_call_on_stack, . - arch_call_on_stack
 
 	.globl arch_enter_payload

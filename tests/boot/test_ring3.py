@@ -139,6 +139,27 @@ def test_inject_ends_in_a_fatal_report_naming_it(efimm_boot, what):
     assert "efimm: FATAL: #PF page fault (vector 14)" in report
     assert "efimm: mode: kernel (ring 0)\n" in report
     assert re.search(rf"^efimm: .*\b{what.upper()}\b", report, re.M), report
+    if what == "smap":
+        efimm_frames_named(report)
+
+
+def efimm_frames_named(report):
+    """The backtrace of a fault in efimm names efimm's own functions
+    from its built-in table, at the addresses build/efimm.so has them
+    plus the image base the gdb line gives."""
+    base = int(re.search(r"^efimm: gdb: add-symbol-file build/efimm.so -o 0x([0-9a-f]+)$",
+                         report, re.M).group(1), 16)
+    frames = re.findall(r"^efimm:   #\d+ 0x([0-9a-f]{16}) (\w+)\+0x([0-9a-f]+) \(efimm\)$",
+                        report, re.M)
+    names = [f[1] for f in frames]
+    assert names[:2] == ["prun_inject_fault", "sys_write"], names
+    assert "payload_syscall" in names and "trap_dispatch" in names, names
+    nm = subprocess.run(["nm", os.path.join(ROOT, "build", "efimm.so")], check=True,
+                        capture_output=True, text=True).stdout
+    at = {n: int(a, 16) for a, _, n in (l.split() for l in nm.splitlines()
+                                       if len(l.split()) == 3)}
+    for pc, name, off in frames:
+        assert int(pc, 16) == base + at[name] + int(off, 16), (pc, name, off)
 
 
 def privileged_elf(tmp_path):

@@ -140,6 +140,21 @@ def test_fault_report_has_backtrace_and_if_set(efimm_boot):
     assert res.status == 128 + 14
 
 
+def test_fault_three_calls_deep_is_symbolized(efimm_boot):
+    """deep.c faults in level3, called by level2, level1 and main: the
+    report names all four, in order, from the payload's own symbols, and
+    ends with the gdb lines for efimm and the payload."""
+    res = efimm_boot(args="run efimm/payloads/deep.elf")
+    assert "efimm: FATAL: #PF page fault (vector 14)" in res.text
+    names = [(fn, mod) for _, fn, mod in frames(res.text)]
+    assert names[:4] == [("level3", "deep.elf"), ("level2", "deep.elf"),
+                         ("level1", "deep.elf"), ("main", "deep.elf")], names
+    assert re.search(r"^efimm: gdb: add-symbol-file build/efimm.so -o 0x[0-9a-f]+$",
+                     res.text, re.M)
+    assert "efimm: gdb: add-symbol-file efimm/payloads/deep.elf -o 0\n" in res.text
+    assert res.status == 128 + 14
+
+
 def test_demand_paging_with_interrupts_on(efimm_boot):
     """Evictions and page-ins while the timer ticks (IF=1 in the payload,
     the #PF gate clears it for the handler)."""

@@ -122,7 +122,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer \
 	$(HOST_INC) -DEFIMM_HOST $(POLICY_CFLAGS)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # pure/ never touches firmware, so the whole folder runs on the host.
-HOST_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c lib/symtab.c \
+HOST_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c lib/symtab.c lib/page.c \
 	$(PURE_SRCS) $(MM_SRCS) $(filter-out %_hw.c,$(ARCH_SRCS)) \
 	$(wildcard tests/host/*.c)
 HOST_SRCS := $(filter $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
@@ -234,8 +234,9 @@ include tests/efi-apps/apps.mk
 
 # --- benchmarks ----------------------------------------------------------------
 # Host benchmarks link the host sources without sanitizers.
-BENCH_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c $(MM_SRCS) \
-	arch/x86_64/hooks.c arch/x86_64/pt.c tests/host/con_host.c \
+BENCH_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c lib/page.c \
+	$(MM_SRCS) arch/x86_64/hooks.c arch/x86_64/pt.c arch/x86_64/insn.c \
+	arch/x86_64/pt_deny.c tests/host/con_host.c \
 	tests/host/panic_host.c tests/host/physmem_host.c tests/host/cpu_host.c \
 	tests/host/mmu_host.c arch/x86_64/trap.c arch/x86_64/ptdump.c \
 	tests/host/trap_host.c tests/host/trap_resume_host.c tests/host/kstack_host.c

@@ -16,6 +16,7 @@
 #include "../lib/assert.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "../lib/page.h"
 #include "arch_hooks.h"
 #include "kmem.h"
 #include "mm.h"
@@ -47,7 +48,7 @@ static int kmem_map_page(vaddr_t va, uint32_t flags)
 		return -ENOMEM;
 	phys = pfdb_to_phys(pf);
 	if (!(flags & K_MEM_MAP_UNINIT))
-		memset(arch_phys_to_ptr(phys), 0, PAGE_SIZE);
+		page_clear(arch_phys_to_ptr(phys));
 	err = arch_mem_map(va, phys, PAGE_SIZE, flags & KMEM_ARCH_FLAGS);
 	if (err) {
 		pfdb_free(pf);

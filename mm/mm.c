@@ -4,6 +4,7 @@
 #include "../lib/assert.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "../lib/page.h"
 #include "kmem.h"
 #include "mm.h"
 #include "mm_lock.h"
@@ -29,7 +30,7 @@ static int mm_pt_get(void *ctx, paddr_t *frame)
 		return -ENOMEM;
 	pfdb_pin(pf);
 	*frame = pfdb_to_phys(pf);
-	memset(arch_phys_to_ptr(*frame), 0, PAGE_SIZE);
+	page_clear(arch_phys_to_ptr(*frame));
 	mm_table_pages++;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include "../lib/assert.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "../lib/page.h"
 #include "../lib/printf.h"
 #include "arch_hooks.h"
 #include "evict.h"
@@ -434,7 +435,7 @@ static void paging_fill(struct page_frame *pf, paddr_t phys, uint64_t loc)
 	uint64_t t0;
 
 	if (loc == PAGING_LOC_ZERO) {
-		memset(mem, 0, PAGE_SIZE);
+		page_clear(mem);
 		paging_st.stats.zero_fills++;
 		m->slot = PAGING_REC_ZERO;
 		return;

@@ -9,6 +9,7 @@
 #include "../lib/assert.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "../lib/page.h"
 #include "arch_hooks.h"
 #include "kmem.h"
 #include "mm_lock.h"
@@ -50,7 +51,7 @@ static int map_one_page(vaddr_t va, const struct payload_seg *s, uint32_t flags)
 	if (!pf)
 		return -ENOMEM;
 	dst = arch_phys_to_ptr(pfdb_to_phys(pf));
-	memset(dst, 0, PAGE_SIZE);
+	page_clear(dst);
 	lo = MAX(va, s->va);
 	hi = MIN(va + PAGE_SIZE, s->va + s->filesz);
 	if (s->data && lo < hi)

@@ -4,6 +4,7 @@
 #include "../lib/assert.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "../lib/page.h"
 #include "arch_hooks.h"
 #include "pfdb.h"
 #include "pgarray.h"
@@ -18,7 +19,7 @@ static bool pgarray_frame(paddr_t *phys, bool zero)
 	pfdb_pin(pf);
 	*phys = pfdb_to_phys(pf);
 	if (zero)
-		memset(arch_phys_to_ptr(*phys), 0, PAGE_SIZE);
+		page_clear(arch_phys_to_ptr(*phys));
 	return true;
 }
 

@@ -11,6 +11,7 @@
 #include "../lib/assert.h"
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "../lib/page.h"
 #include "arch_hooks.h"
 #include "pfdb.h"
 #include "pgarray.h"
@@ -123,10 +124,10 @@ void swap_free(uint64_t slot)
 
 void swap_write(uint64_t slot, const void *page)
 {
-	memcpy(arch_phys_to_ptr(swap_ram_frame(slot)), page, PAGE_SIZE);
+	page_copy(arch_phys_to_ptr(swap_ram_frame(slot)), page);
 }
 
 void swap_read(uint64_t slot, void *page)
 {
-	memcpy(page, arch_phys_to_ptr(swap_ram_frame(slot)), PAGE_SIZE);
+	page_copy(page, arch_phys_to_ptr(swap_ram_frame(slot)));
 }

@@ -23,8 +23,8 @@ linux_bench: cpu-bug meltdown: Not affected
 linux_bench: cpu-bug spectre_v2: Mitigation: Retpolines; STIBP: disabled; RSB filling; PBRSB-eIBRS: Not affected; BHI: Not affected
 linux_bench: timer 4 cycles
 linux_bench: call getpid median 315 cycles, mean 315 cycles, 1000 calls
-linux_bench: call mmap-4k median 6299 cycles, mean 6559 cycles, 1000 calls
-linux_bench: call munmap-4k median 14417 cycles, mean 16464 cycles, 1000 calls
+linux_bench: call mmap-4k median 6652 cycles, mean 6731 cycles, 1000 calls
+linux_bench: call munmap-4k median 7778 cycles, mean 9029 cycles, 1000 calls
 linux_bench: copy-4k 4107 cycles
 linux_bench: done
 """
@@ -35,8 +35,8 @@ def test_parse_reads_every_figure():
     assert (r["copy"], r["movsq"], r["timer"]) == (4107, 522, 4)
     assert r["maps"] == {"map": [25, 256, 0], "unmap": [1083, 256, 0]}
     assert r["rows"]["page-in-dirty"] == [9202, 25106, 2048, 2053, 2027]
-    assert r["calls"] == {"getpid": [315, 315, 1000], "mmap-4k": [6299, 6559, 1000],
-                          "munmap-4k": [14417, 16464, 1000]}
+    assert r["calls"] == {"getpid": [315, 315, 1000], "mmap-4k": [6652, 6731, 1000],
+                          "munmap-4k": [7778, 9029, 1000]}
     assert r["bugs"] == {"meltdown": "Not affected",
                          "spectre_v2": "Mitigation: Retpolines; STIBP: disabled; "
                          "RSB filling; PBRSB-eIBRS: Not affected; BHI: Not affected"}

@@ -10,8 +10,12 @@
  *   null          efimm_syscall(EFIMM_SYS_NULL, 0, 0, 0, 0, 0): the gate
  *                 in and out and the dispatch, nothing else
  *   k_mem_map-4k  k_mem_map(4096, K_MEM_PERM_RW), not touched (lazy, as
- *                 Linux's untouched mmap)
- *   k_mem_unmap-4k  the k_mem_unmap of that page
+ *                 Linux's untouched mmap), alone in its part of the area:
+ *                 the call makes the page tables the page needs
+ *   k_mem_unmap-4k  the k_mem_unmap of that page, which frees them again
+ *   k_mem_map-4k-kept, k_mem_unmap-4k-kept
+ *                 the same beside a touched page that stays mapped, so
+ *                 the tables stay: the calls' own cost
  *
  * Each call is timed alone, CALLS times; the figures are the median and
  * the mean per call.  Every figure includes one empty timed interval,
@@ -74,9 +78,19 @@ static bool bench_null(void)
 	return true;
 }
 
+/* True unless near is given and p lies in another 2 MiB (another last
+ * level page table) than near. */
+static bool beside(const void *p, const volatile void *near)
+{
+	return !near || (((uintptr_t)p ^ (uintptr_t)near) >> 21) == 0;
+}
+
 /* CALLS k_mem_map of one untouched page and its k_mem_unmap, each call
- * timed alone.  Returns false if a call failed. */
-static bool bench_map_4k(void)
+ * timed alone, reported as "call NAME" and "call UNMAP_NAME"; with near,
+ * each page must share near's last-level page table.  Returns false if a
+ * call failed or a page landed elsewhere. */
+static bool bench_map_4k(const char *name, const char *unmap_name,
+			 const volatile void *near)
 {
 	for (size_t i = 0; i < CALLS; i++) {
 		uint64_t t0 = timing_tsc();
@@ -84,8 +98,8 @@ static bool bench_map_4k(void)
 		int rc;
 
 		samples[i] = timing_tsc() - t0;
-		if (!p) {
-			printk("syscall_bench: FAIL: k_mem_map of one page\n");
+		if (!p || !beside(p, near)) {
+			printk("syscall_bench: FAIL: k_mem_map of one page: %p\n", p);
 			return false;
 		}
 		t0 = timing_tsc();
@@ -96,9 +110,28 @@ static bool bench_map_4k(void)
 			return false;
 		}
 	}
-	report("k_mem_map-4k", samples, CALLS);
-	report("k_mem_unmap-4k", unmap_samples, CALLS);
+	report(name, samples, CALLS);
+	report(unmap_name, unmap_samples, CALLS);
 	return true;
+}
+
+/* bench_map_4k with a touched one-page region mapped first: the pages go
+ * beside it (its guard page between), so the page tables they need stay
+ * and only the calls' own work is timed.  Returns false if a call failed
+ * or a page landed under another page table. */
+static bool bench_map_4k_kept(void)
+{
+	volatile uint8_t *keep = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
+	bool ok;
+
+	if (!keep) {
+		printk("syscall_bench: FAIL: k_mem_map of the kept page\n");
+		return false;
+	}
+	keep[0] = 1;
+	ok = bench_map_4k("k_mem_map-4k-kept", "k_mem_unmap-4k-kept", keep);
+	k_mem_unmap((void *)keep, PAGE_SIZE);
+	return ok;
 }
 
 /* The cost of timing nothing, the smallest of CALLS. */
@@ -128,7 +161,8 @@ int main(void)
 	printk("syscall_bench: ring %u\n", (unsigned)info.ring);
 	printk("syscall_bench: copy-4k %lu cycles\n", (unsigned long)timing_copy_4k());
 	printk("syscall_bench: timer %lu cycles\n", (unsigned long)timer_cost());
-	if (!bench_null() || !bench_map_4k())
+	if (!bench_null() || !bench_map_4k("k_mem_map-4k", "k_mem_unmap-4k", NULL) ||
+	    !bench_map_4k_kept())
 		return 1;
 	return 0;
 }

@@ -38,7 +38,7 @@ CALL = re.compile(r"linux_bench: call (\S+) median (\d+) cycles, mean (\d+) cycl
 TIMER = re.compile(r"linux_bench: timer (\d+) cycles")
 CPU_BUG = re.compile(r"linux_bench: cpu-bug (\S+): (.*)")
 # the system calls timed one by one (tools/bench_syscall.py's table)
-CALLS = ("getpid", "mmap-4k", "munmap-4k")
+CALLS = ("getpid", "mmap-4k", "munmap-4k", "mmap-4k-kept", "munmap-4k-kept")
 ROWS = [("zero-fill", "zero-fill (first touch)"),
         ("page-in-dirty", "page-in + dirty eviction (write pass)"),
         ("page-in-clean", "page-in on a read pass (its evictions write too)")]
@@ -130,8 +130,8 @@ def boot(vmlinuz, initrd):
 
 def parse(text):
     """{copy, movsq, rows: {fault: [median, mean, n, in, out]}, maps:
-    {map|unmap: [cycles, pages, evictions]}, calls: {getpid|mmap-4k|
-    munmap-4k: [median, mean, n]}, timer, bugs: {name: text}} from the
+    {map|unmap: [cycles, pages, evictions]}, calls: {CALLS name:
+    [median, mean, n]}, timer, bugs: {name: text}} from the
     serial output; exits naming what is missing."""
     copy, movsq, timer = COPY.search(text), MOVSQ.search(text), TIMER.search(text)
     rows = {m.group(1): [int(x) for x in m.groups()[1:]]

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """tools/bench_syscall.py - cycles of a null system call round trip and of
-k_mem_map / k_mem_unmap of one 4 KiB page, from ring 3 and from ring 0,
-next to Linux 6.1's getpid, mmap and munmap of one page, all under QEMU
+k_mem_map / k_mem_unmap of one 4 KiB page (alone, and beside a touched
+page so that its page tables stay), from ring 3 and from ring 0, next to
+Linux 6.1's getpid, mmap and munmap of one page, all under QEMU
 -icount shift=0,sleep=off (the TSC counts instructions, so figures
 repeat) with the same yardstick: one 4 KiB rep movsb copy in the same
 boot.
@@ -11,7 +12,8 @@ syscall_bench.elf`, ring 3 by default, and `run syscall_bench.elf
 ring=0`).  Linux: tests/bench/linux/linux_bench.c's "call" lines
 (tools/bench_linux.py, one boot).  Each call is timed alone, 1,000 times;
 the table gives the median / mean per call.  The issue's goal: a null
-call no dearer than Linux's getpid.  Prints a markdown table.  Usage:
+call no dearer than Linux's getpid.  Prints a markdown table; each efimm
+boot's serial output stays in build/bench/syscall_ringN.log.  Usage:
 bench_syscall.py (three boots, two at a time; the Linux one takes
 minutes)."""
 import os
@@ -25,22 +27,32 @@ import bench_linux  # noqa: E402
 import efimm_qemu  # noqa: E402
 
 RINGS = (3, 0)
+LOGS = os.path.join(efimm_qemu.ROOT, "build", "bench")  # each boot's serial output
 CALL = re.compile(r"syscall_bench: call (\S+) median (\d+) cycles, mean (\d+) cycles, "
                   r"(\d+) calls")
 COPY = re.compile(r"syscall_bench: copy-4k (\d+) cycles")
 TIMER = re.compile(r"syscall_bench: timer (\d+) cycles")
 RING = re.compile(r"syscall_bench: ring (\d+)")
-CALLS = ("null", "k_mem_map-4k", "k_mem_unmap-4k")
+CALLS = ("null", "k_mem_map-4k", "k_mem_unmap-4k", "k_mem_map-4k-kept",
+         "k_mem_unmap-4k-kept")
 # (efimm call, Linux call, row label, Linux's name in the cell, goal)
 ROWS = [("null", "getpid", "null system call round trip", "`getpid`",
          "<= Linux `getpid`"),
-        ("k_mem_map-4k", "mmap-4k", "`k_mem_map` 4 KiB (untouched)", "`mmap`", "-"),
-        ("k_mem_unmap-4k", "munmap-4k", "`k_mem_unmap` of it", "`munmap`", "-")]
+        ("k_mem_map-4k", "mmap-4k",
+         "`k_mem_map` 4 KiB, untouched, alone (efimm: makes its page tables)",
+         "`mmap`", "-"),
+        ("k_mem_unmap-4k", "munmap-4k", "`k_mem_unmap` of it (efimm: frees them)",
+         "`munmap`", "-"),
+        ("k_mem_map-4k-kept", "mmap-4k-kept",
+         "`k_mem_map` 4 KiB, untouched, beside a touched page (tables kept)",
+         "`mmap`", "-"),
+        ("k_mem_unmap-4k-kept", "munmap-4k-kept", "`k_mem_unmap` of it",
+         "`munmap`", "-")]
 
 
 def parse(text, ring):
-    """{ring, copy, timer, calls: {null|k_mem_map-4k|k_mem_unmap-4k:
-    [median, mean, n]}} from one boot's output; exits naming the boot
+    """{ring, copy, timer, calls: {CALLS name: [median, mean, n]}} from
+    one boot's output; exits naming the boot
     when a figure is missing, a call failed or the payload ran in
     another ring than asked."""
     fail = re.search(r"syscall_bench: FAIL.*", text)
@@ -66,6 +78,9 @@ def measure(ring):
         img = efimm_qemu.build_image(os.path.join(tmp, "b.img"), config=cfg)
         # host load slows a boot down, not its -icount figures
         res = efimm_qemu.boot(img, mem="512M", timeout=1800, icount=True)
+    os.makedirs(LOGS, exist_ok=True)
+    with open(os.path.join(LOGS, f"syscall_ring{ring}.log"), "w") as f:
+        f.write(res.text)
     if res.status != 0:
         sys.exit(f"bench_syscall: ring {ring} boot ended with status "
                  f"{res.status}\n{res.text[-2000:]}")

@@ -30,13 +30,16 @@
  *                            pass over an arena twice the memory limit,
  *                            timed; median and mean, and the pages the
  *                            pass swapped in and out (/proc/vmstat)
- *   call getpid, call mmap-4k, call munmap-4k
+ *   call getpid, call mmap-4k, call munmap-4k,
+ *   call mmap-4k-kept, call munmap-4k-kept
  *                            one system call each, timed alone, CALLS
  *                            times: getpid through an inline `syscall`
  *                            (glibc's getpid() may answer from a cache),
  *                            mmap of one page (MAP_PRIVATE |
  *                            MAP_ANONYMOUS, not touched) and the munmap
- *                            of it; median and mean per call, "call
+ *                            of it, alone and (-kept) beside a touched
+ *                            page that stays mapped, as efimm's payload
+ *                            does it; median and mean per call, "call
  *                            NAME median N cycles, mean M cycles, K
  *                            calls" as efimm's payload/syscall_bench.c
  *                            prints them (tools/bench_syscall.py);
@@ -368,9 +371,12 @@ static void bench_getpid(void)
 	report_calls("getpid", CALLS);
 }
 
-/* CALLS mmap of one untouched page and its munmap, each call timed alone;
- * the munmap times go to the upper half of samples[]. */
-static void bench_mmap_4k(void)
+/* CALLS mmap of one untouched page and its munmap, each call timed
+ * alone, reported as "call NAME" and "call UNMAP_NAME"; with near, each
+ * page must share near's last-level page table (the same 2 MiB).  The
+ * munmap times go to the upper half of samples[]. */
+static void bench_mmap_4k(const char *name, const char *unmap_name,
+			  const void *near)
 {
 	uint64_t *unmap = samples + MAX_SAMPLES / 2;
 
@@ -383,15 +389,33 @@ static void bench_mmap_4k(void)
 		samples[i] = tsc() - t0;
 		if (p == MAP_FAILED)
 			die("mmap of one page: %m");
+		if (near && ((uintptr_t)p ^ (uintptr_t)near) >> 21)
+			die("mmap of one page at %p, not beside %p", p, near);
 		t0 = tsc();
 		rc = munmap(p, PAGE);
 		unmap[i] = tsc() - t0;
 		if (rc)
 			die("munmap of one page: %m");
 	}
-	report_calls("mmap-4k", CALLS);
+	report_calls(name, CALLS);
 	memcpy(samples, unmap, CALLS * sizeof(samples[0]));
-	report_calls("munmap-4k", CALLS);
+	report_calls(unmap_name, CALLS);
+}
+
+/* bench_mmap_4k beside a touched page that stays mapped, as efimm's
+ * "kept" figures: two pages, the lower one PROT_NONE (efimm's guard page;
+ * it also keeps the timed mappings, placed just below, from merging into
+ * this one's VMA), the upper one touched, so its page tables stay. */
+static void bench_mmap_4k_kept(void)
+{
+	uint8_t *keep = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (keep == MAP_FAILED || mprotect(keep, PAGE, PROT_NONE))
+		die("the kept page: %m");
+	keep[PAGE] = 1;
+	bench_mmap_4k("mmap-4k-kept", "munmap-4k-kept", keep + PAGE);
+	munmap(keep, 2 * PAGE);
 }
 
 /* The cost of timing nothing, the smallest of CALLS. */
@@ -430,7 +454,8 @@ static void bench_calls(void)
 	cpu_bug("spectre_v2");
 	printf("linux_bench: timer %lu cycles\n", (unsigned long)timer_cost());
 	bench_getpid();
-	bench_mmap_4k();
+	bench_mmap_4k("mmap-4k", "munmap-4k", NULL);
+	bench_mmap_4k_kept();
 }
 
 int main(void)

@@ -435,7 +435,7 @@ static uint64_t timer_cost(void)
 /* One line of /sys/devices/system/cpu/vulnerabilities/NAME. */
 static void cpu_bug(const char *name)
 {
-	char path[96], line[128] = "unknown\n";
+	char path[96], line[256] = "unknown\n";
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/vulnerabilities/%s", name);
@@ -448,6 +448,8 @@ static void cpu_bug(const char *name)
 	printf("linux_bench: cpu-bug %s: %s", name, line);
 }
 
+/* The "call" figures, with what they depend on: the kernel's mitigations
+ * and the cost of the timing itself. */
 static void bench_calls(void)
 {
 	cpu_bug("meltdown");

@@ -250,12 +250,13 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench
 
 .PHONY: bench
 # The QEMU figures (tools/bench_readme.py: bench_paging.py, bench_boot.py,
-# bench_linux.py); BENCH_README=1 also rewrites the README's tables.
+# bench_suite.py, bench_syscall.py, bench_linux.py); BENCH_README=1 also
+# rewrites the README's tables.
 bench:
 	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory all test-images $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
-	@echo "== QEMU -icount: efimm's map/unmap, faults and boot, Linux 6.1 (tools/bench_readme.py)"
+	@echo "== QEMU -icount: efimm's map/unmap, faults, boot and system calls (ring 3, ring 0), Linux 6.1 (tools/bench_readme.py)"
 	@$(PYTHON) tools/bench_readme.py $(if $(BENCH_README),--write)
 
 .PHONY: clean

@@ -33,6 +33,12 @@ MAP = re.compile(r"linux_bench: (map|unmap) (\d+) cycles per page, (\d+) pages, 
                  r"(\d+) evictions")
 COPY = re.compile(r"linux_bench: copy-4k (\d+) cycles")
 MOVSQ = re.compile(r"linux_bench: copy-4k-movsq (\d+) cycles")
+CALL = re.compile(r"linux_bench: call (\S+) median (\d+) cycles, mean (\d+) cycles, "
+                  r"(\d+) calls")
+TIMER = re.compile(r"linux_bench: timer (\d+) cycles")
+CPU_BUG = re.compile(r"linux_bench: cpu-bug (\S+): (.*)")
+# the system calls timed one by one (tools/bench_syscall.py's table)
+CALLS = ("getpid", "mmap-4k", "munmap-4k", "mmap-4k-kept", "munmap-4k-kept")
 ROWS = [("zero-fill", "zero-fill (first touch)"),
         ("page-in-dirty", "page-in + dirty eviction (write pass)"),
         ("page-in-clean", "page-in on a read pass (its evictions write too)")]
@@ -124,16 +130,23 @@ def boot(vmlinuz, initrd):
 
 def parse(text):
     """{copy, movsq, rows: {fault: [median, mean, n, in, out]}, maps:
-    {map|unmap: [cycles, pages, evictions]}} from the serial output."""
-    copy, movsq = COPY.search(text), MOVSQ.search(text)
+    {map|unmap: [cycles, pages, evictions]}, calls: {CALLS name:
+    [median, mean, n]}, timer, bugs: {name: text}} from the
+    serial output; exits naming what is missing."""
+    copy, movsq, timer = COPY.search(text), MOVSQ.search(text), TIMER.search(text)
     rows = {m.group(1): [int(x) for x in m.groups()[1:]]
             for m in LINE.finditer(text)}
     maps = {m.group(1): [int(x) for x in m.groups()[1:]]
             for m in MAP.finditer(text)}
-    if not copy or not movsq or len(rows) != len(ROWS) or len(maps) != len(MAP_ROWS):
+    calls = {m.group(1): [int(x) for x in m.groups()[1:]]
+             for m in CALL.finditer(text)}
+    if (not copy or not movsq or not timer or len(rows) != len(ROWS)
+            or len(maps) != len(MAP_ROWS) or set(calls) != set(CALLS)):
         sys.exit(f"bench_linux: no figures in the serial output\n{text[-3000:]}")
     return {"copy": int(copy.group(1)), "movsq": int(movsq.group(1)),
-            "rows": rows, "maps": maps}
+            "rows": rows, "maps": maps, "calls": calls,
+            "timer": int(timer.group(1)),
+            "bugs": {m.group(1): m.group(2).strip() for m in CPU_BUG.finditer(text)}}
 
 
 def tables(r):

@@ -1,17 +1,19 @@
 #!/usr/bin/python3
 """tools/bench_readme.py - every QEMU benchmark figure in one run: efimm's
 mapping calls and fault service (tools/bench_paging.py, one boot per
-policy), its boot phases at 256 MiB, 4 GiB and 8 GiB (tools/bench_boot.py)
-and Debian's Linux 6.1 doing the same operations in the same emulator
+policy), its boot phases at 256 MiB, 4 GiB and 8 GiB (tools/bench_boot.py),
+its system call round trip and one-page k_mem_map / k_mem_unmap from ring
+3 and ring 0 (tools/bench_syscall.py, one boot per ring) and Debian's
+Linux 6.1 doing the same operations in the same emulator
 (tools/bench_linux.py), plus the summary table that sets them side by
 side, and 20 payloads as one suite boot against 20 single boots
 (tools/bench_suite.py).  All under QEMU -icount shift=0,sleep=off, where
 the TSC counts instructions, except the suite comparison's wall times;
-six boots and the suite comparison's 24, two at a time.
+eight boots and the suite comparison's 24, two at a time.
 
 Prints the tables.  With --write it also replaces the README's tables
 between the markers <!-- bench:NAME --> and <!-- /bench:NAME --> (NAME:
-summary, paging, boot, linux, suite) with this run's: `make bench
+SECTIONS below) with this run's: `make bench
 BENCH_README=1`.  Usage: bench_readme.py [--write] [POLICY...] (default
 policies: clock nru)."""
 import os
@@ -25,8 +27,11 @@ import bench_boot  # noqa: E402
 import bench_linux  # noqa: E402
 import bench_paging  # noqa: E402
 import bench_suite  # noqa: E402
+import bench_syscall  # noqa: E402
 
 README = os.path.join(bench_linux.ROOT, "README.md")
+# The marked sections this run rewrites, in the README's order.
+SECTIONS = ("summary", "paging", "boot", "suite", "linux", "syscall")
 # The goals of the hardening issue, as multiples of the 4 KiB copy
 # (None: no goal set), for the summary's last column.
 GOALS = {"map": "<= 0.35x", "unmap": "<= 0.35x", "zero-fill": "<= 1.08x",
@@ -36,15 +41,17 @@ GOALS = {"map": "<= 0.35x", "unmap": "<= 0.35x", "zero-fill": "<= 1.08x",
 
 def run_all(policies):
     """All boots on one pool of two: (paging results, boot rows, linux,
-    suite against single boots)."""
+    suite against single boots, {ring: system call figures})."""
     with ThreadPoolExecutor(max_workers=2) as ex, \
             tempfile.TemporaryDirectory() as tmp:
         linux = ex.submit(bench_linux.collect)
         paging = [ex.submit(bench_paging.measure, p) for p in policies]
         boots = {m: ex.submit(bench_boot.measure, m) for m, _ in bench_boot.SIZES}
+        calls = {r: ex.submit(bench_syscall.measure, r) for r in bench_syscall.RINGS}
         suite = bench_suite.submit(ex, tmp)
         return ([f.result() for f in paging],
-                {m: f.result() for m, f in boots.items()}, linux.result(), suite())
+                {m: f.result() for m, f in boots.items()}, linux.result(), suite(),
+                {r: f.result() for r, f in calls.items()})
 
 
 def x(cyc, copy):
@@ -91,12 +98,14 @@ def summary(paging, boots, linux):
 
 
 def sections(policies):
-    paging, boots, linux, suite = run_all(policies)
-    return {"summary": summary(paging, boots, linux),
+    paging, boots, linux, suite, calls = run_all(policies)
+    secs = {"summary": summary(paging, boots, linux),
             "paging": bench_paging.tables(paging),
             "boot": bench_boot.tables(boots),
-            "linux": bench_linux.tables(linux),
-            "suite": bench_suite.tables(suite)}
+            "syscall": bench_syscall.tables(calls, linux),
+            "suite": bench_suite.tables(suite),
+            "linux": bench_linux.tables(linux)}
+    return {name: secs[name] for name in SECTIONS}
 
 
 def write_readme(secs):

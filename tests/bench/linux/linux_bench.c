@@ -30,6 +30,27 @@
  *                            pass over an arena twice the memory limit,
  *                            timed; median and mean, and the pages the
  *                            pass swapped in and out (/proc/vmstat)
+ *   call getpid, call mmap-4k, call munmap-4k,
+ *   call mmap-4k-kept, call munmap-4k-kept
+ *                            one system call each, timed alone, CALLS
+ *                            times: getpid through an inline `syscall`
+ *                            (glibc's getpid() may answer from a cache),
+ *                            mmap of one page (MAP_PRIVATE |
+ *                            MAP_ANONYMOUS, not touched) and the munmap
+ *                            of it, alone and (-kept) beside a touched
+ *                            page that stays mapped, as efimm's payload
+ *                            does it; median and mean per call, "call
+ *                            NAME median N cycles, mean M cycles, K
+ *                            calls" as efimm's payload/syscall_bench.c
+ *                            prints them (tools/bench_syscall.py);
+ *                            measured last (run first, their slab and
+ *                            VMA churn moved the eviction means by 1%),
+ *                            once the arena is unmapped
+ *   timer                    an empty timed interval, for reference:
+ *                            every figure includes it once
+ *   cpu-bug NAME: TEXT       /sys/devices/system/cpu/vulnerabilities/NAME
+ *                            for meltdown and spectre_v2: whether entries
+ *                            pay for page-table isolation or retpolines
  * Linux reclaims in batches (up to 32 pages when a charge fails), so a few
  * faults carry the eviction work of many: the mean says what a fault costs
  * on average, the median what most of them cost.
@@ -58,6 +79,7 @@
 #define SWAP_KIB 32768UL
 #define MAX_SAMPLES 16384
 #define BRD_KO "/brd.ko"
+#define CALLS 1000
 
 static uint64_t samples[MAX_SAMPLES];
 static uint8_t copy_src[PAGE] __attribute__((aligned(4096)));
@@ -158,8 +180,10 @@ static uint64_t vmstat(const char *name)
 static void mounts(void)
 {
 	mkdir("/proc", 0755);
+	mkdir("/sys", 0755);
 	mkdir("/cg", 0755);
 	if (mount("proc", "/proc", "proc", 0, NULL) ||
+	    mount("sysfs", "/sys", "sysfs", 0, NULL) ||
 	    mount("cgroup2", "/cg", "cgroup2", 0, NULL))
 		die("mount: %m");
 }
@@ -306,6 +330,134 @@ static void bench_faults(void)
 	timed_pass("page-in-dirty", p, 0, n, 1);
 	pass(p, 0, n, 0, &sum);
 	timed_pass("page-in-clean", p, 0, n, 0);
+	/* gone before bench_calls: a one-page mmap next to it would merge
+	 * into its VMA, and the munmap would split it again */
+	if (munmap((void *)p, n * PAGE))
+		die("munmap of the arena: %m");
+}
+
+/* getpid as the bare instruction: glibc's getpid() is a plain system call
+ * today, but an inline `syscall` cannot be answered from a cache. */
+static long sys_getpid(void)
+{
+	long ret;
+
+	__asm__ volatile("syscall" : "=a"(ret) : "0"((long)SYS_getpid)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+/* Prints the median and mean of samples[0..n) as one "call" line. */
+static void report_calls(const char *name, size_t n)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += samples[i];
+	printf("linux_bench: call %s median %lu cycles, mean %lu cycles, %zu calls\n",
+	       name, (unsigned long)median(n), (unsigned long)(sum / n), n);
+}
+
+/* CALLS getpid round trips, each timed alone. */
+static void bench_getpid(void)
+{
+	for (size_t i = 0; i < CALLS; i++) {
+		uint64_t t0 = tsc();
+
+		if (sys_getpid() <= 0)
+			die("getpid through syscall failed");
+		samples[i] = tsc() - t0;
+	}
+	report_calls("getpid", CALLS);
+}
+
+/* CALLS mmap of one untouched page and its munmap, each call timed
+ * alone, reported as "call NAME" and "call UNMAP_NAME"; with near, each
+ * page must share near's last-level page table (the same 2 MiB).  The
+ * munmap times go to the upper half of samples[]. */
+static void bench_mmap_4k(const char *name, const char *unmap_name,
+			  const void *near)
+{
+	uint64_t *unmap = samples + MAX_SAMPLES / 2;
+
+	for (size_t i = 0; i < CALLS; i++) {
+		uint64_t t0 = tsc();
+		void *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int rc;
+
+		samples[i] = tsc() - t0;
+		if (p == MAP_FAILED)
+			die("mmap of one page: %m");
+		if (near && ((uintptr_t)p ^ (uintptr_t)near) >> 21)
+			die("mmap of one page at %p, not beside %p", p, near);
+		t0 = tsc();
+		rc = munmap(p, PAGE);
+		unmap[i] = tsc() - t0;
+		if (rc)
+			die("munmap of one page: %m");
+	}
+	report_calls(name, CALLS);
+	memcpy(samples, unmap, CALLS * sizeof(samples[0]));
+	report_calls(unmap_name, CALLS);
+}
+
+/* bench_mmap_4k beside a touched page that stays mapped, as efimm's
+ * "kept" figures: two pages, the lower one PROT_NONE (efimm's guard page;
+ * it also keeps the timed mappings, placed just below, from merging into
+ * this one's VMA), the upper one touched, so its page tables stay. */
+static void bench_mmap_4k_kept(void)
+{
+	uint8_t *keep = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (keep == MAP_FAILED || mprotect(keep, PAGE, PROT_NONE))
+		die("the kept page: %m");
+	keep[PAGE] = 1;
+	bench_mmap_4k("mmap-4k-kept", "munmap-4k-kept", keep + PAGE);
+	munmap(keep, 2 * PAGE);
+}
+
+/* The cost of timing nothing, the smallest of CALLS. */
+static uint64_t timer_cost(void)
+{
+	uint64_t best = ~0ULL;
+
+	for (size_t i = 0; i < CALLS; i++) {
+		uint64_t t0 = tsc();
+
+		t0 = tsc() - t0;
+		best = t0 < best ? t0 : best;
+	}
+	return best;
+}
+
+/* One line of /sys/devices/system/cpu/vulnerabilities/NAME. */
+static void cpu_bug(const char *name)
+{
+	char path[96], line[256] = "unknown\n";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/vulnerabilities/%s", name);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			strcpy(line, "unknown\n");
+		fclose(f);
+	}
+	printf("linux_bench: cpu-bug %s: %s", name, line);
+}
+
+/* The "call" figures, with what they depend on: the kernel's mitigations
+ * and the cost of the timing itself. */
+static void bench_calls(void)
+{
+	cpu_bug("meltdown");
+	cpu_bug("spectre_v2");
+	printf("linux_bench: timer %lu cycles\n", (unsigned long)timer_cost());
+	bench_getpid();
+	bench_mmap_4k("mmap-4k", "munmap-4k", NULL);
+	bench_mmap_4k_kept();
 }
 
 int main(void)
@@ -319,6 +471,7 @@ int main(void)
 	printf("linux_bench: copy-4k-movsq %lu cycles\n", (unsigned long)copy_4k(1));
 	bench_map_unmap();
 	bench_faults();
+	bench_calls();
 	printf("linux_bench: copy-4k %lu cycles\n", (unsigned long)copy_4k(0));
 	printf("linux_bench: done\n");
 	fflush(stdout);

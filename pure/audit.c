@@ -392,8 +392,9 @@ static void rule_stack(const struct audit_ctx *c, struct audit_verdict *v)
 				  : page - MIN(page, AUDIT_STACK_SEARCH);
 	scan(c, low, page + PG - 1, WANT_X, "stack", &o);
 	if (off_done(&o))
-		say(v, AUDIT_FAIL, "%llu executable stack ranges at or below RSP 0x%llx",
-		    (unsigned long long)v->count, (unsigned long long)c->s->rsp);
+		say(v, AUDIT_FAIL, "%llu executable stack ranges at or below RSP 0x%llx%s",
+		    (unsigned long long)v->count, (unsigned long long)c->s->rsp,
+		    guard == UINT64_MAX ? ", no unmapped guard page below" : "");
 	else if (guard == UINT64_MAX) {
 		say(v, AUDIT_FAIL, "1 range: no unmapped guard page in the %llu KiB below RSP 0x%llx",
 		    AUDIT_STACK_SEARCH >> 10, (unsigned long long)c->s->rsp);

@@ -23,7 +23,7 @@ enum audit_result { AUDIT_PASS, AUDIT_FAIL, AUDIT_WARN, AUDIT_SKIP };
 
 #define AUDIT_MAX_RANGES 3
 #define AUDIT_DETAIL_MAX 120
-#define AUDIT_LABEL_MAX  40
+#define AUDIT_LABEL_MAX  64
 #define AUDIT_NRULES     18
 /* How far below RSP stack-nx-guard looks for the guard page. */
 #define AUDIT_STACK_SEARCH (256 * 4096ULL)

@@ -29,6 +29,7 @@ struct audit_ctx {
 
 /* ---- verdicts and offenders ---------------------------------------------- */
 
+/* Sets v's result and its detail (printf format, truncated to fit). */
 __attribute__((format(printf, 3, 4)))
 static void say(struct audit_verdict *v, enum audit_result res, const char *fmt, ...)
 {
@@ -47,6 +48,7 @@ struct offenders {
 	uint64_t bytes;
 };
 
+/* Closes the open range: counted, kept if among the first. */
 static void off_flush(struct offenders *o)
 {
 	if (!o->open)
@@ -93,6 +95,7 @@ struct scan {
 	uint64_t mapped;
 };
 
+/* True if a leaf has what the scan looks for. */
 static bool offends(const struct fwsnap_leaf *l, enum want want)
 {
 	switch (want) {
@@ -107,6 +110,7 @@ static bool offends(const struct fwsnap_leaf *l, enum want want)
 	}
 }
 
+/* fwsnap_walk's callback: counts mapped bytes, collects offenders. */
 static void scan_leaf(void *ctx, const struct fwsnap_leaf *l)
 {
 	struct scan *sc = ctx;
@@ -138,6 +142,7 @@ static uint64_t span_last(uint64_t start, uint64_t pages)
 	return start + pages * PG - 1;
 }
 
+/* True (and v SKIP) if the tables could not be walked. */
 static bool walk_skip(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	if (!c->pt_err)
@@ -148,6 +153,7 @@ static bool walk_skip(const struct audit_ctx *c, struct audit_verdict *v)
 
 /* ---- CPU and tables ------------------------------------------------------ */
 
+/* page-tables: the full walk from CR3 worked (its error decides FAIL or SKIP). */
 static void rule_page_tables(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	const struct fwsnap *s = c->s;
@@ -171,6 +177,7 @@ static void rule_page_tables(const struct audit_ctx *c, struct audit_verdict *v)
 		say(v, AUDIT_SKIP, "over %u table visits", FWSNAP_WALK_MAX_TABLES);
 }
 
+/* write-protect: CR0.WP, without which ring 0 writes ignore R/W. */
 static void rule_write_protect(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	if (c->s->cr0 & FWSNAP_CR0_WP)
@@ -179,6 +186,7 @@ static void rule_write_protect(const struct audit_ctx *c, struct audit_verdict *
 		say(v, AUDIT_FAIL, "CR0.WP clear: ring 0 writes ignore read-only pages");
 }
 
+/* nx-enabled: EFER.NXE, without which no XD bit counts. */
 static void rule_nx_enabled(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	if (c->s->efer & FWSNAP_EFER_NXE)
@@ -187,6 +195,7 @@ static void rule_nx_enabled(const struct audit_ctx *c, struct audit_verdict *v)
 		say(v, AUDIT_FAIL, "EFER.NXE clear: no page can be non-executable");
 }
 
+/* null-page: nothing mapped at [0, 4 KiB). */
 static void rule_null_page(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	struct offenders o = { .v = v };
@@ -200,6 +209,7 @@ static void rule_null_page(const struct audit_ctx *c, struct audit_verdict *v)
 		say(v, AUDIT_PASS, "page 0 not present");
 }
 
+/* no-wx: no mapped page both writable and executable, anywhere. */
 static void rule_no_wx(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	struct offenders o = { .v = v };
@@ -216,11 +226,13 @@ static void rule_no_wx(const struct audit_ctx *c, struct audit_verdict *v)
 
 /* ---- memory-map types --------------------------------------------------- */
 
+/* Map types that must never be executable: device and reserved memory. */
 static bool type_is_mmio_or_reserved(uint32_t t)
 {
 	return t == FW_MMIO || t == FW_MMIO_PORT || t == FW_RESERVED;
 }
 
+/* Free memory. */
 static bool type_is_free(uint32_t t)
 {
 	return t == FW_CONVENTIONAL;
@@ -245,6 +257,7 @@ static size_t scan_types(const struct audit_ctx *c, bool (*pick)(uint32_t),
 	return n;
 }
 
+/* The verdict of a rule "mapped pages of these map types are NX". */
 static void rule_types_nx(const struct audit_ctx *c, struct audit_verdict *v,
 			  bool (*pick)(uint32_t), const char *what)
 {
@@ -265,11 +278,13 @@ static void rule_types_nx(const struct audit_ctx *c, struct audit_verdict *v,
 		say(v, AUDIT_PASS, "%zu %s ranges, none executable", n, what);
 }
 
+/* mmio-nx: MMIO, MMIO_Port and Reserved ranges non-executable. */
 static void rule_mmio_nx(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	rule_types_nx(c, v, type_is_mmio_or_reserved, "MMIO/reserved");
 }
 
+/* free-nx: Conventional ranges non-executable. */
 static void rule_free_nx(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	rule_types_nx(c, v, type_is_free, "free");
@@ -277,6 +292,7 @@ static void rule_free_nx(const struct audit_ctx *c, struct audit_verdict *v)
 
 /* ---- loaded images ------------------------------------------------------- */
 
+/* A section is code if marked executable or as holding code. */
 static bool section_is_code(const struct fwsnap_section *sec)
 {
 	return sec->characteristics & (FWSNAP_SCN_MEM_EXEC | FWSNAP_SCN_CNT_CODE);
@@ -326,6 +342,7 @@ static struct image_count scan_images(const struct audit_ctx *c, bool code,
 	return n;
 }
 
+/* The verdict of image-code-ro (code) or image-data-nx (!code). */
 static void rule_image(const struct audit_ctx *c, struct audit_verdict *v,
 		       bool code)
 {
@@ -352,11 +369,13 @@ static void rule_image(const struct audit_ctx *c, struct audit_verdict *v,
 		    n.images, code ? "read-only" : "non-executable");
 }
 
+/* image-code-ro: code sections not writable. */
 static void rule_image_code_ro(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	rule_image(c, v, true);
 }
 
+/* image-data-nx: other sections not executable. */
 static void rule_image_data_nx(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	rule_image(c, v, false);
@@ -376,6 +395,8 @@ static uint64_t stack_guard(const struct audit_ctx *c, uint64_t page)
 	return UINT64_MAX;
 }
 
+/* stack-nx-guard: the stack up to RSP's page NX, an unmapped page below
+ * it within AUDIT_STACK_SEARCH. */
 static void rule_stack(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	struct offenders o = { .v = v };
@@ -408,6 +429,7 @@ static void rule_stack(const struct audit_ctx *c, struct audit_verdict *v)
 
 /* ---- the Memory Attributes Table ----------------------------------------- */
 
+/* True (and v SKIP) if there is no usable MAT. */
 static bool mat_skip(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	if (!c->mat_err)
@@ -416,6 +438,7 @@ static bool mat_skip(const struct audit_ctx *c, struct audit_verdict *v)
 	return true;
 }
 
+/* mat-present: the MAT is there and well-formed. */
 static void rule_mat_present(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	if (c->mat_err == -ENOENT)
@@ -427,12 +450,14 @@ static void rule_mat_present(const struct audit_ctx *c, struct audit_verdict *v)
 		    c->mat.entries, c->mat.flags);
 }
 
+/* Adds descriptor d's range (at least one page) to o. */
 static void off_desc(struct offenders *o, const struct fw_desc *d, const char *label)
 {
 	off_add(o, d->phys_start, span_last(d->phys_start, d->num_pages ? d->num_pages : 1),
 		label);
 }
 
+/* mat-sorted: entries ascending, none overlapping the one before. */
 static void rule_mat_sorted(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	struct offenders o = { .v = v };
@@ -499,6 +524,7 @@ static void uncovered(const struct audit_ctx *c, uint64_t start, uint64_t last,
 	}
 }
 
+/* mat-in-runtime: every entry inside map ranges with EFI_MEMORY_RUNTIME. */
 static void rule_mat_in_runtime(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	struct offenders o = { .v = v };
@@ -550,16 +576,19 @@ static void rule_mat_attr(const struct audit_ctx *c, struct audit_verdict *v,
 		    need == FW_ATTR_RO ? "RO+X" : "NX");
 }
 
+/* mat-code-rox: executable RT_Code entries carry RO. */
 static void rule_mat_code_rox(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	rule_mat_attr(c, v, FW_RT_CODE, FW_ATTR_RO, "code");
 }
 
+/* mat-data-nx: RT_Data entries carry XP. */
 static void rule_mat_data_nx(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	rule_mat_attr(c, v, FW_RT_DATA, FW_ATTR_XP, "data");
 }
 
+/* mat-agrees: no live page has more rights than its MAT entry. */
 static void rule_mat_agrees(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	struct offenders o = { .v = v };
@@ -621,6 +650,7 @@ static bool desc_overlaps(const struct audit_ctx *c, size_t i, const struct fw_d
 	return false;
 }
 
+/* memmap-sane: aligned, no wrap, no overlap, consistent attributes. */
 static void rule_memmap_sane(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	struct offenders o = { .v = v };
@@ -651,6 +681,7 @@ static void rule_memmap_sane(const struct audit_ctx *c, struct audit_verdict *v)
 		    c->nmap);
 }
 
+/* memory-attribute-protocol: EFI_MEMORY_ATTRIBUTE_PROTOCOL installed. */
 static void rule_map_protocol(const struct audit_ctx *c, struct audit_verdict *v)
 {
 	if (c->s->mem_attr_protocol)
@@ -685,11 +716,13 @@ static const struct {
 	{ "memory-attribute-protocol", rule_map_protocol },
 };
 
+/* fwsnap_walk's callback: adds a leaf's bytes to *ctx. */
 static void count_mapped(void *ctx, const struct fwsnap_leaf *l)
 {
 	*(uint64_t *)ctx += l->size;
 }
 
+/* What every rule shares: the full walk's result, the MAT's, the map's. */
 static void ctx_init(struct audit_ctx *c, const struct fwsnap *s)
 {
 	*c = (struct audit_ctx){ .s = s, .mat_why = "" };
@@ -699,6 +732,7 @@ static void ctx_init(struct audit_ctx *c, const struct fwsnap *s)
 	c->nmap = fwsnap_map_count(s);
 }
 
+/* Counts one verdict into the totals. */
 static void tally(struct audit_report *r, enum audit_result res)
 {
 	if (res == AUDIT_PASS)
@@ -733,6 +767,7 @@ const char *audit_result_name(enum audit_result res)
 	return (unsigned int)res < ARRAY_SIZE(names) ? names[res] : "?";
 }
 
+/* "audit: RULE RESULT DETAIL[: RANGES[, ...]]" and a newline. */
 static void print_verdict(const struct audit_verdict *v)
 {
 	kprintf("audit: %s %s %s", v->rule, audit_result_name(v->result), v->detail);

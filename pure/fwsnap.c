@@ -74,6 +74,7 @@ int fwsnap_pt_add(struct fwsnap *s, uint64_t phys, const uint8_t *data)
 	return 0;
 }
 
+/* Entry i of a table page (any alignment of page). */
 static uint64_t entry_at(const uint8_t *page, unsigned int i)
 {
 	uint64_t e;
@@ -163,12 +164,14 @@ struct walk {
 
 static const unsigned int level_shift[5] = { 0, 12, 21, 30, 39 };
 
+/* The rights one entry grants (PERM_*); XD counts only with EFER.NXE. */
 static unsigned int entry_perm(uint64_t e, bool nxe)
 {
 	return ((e & FWSNAP_PTE_RW) ? PERM_W : 0) | ((e & FWSNAP_PTE_US) ? PERM_U : 0) |
 	       ((nxe && (e & FWSNAP_PTE_XD)) ? 0 : PERM_X);
 }
 
+/* The canonical form of a 48-bit linear address. */
 static uint64_t canonical(uint64_t va48)
 {
 	return (uint64_t)((int64_t)(va48 << 16) >> 16);
@@ -219,6 +222,8 @@ static int walk_entries(struct walk *w, const uint8_t *page, int level,
 	return 0;
 }
 
+/* Walks the table at phys used at level, covering from base, with the
+ * rights perm granted above it; returns 0 or the walk's error. */
 static int walk_table(struct walk *w, uint64_t phys, int level, uint64_t base,
 		      unsigned int perm)
 {
@@ -265,6 +270,7 @@ struct lookup {
 	int found;
 };
 
+/* fwsnap_lookup's callback: keeps the leaf. */
 static void lookup_leaf(void *ctx, const struct fwsnap_leaf *l)
 {
 	struct lookup *k = ctx;
@@ -327,11 +333,13 @@ struct fw_desc fwsnap_mat_desc(const struct fwsnap *s,
 
 /* ---- PE ------------------------------------------------------------------- */
 
+/* True if [off, off + n) lies inside a buffer of len bytes. */
 static bool in_buf(size_t len, uint64_t off, uint64_t n)
 {
 	return off <= len && n <= len - off;
 }
 
+/* Little-endian reads at any alignment. */
 static uint32_t rd32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -360,6 +368,7 @@ static size_t pe_opt_header(const uint8_t *img, size_t len, uint16_t *opt_size,
 	return (size_t)nt + 24;
 }
 
+/* One 40-byte section header into out. */
 static void pe_section(const uint8_t *sh, struct fwsnap_section *out)
 {
 	uint32_t vsize = rd32(sh + 8);

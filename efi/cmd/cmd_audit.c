@@ -32,6 +32,7 @@ struct live {
 	struct efi_memmap m;
 };
 
+/* The control registers, EFER and the stack pointer, as they are now. */
 static uint64_t read_cr0(void)
 {
 	uint64_t v;
@@ -187,6 +188,8 @@ static EFI_STATUS images_fill(struct fwsnap *s)
 	return EFI_SUCCESS;
 }
 
+/* fwsnap_read_fn over the firmware's identity map (its tables lie in RAM
+ * it maps). */
 static int read_phys(void *ctx, uint64_t phys, uint8_t *dst)
 {
 	UNUSED(ctx);
@@ -237,6 +240,7 @@ static EFI_STATUS live_capture(struct live *l)
 	return EFI_SUCCESS;
 }
 
+/* Gives back whatever live_alloc and live_capture got. */
 static void live_free(struct live *l)
 {
 	efi_memmap_free(&l->m);
@@ -250,6 +254,9 @@ static void live_free(struct live *l)
 		uefi_call_wrapper(BS->FreePages, 2, l->store, FWSNAP_MAX_PT_PAGES);
 }
 
+/* `audit`: snapshot, rules, verdicts; EFI_SECURITY_VIOLATION if one failed,
+ * EFI_INVALID_PARAMETER for an argument, the firmware's error if the
+ * snapshot could not be taken. */
 EFI_STATUS cmd_audit(int argc, char **argv)
 {
 	static struct live l;

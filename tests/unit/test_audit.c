@@ -381,6 +381,13 @@ START_TEST(mat_present_sorted_runtime)
 	set_mat(m, 3);
 	EXPECT("mat-in-runtime", "audit: mat-in-runtime FAIL 1 ranges outside the map's runtime "
 	       "ranges (4 pages): RT_Data 0x414000-0x417fff");
+	good();
+	memcpy(m, good_mat, sizeof(m));
+	m[2].phys_start = 0xfffffffffffff000ULL;   /* the last page, outside */
+	m[2].num_pages = 1;
+	set_mat(m, 3);
+	EXPECT("mat-in-runtime", "audit: mat-in-runtime FAIL 1 ranges outside the map's runtime "
+	       "ranges (1 pages): RT_Data 0xfffffffffffff000-0xffffffffffffffff");
 }
 END_TEST
 
@@ -422,6 +429,15 @@ START_TEST(memmap_sane_and_protocol)
 	EXPECT("memmap-sane", "audit: memmap-sane FAIL 3 bad entries of 8: misaligned "
 	       "0x200800-0x4007ff, runtime type without RUNTIME 0x400000-0x40ffff, "
 	       "overlap 0x5f8000-0x5f8fff");
+	good();
+	memcpy(m, good_map, sizeof(good_map));
+	m[0].type = 0x20;                   /* neither UEFI's nor OEM/OS */
+	m[5].attribute |= FW_ATTR_RUNTIME;  /* BS_Code kept at runtime */
+	m[7] = (struct fw_desc){ FW_RESERVED, 0, 0xfffffffffffff000ULL, 0, 2, 0 };
+	set_map(m, 8);
+	EXPECT("memmap-sane", "audit: memmap-sane FAIL 3 bad entries of 8: unknown type "
+	       "0x0-0xfff, boot type with RUNTIME 0x600000-0x602fff, "
+	       "wraps 0xfffffffffffff000-0xffffffffffffffff");
 	good();
 	memcpy(m, good_map, sizeof(good_map));
 	m[7] = (struct fw_desc){ FW_CONVENTIONAL, 0, 0x1000000, 0, 0, FW_ATTR_WB };

@@ -176,7 +176,7 @@ int fwsnap_pe_sections(const uint8_t *img, size_t len, struct fwsnap_image *out)
 /*
  * The image's name from its CodeView debug entry (the PDB path's last
  * component, "DxeCore.pdb" -> "DxeCore.pdb").  Reads only inside img.
- * Returns 0 with name set, or -ENOENT.
+ * Returns 0 with name set, or -ENOENT (name untouched).
  */
 int fwsnap_pe_debug_name(const uint8_t *img, size_t len, char *name,
 			 size_t namelen);

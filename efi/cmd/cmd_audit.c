@@ -121,45 +121,50 @@ static void dp_fv_name(const MEDIA_FW_VOL_FILEPATH_DEVICE_PATH *f, char *out,
 		  g->Data4[3], g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);
 }
 
-/* The image's name from its device path: the file-path node's last
- * component, or a firmware-volume file's GUID; "" if it has neither. */
-static void dp_name(EFI_DEVICE_PATH *dp, char *out, size_t outlen)
+/* From an image's device path: the file-path node's last component into
+ * file, a firmware-volume file's GUID into fv ("" for what it lacks). */
+static void dp_names(EFI_DEVICE_PATH *dp, char *file, char *fv, size_t len)
 {
-	out[0] = '\0';
+	file[0] = fv[0] = '\0';
 	for (int i = 0; dp && i < DP_MAX_NODES && !IsDevicePathEnd(dp); i++) {
-		UINTN len = DevicePathNodeLength(dp);
+		UINTN n = DevicePathNodeLength(dp);
 
-		if (len < 4)
+		if (n < 4)
 			return;
 		if (DevicePathType(dp) == MEDIA_DEVICE_PATH &&
 		    DevicePathSubType(dp) == MEDIA_FILEPATH_DP &&
-		    len > SIZE_OF_FILEPATH_DEVICE_PATH)
-			dp_file_name((const FILEPATH_DEVICE_PATH *)dp, len, out, outlen);
+		    n > SIZE_OF_FILEPATH_DEVICE_PATH)
+			dp_file_name((const FILEPATH_DEVICE_PATH *)dp, n, file, len);
 		if (DevicePathType(dp) == MEDIA_DEVICE_PATH &&
 		    DevicePathSubType(dp) == MEDIA_PIWG_FW_FILE_DP &&
-		    len >= sizeof(MEDIA_FW_VOL_FILEPATH_DEVICE_PATH))
-			dp_fv_name((const MEDIA_FW_VOL_FILEPATH_DEVICE_PATH *)dp, out, outlen);
+		    n >= sizeof(MEDIA_FW_VOL_FILEPATH_DEVICE_PATH))
+			dp_fv_name((const MEDIA_FW_VOL_FILEPATH_DEVICE_PATH *)dp, fv, len);
 		dp = NextDevicePathNode(dp);
 	}
 }
 
-/* One loaded image: base, size, name (device path, else the PE debug
- * entry, else image@0xBASE) and its sections. */
+/* One loaded image: base, size, sections and a name: its file's, else its
+ * PE debug entry's, else its firmware-volume GUID, else image@0xBASE. */
 static void image_fill(EFI_LOADED_IMAGE *li, struct fwsnap_image *im)
 {
 	const uint8_t *img = li->ImageBase;
 	size_t len = (size_t)li->ImageSize;
+	char fv[FWSNAP_NAME_MAX];
 
 	memset(im, 0, sizeof(*im));
 	im->base = (uint64_t)(uintptr_t)li->ImageBase;
 	im->size = li->ImageSize;
-	dp_name(li->FilePath, im->name, sizeof(im->name));
-	if (!img || !len)
-		return;
-	if (!im->name[0] && fwsnap_pe_debug_name(img, len, im->name, sizeof(im->name)))
+	dp_names(li->FilePath, im->name, fv, sizeof(im->name));
+	if (img && len) {
+		fwsnap_pe_sections(img, len, im);
+		if (!im->name[0])
+			fwsnap_pe_debug_name(img, len, im->name, sizeof(im->name));
+	}
+	if (!im->name[0] && fv[0])
+		str_copy(im->name, fv, sizeof(im->name));
+	if (!im->name[0])
 		ksnprintf(im->name, sizeof(im->name), "image@0x%llx",
 			  (unsigned long long)im->base);
-	fwsnap_pe_sections(img, len, im);
 }
 
 /* Every handle with EFI_LOADED_IMAGE_PROTOCOL into s->img. */

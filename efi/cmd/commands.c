@@ -7,6 +7,8 @@
 #include "../../lib/printf.h"
 
 static EFI_STATUS cmd_help(int argc, char **argv);
+/* efi/cmd/cmd_audit.c: the firmware memory-protection audit. */
+EFI_STATUS cmd_audit(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "help", "", "show this help", cmd_help },
@@ -21,6 +23,8 @@ static const struct command commands[] = {
 	  cmd_ptdump },
 	{ "frames", "", "the page-frame database, one character per frame",
 	  cmd_frames },
+	{ "audit", "", "firmware memory-protection audit: one verdict per rule",
+	  cmd_audit },
 	{ "run", "PATH [ARGS...] [mem= swap= evict= paging= timing= stale-keys=]",
 	  "take the machine over and run an ELF payload from the ESP",
 	  cmd_run },

@@ -7,6 +7,8 @@
 #include "../../lib/console.h"
 #include "../../lib/errno.h"
 #include "../../lib/kstring.h"
+#include "../../lib/page.h"
+#include "../../lib/types.h"
 #include "../../lib/printf.h"
 #include "unit.h"
 
@@ -75,6 +77,27 @@ START_TEST(console_line_prefix)
 }
 END_TEST
 
+/* page_clear and page_copy touch exactly one page: every byte inside,
+ * none of the guard bytes around it. */
+START_TEST(page_clear_and_copy)
+{
+	static uint64_t buf[3][PAGE_SIZE / 8];
+	uint8_t *src = (uint8_t *)buf[0], *dst = (uint8_t *)buf[1];
+
+	for (size_t i = 0; i < PAGE_SIZE; i++)
+		src[i] = (uint8_t)(i * 7 + 1);
+	memset(buf[1], 0xee, sizeof(buf[1]) + sizeof(buf[2]));
+	page_copy(dst, src);
+	ck_assert_int_eq(memcmp(dst, src, PAGE_SIZE), 0);
+	ck_assert_uint_eq(((uint8_t *)buf[2])[0], 0xee);
+	page_clear(dst);
+	for (size_t i = 0; i < PAGE_SIZE; i++)
+		ck_assert_uint_eq(dst[i], 0);
+	ck_assert_uint_eq(((uint8_t *)buf[2])[0], 0xee);
+	ck_assert_uint_eq(src[PAGE_SIZE - 1], (uint8_t)((PAGE_SIZE - 1) * 7 + 1));
+}
+END_TEST
+
 START_TEST(parse_sizes)
 {
 	uint64_t v;
@@ -106,6 +129,7 @@ static Suite *lib_suite(void)
 	tcase_add_test(tc, printf_matches_libc);
 	tcase_add_test(tc, printf_pointer_and_truncation);
 	tcase_add_test(tc, parse_sizes);
+	tcase_add_test(tc, page_clear_and_copy);
 	tcase_add_test(tc, console_line_prefix);
 	suite_add_tcase(s, tc);
 	return s;

@@ -8,6 +8,7 @@
 #include "payload_api.h"
 #include "prun.h"
 #include "run_paging.h"
+#include "symbols.h"
 #include "testapi.h"
 #include "uaccess.h"
 
@@ -325,7 +326,9 @@ static void payload_syscall(struct trap_frame *f)
 		f->rax = (uint64_t)(long)-ENOSYS;
 		return;
 	}
+	symbols_set_syscall_frame(f);
 	f->rax = (uint64_t)sys_table[nr](f);
+	symbols_set_syscall_frame(NULL);
 }
 
 void payload_api_init(void)

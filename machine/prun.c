@@ -194,6 +194,7 @@ static int push_args(const struct prun_image *p, uint64_t *sp)
 __attribute__((noreturn)) static void prun_leave(enum prun_end end)
 {
 	prun.active = false;
+	symbols_set_syscall_frame(NULL);
 	prun.r->end = end;
 	arch_ctx_resume(&prun.ctx, (int)end);
 }

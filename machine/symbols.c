@@ -17,6 +17,7 @@ static struct symtab efimm_tab;
 static uint64_t efimm_base;
 static struct symtab payload_tab;
 static const char *payload_path;
+static const struct trap_frame *syscall_frame;
 static struct {
 	uint64_t lo, hi;
 } stacks[SYMBOLS_MAX_STACKS];
@@ -101,9 +102,21 @@ static int read_frames(void *dst, const void *src, size_t len)
 	return timeout_read_resident(dst, src, len);
 }
 
+void symbols_set_syscall_frame(const struct trap_frame *f)
+{
+	syscall_frame = f;
+}
+
 void symbols_report_backtrace(const struct trap_frame *f)
 {
+	const struct trap_frame *sys = syscall_frame;
+
 	backtrace_print(f->rip, f->rbp, read_frames, symbols_lookup);
+	if (sys && sys != f) {
+		kprintf("efimm: during the payload's system call %lu, from:\n",
+			(unsigned long)sys->rax);
+		backtrace_print(sys->rip, sys->rbp, read_frames, symbols_lookup);
+	}
 	symbols_print_gdb();
 }
 

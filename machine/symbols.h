@@ -37,6 +37,11 @@ void symbols_print_gdb(void);
  * stacks and the payload's resident memory, then the gdb lines. */
 void symbols_report_backtrace(const struct trap_frame *f);
 
+/* The frame of the payload's system call being served (payload_api.c
+ * sets it around each call; NULL between calls): a fault in efimm during
+ * the call then also gets the payload's backtrace from that frame. */
+void symbols_set_syscall_frame(const struct trap_frame *f);
+
 /* A stack of efimm's [lo, hi): backtraces read frames there directly.
  * At most SYMBOLS_MAX_STACKS; returns 0 or -ENOSPC. */
 #define SYMBOLS_MAX_STACKS 12

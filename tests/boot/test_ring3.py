@@ -160,6 +160,11 @@ def efimm_frames_named(report):
                                        if len(l.split()) == 3)}
     for pc, name, off in frames:
         assert int(pc, 16) == base + at[name] + int(off, 16), (pc, name, off)
+    # then the payload's side of the system call (write is number 1)
+    during = report.split("efimm: during the payload's system call 1, from:\n", 1)
+    assert len(during) == 2, report
+    assert re.search(r"^efimm:   #\d+ 0x[0-9a-f]{16} main\+0x[0-9a-f]+ \(hello\.elf\)$",
+                     during[1], re.M), during[1]
 
 
 def privileged_elf(tmp_path):

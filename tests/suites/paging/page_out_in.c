@@ -11,16 +11,6 @@
 #define PAGES 64
 #define HALF  (PAGES / 2)
 
-/* Pages of [p, p + pages) whose k_mem_translate is not want. */
-static size_t translate_mismatches(const char *p, size_t pages, int want)
-{
-	size_t bad = 0;
-
-	for (size_t i = 0; i < pages; i++)
-		bad += k_mem_translate(p + i * PAGE_SIZE, NULL, NULL) != want;
-	return bad;
-}
-
 /* 5 points: page-out frees the frames; each page faults once. */
 static void page_out(char *p)
 {
@@ -30,8 +20,8 @@ static void page_out(char *p)
 
 	freed = suite_free_frames() - free0;
 	efimm_test_ok(err == 0, "k_mem_page_out of %d pages: %d", HALF, err);
-	efimm_test_ok(translate_mismatches(p, HALF, -EAGAIN) == 0 &&
-		      translate_mismatches(p + HALF * PAGE_SIZE, HALF, 0) == 0,
+	efimm_test_ok(suite_translate_mismatches(p, HALF, -EAGAIN) == 0 &&
+		      suite_translate_mismatches(p + HALF * PAGE_SIZE, HALF, 0) == 0,
 		      "paged-out pages translate -EAGAIN, the others stay resident");
 	efimm_test_ok(freed == HALF, "page-out freed %zu frames", freed);
 	faults = suite_faults_touching(p, HALF, true);
@@ -53,7 +43,7 @@ static void page_in(char *p)
 		      k_mem_page_in(p, PAGES * PAGE_SIZE) == 0,
 		      "k_mem_page_in of all %d pages, twice", PAGES);
 	faults = suite_faults_touching(p, PAGES, true);
-	efimm_test_ok(faults == 0 && translate_mismatches(p, PAGES, 0) == 0,
+	efimm_test_ok(faults == 0 && suite_translate_mismatches(p, PAGES, 0) == 0,
 		      "paged-in pages resident, writing them: %lu faults", faults);
 	efimm_test_ok(suite_bad_pages(p, PAGES, 1) == 0,
 		      "data intact after page-out and page-in");
@@ -69,7 +59,7 @@ static void bad_ranges(char *p)
 		      k_mem_page_out((void *)0x1000, PAGE_SIZE) == -EINVAL &&
 		      k_mem_page_in(p - PAGE_SIZE, 2 * PAGE_SIZE) == -EINVAL,
 		      "unaligned, empty, into a guard page, unmapped: -EINVAL");
-	efimm_test_ok(translate_mismatches(p, PAGES, 0) == 0,
+	efimm_test_ok(suite_translate_mismatches(p, PAGES, 0) == 0,
 		      "the refused calls paged nothing out");
 }
 
@@ -117,7 +107,7 @@ static void store_full(void)
 		      (unsigned long)a.store_slots_free, err);
 	efimm_test_ok(b.store_slots_free == a.store_slots_free &&
 		      k_mem_free_get() == free0 &&
-		      translate_mismatches(p, PAGES, 0) == 0 &&
+		      suite_translate_mismatches(p, PAGES, 0) == 0 &&
 		      suite_bad_pages(p, PAGES, 2) == 0,
 		      "the refused page-out changed nothing");
 	efimm_test_ok(filler && k_mem_unmap(filler, n * PAGE_SIZE) == 0,

@@ -76,6 +76,17 @@ static inline size_t suite_nonzero_pages(const void *p, size_t pages)
 	return bad;
 }
 
+/* Pages of [p, p + pages) whose k_mem_translate is not want (0 resident,
+ * -ENOENT not yet populated, -EAGAIN paged out). */
+static inline size_t suite_translate_mismatches(const char *p, size_t pages, int want)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < pages; i++)
+		bad += k_mem_translate(p + i * PAGE_SIZE, NULL, NULL) != want;
+	return bad;
+}
+
 /* Faults taken while reading (write false) or rewriting (write true:
  * the page turns dirty, its data stays) the first word of each page of
  * [p, p + pages). */

@@ -15,16 +15,6 @@
 #define PAGES 16
 #define HALF  (PAGES / 2)
 
-/* Pages of [p, p + pages) whose k_mem_translate is not want. */
-static size_t translate_mismatches(const char *p, size_t pages, int want)
-{
-	size_t bad = 0;
-
-	for (size_t i = 0; i < pages; i++)
-		bad += k_mem_translate(p + i * PAGE_SIZE, NULL, NULL) != want;
-	return bad;
-}
-
 /* 5 points: first touches are zero-fill faults; the pages are user pages
  * in ring 3 (only), writable, no-exec. */
 static void first_touch(char *p, unsigned int ring)
@@ -34,7 +24,7 @@ static void first_touch(char *p, unsigned int ring)
 	uint32_t flags = 0, user = ring == 3 ? K_MEM_PERM_USER : 0;
 	int err;
 
-	efimm_test_ok(translate_mismatches(p, PAGES, -ENOENT) == 0,
+	efimm_test_ok(suite_translate_mismatches(p, PAGES, -ENOENT) == 0,
 		      "lazy k_mem_map: %d pages not yet populated", PAGES);
 	faults = suite_faults_touching(p, PAGES, false);
 	b = suite_stats();
@@ -59,7 +49,7 @@ static void out_and_back(char *p)
 	unsigned long faults;
 	int err = k_mem_page_out(p, HALF * PAGE_SIZE);
 
-	efimm_test_ok(err == 0 && translate_mismatches(p, HALF, -EAGAIN) == 0,
+	efimm_test_ok(err == 0 && suite_translate_mismatches(p, HALF, -EAGAIN) == 0,
 		      "k_mem_page_out of %d pages: %d, they translate -EAGAIN", HALF, err);
 	a = suite_stats();
 	faults = suite_faults_touching(p, HALF, false);
@@ -79,12 +69,12 @@ static void pin_unpin_page_in(char *p)
 	int e1 = k_mem_pin(p, HALF * PAGE_SIZE), e2;
 
 	e2 = k_mem_page_out(p, HALF * PAGE_SIZE);
-	efimm_test_ok(e1 == 0 && e2 == -EBUSY && translate_mismatches(p, HALF, 0) == 0,
+	efimm_test_ok(e1 == 0 && e2 == -EBUSY && suite_translate_mismatches(p, HALF, 0) == 0,
 		      "k_mem_pin: %d; a page-out of the pinned pages: %d (want "
 		      "-EBUSY), still resident", e1, e2);
 	e1 = k_mem_unpin(p, HALF * PAGE_SIZE);
 	e2 = k_mem_page_out(p, PAGES * PAGE_SIZE);
-	efimm_test_ok(e1 == 0 && e2 == 0 && translate_mismatches(p, PAGES, -EAGAIN) == 0,
+	efimm_test_ok(e1 == 0 && e2 == 0 && suite_translate_mismatches(p, PAGES, -EAGAIN) == 0,
 		      "k_mem_unpin: %d; then all %d pages paged out: %d", e1, PAGES, e2);
 	e1 = k_mem_page_in(p, PAGES * PAGE_SIZE);
 	faults = suite_faults_touching(p, PAGES, true);

@@ -14,7 +14,6 @@
 #include "../mm/mm_lock.h"
 
 static struct symtab efimm_tab;
-static uint64_t efimm_base;
 static struct symtab payload_tab;
 static const char *payload_path;
 static const struct trap_frame *syscall_frame;
@@ -27,7 +26,6 @@ void symbols_set_base(uint64_t base)
 {
 	efimm_tab = efimm_ksyms;
 	efimm_tab.base = base;
-	efimm_base = base;
 }
 
 /* The file name of an ESP path ("\efimm\payloads\x.elf" -> "x.elf"). */
@@ -77,7 +75,7 @@ void symbols_print_gdb(void)
 	char path[256];
 
 	kprintf("efimm: gdb: add-symbol-file build/efimm.so -o 0x%lx\n",
-		(unsigned long)efimm_base);
+		(unsigned long)efimm_tab.base);
 	if (!payload_path)
 		return;
 	kprintf("efimm: gdb: add-symbol-file %s -o 0\n",

@@ -62,6 +62,9 @@ int arch_as_create(vaddr_t user_lo, vaddr_t user_hi);
  * (the tables under it are freed by the unmaps).
  */
 void arch_as_destroy(void);
+/* True between arch_as_create and arch_as_destroy (arch_pt_init ends
+ * it too, without freeing anything). */
+bool arch_as_live(void);
 
 /*
  * Maps [virt, virt+size) to [phys, phys+size).  virt, phys and size are

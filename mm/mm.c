@@ -15,7 +15,6 @@
 
 static struct vm_space mm_kmem_space;
 static size_t mm_table_pages;
-static bool mm_as_live;         /* a payload address space is loaded */
 
 /*
  * arch_pt_alloc.get: a zeroed frame, pinned so eviction never takes it.
@@ -75,7 +74,6 @@ int mm_init(const struct mem_range *r, size_t n)
 	if (err)
 		return err;
 	mm_table_pages = 0;
-	mm_as_live = false;
 	mm_lock.held = false;
 	vm_init(&mm_kmem_space, VM_KMEM_BASE, VM_KMEM_END);
 	err = arch_pt_init(&mm_pt_allocator);
@@ -89,7 +87,6 @@ int mm_payload_space_create(void)
 	unsigned long irq = mm_lock_take();
 	int err = arch_as_create(VM_PAYLOAD_BASE, VM_KMEM_END);
 
-	mm_as_live = err == 0;
 	mm_lock_drop(irq);
 	return err;
 }
@@ -103,8 +100,7 @@ void mm_payload_teardown(void)
 	payload_release_all();
 	kmem_release_all();
 	paging_teardown_locked();
-	if (mm_as_live)
+	if (arch_as_live())
 		arch_as_destroy();
-	mm_as_live = false;
 	mm_lock_drop(irq);
 }

@@ -130,6 +130,7 @@ static unsigned int top_index(vaddr_t va)
 int arch_as_create(vaddr_t user_lo, vaddr_t user_hi)
 {
 	const struct arch_pt_alloc *a = kpt()->alloc;
+	unsigned int first = top_index(user_lo), last = top_index(user_hi - 1);
 	uint64_t *dst, *src;
 	paddr_t root;
 
@@ -142,7 +143,7 @@ int arch_as_create(vaddr_t user_lo, vaddr_t user_hi)
 	dst = arch_phys_to_ptr(root);
 	src = arch_phys_to_ptr(kpt()->root);
 	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
-		bool user = i >= top_index(user_lo) && i <= top_index(user_hi - 1);
+		bool user = i >= first && i <= last;
 
 		ASSERT(!user || src[i] == 0, "arch: kernel tables map user slot %u", i);
 		dst[i] = user ? 0 : src[i];

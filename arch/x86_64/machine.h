@@ -29,8 +29,6 @@ void arch_pt_activate(void);
  * [arch_kstack_base, arch_kstack_top). */
 extern char arch_kstack_base[], arch_kstack_top[];
 
-/* True while a payload's address space is live. */
-bool arch_as_live(void);
 /* What the payload address-space switches use: ARCH_AS_* bits. */
 #define ARCH_AS_PCID     (1u << 0)      /* CR4.PCIDE on */
 #define ARCH_AS_INVPCID  (1u << 1)      /* INVPCID drops a payload's entries */

@@ -637,6 +637,16 @@ START_TEST(pe_sections_and_debug_name)
 	ck_assert_uint_eq(im.sect[1].characteristics, 0xC0000040);
 	ck_assert_int_eq(fwsnap_pe_debug_name(img, PE_SIZE, name, sizeof(name)), 0);
 	ck_assert_str_eq(name, "DxeCore.dll");
+	/* FWSNAP_MAX_SECTIONS kept, one more only counted */
+	put16(img + PE_NT + 6, FWSNAP_MAX_SECTIONS);
+	ck_assert_int_eq(fwsnap_pe_sections(img, PE_SIZE, &im), 0);
+	ck_assert_uint_eq(im.nsect, FWSNAP_MAX_SECTIONS);
+	ck_assert_uint_eq(im.nsect_total, FWSNAP_MAX_SECTIONS);
+	put16(img + PE_NT + 6, FWSNAP_MAX_SECTIONS + 1);
+	ck_assert_int_eq(fwsnap_pe_sections(img, PE_SIZE, &im), 0);
+	ck_assert_uint_eq(im.nsect, FWSNAP_MAX_SECTIONS);
+	ck_assert_uint_eq(im.nsect_total, FWSNAP_MAX_SECTIONS + 1);
+	ck_assert_str_eq(im.sect[1].name, ".data");
 	put16(img + PE_NT + 6, 40);             /* more sections than kept, past the end */
 	ck_assert_int_eq(fwsnap_pe_sections(img, PE_SIZE, &im), -ENOEXEC);
 	ck_assert(!im.pe_ok);

@@ -177,6 +177,8 @@ fuzz: $(FUZZ_BINS)
 
 # --- disk image, QEMU ------------------------------------------------------
 MEM ?= 512M
+CPUS ?= 1
+MACHINE ?= q35
 ARGS ?=
 PAYLOAD ?=
 IMG_EXTRA ?=
@@ -185,10 +187,12 @@ IMG_EXTRA ?=
 image: all
 	tools/mkimage.sh $(BUILD)/efimm.img esp $(IMG_EXTRA)
 
-# MEM, ARGS and PAYLOAD reach the runner through the environment, verbatim
-# (ARGS may hold quotes: ARGS='a "b c"').
+# MEM, CPUS, MACHINE, ARGS and PAYLOAD reach the runner through the
+# environment, verbatim (ARGS may hold quotes: ARGS='a "b c"').
 .PHONY: run
 run: export EFIMM_MEM = $(MEM)
+run: export EFIMM_CPUS = $(CPUS)
+run: export EFIMM_MACHINE = $(MACHINE)
 run: export EFIMM_ARGS = $(ARGS)
 run: export EFIMM_PAYLOAD = $(PAYLOAD)
 run:
@@ -200,6 +204,8 @@ run:
 # (tools/efimm_gdb.py); the same inputs.
 .PHONY: gdb
 gdb: export EFIMM_MEM = $(MEM)
+gdb: export EFIMM_CPUS = $(CPUS)
+gdb: export EFIMM_MACHINE = $(MACHINE)
 gdb: export EFIMM_ARGS = $(ARGS)
 gdb: export EFIMM_PAYLOAD = $(PAYLOAD)
 gdb:

@@ -12,6 +12,7 @@ static const struct {
 	{ ENOMEM, "ENOMEM" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
 	{ EEXIST, "EEXIST" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
 	{ ERANGE, "ERANGE" }, { ENOSYS, "ENOSYS" }, { ENOTSUP, "ENOTSUP" },
+	{ ETIMEDOUT, "ETIMEDOUT" },
 };
 
 const char *errno_name(int err)

@@ -12,6 +12,7 @@
 #include "payload_api.h"
 #include "prun.h"
 #include "run_paging.h"
+#include "smp.h"
 #include "symbols.h"
 #include "testapi.h"
 #include "timeout.h"
@@ -88,9 +89,11 @@ void run_take_memory(const struct mmboot_map *map, struct mmboot_layout *layout,
 		panic("machine: final %s: %s", out.failed, errno_name(err));
 	*tsc_pfdb = out.tsc_pfdb;
 	unmap_stack_guards(stack_guard);
+	smp_unmap_guards();
 	register_stacks(stack_guard);
 	arch_pt_activate();
 	timeout_init();
+	smp_start(timeout_tsc_khz());
 	*tsc_pt = timing_tsc();
 	payload_api_set_view(layout, out.ranges, out.nranges);
 	payload_api_init();

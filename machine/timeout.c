@@ -16,6 +16,7 @@
 #include "../mm/vm.h"
 
 static bool timer_on;
+static uint64_t tsc_khz;
 static volatile uint64_t ticks;
 /* The armed limit: fn is NULL when none; deadline is in ticks.  arm and
  * disarm clear fn before touching the rest, so a tick between two of
@@ -84,6 +85,7 @@ int timeout_init(void)
 	if (trap_set_irq(TRAP_TIMER, timeout_tick))
 		panic("machine: cannot register the timer's vector");
 	timer_on = true;
+	tsc_khz = ti.tsc_khz;
 	kprintf("efimm: timer: local APIC timer, %lu ticks per ms (calibrated "
 		"against the PIT), TSC %lu kHz\n",
 		(unsigned long)ti.apic_per_ms, (unsigned long)ti.tsc_khz);
@@ -108,6 +110,11 @@ void timeout_arm(uint32_t seconds, timeout_expired_fn fn)
 void timeout_disarm(void)
 {
 	expired_fn = NULL;
+}
+
+uint64_t timeout_tsc_khz(void)
+{
+	return tsc_khz;
 }
 
 uint64_t timeout_ticks(void)

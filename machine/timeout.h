@@ -65,4 +65,8 @@ uint64_t timeout_ticks(void);
  */
 int timeout_read_resident(void *dst, const void *src, size_t len);
 
+/* The TSC's rate the timer's calibration measured, kHz; 0 without a
+ * timer. */
+uint64_t timeout_tsc_khz(void);
+
 #endif

@@ -94,8 +94,10 @@ static const char *parse_inject(struct runopts *o, const char *value)
 		o->inject = RUNOPT_INJECT_SMAP;
 	else if (strcmp(value, "smep") == 0)
 		o->inject = RUNOPT_INJECT_SMEP;
+	else if (strcmp(value, "ap-stuck") == 0)
+		o->inject = RUNOPT_INJECT_AP_STUCK;
 	else
-		return "inject takes smap or smep";
+		return "inject takes smap, smep or ap-stuck";
 	return NULL;
 }
 

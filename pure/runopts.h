@@ -35,11 +35,13 @@ enum runopt_bit {
 };
 
 /* inject=: efimm touches payload memory outside its copy helpers once,
- * to show the SMAP (or SMEP) report (README "Ring 3"). */
+ * to show the SMAP (or SMEP) report (README "Ring 3"); or one AP never
+ * arrives, to show it left out (README "Multiple CPUs"). */
 enum runopt_inject {
 	RUNOPT_INJECT_NONE = 0,
 	RUNOPT_INJECT_SMAP,     /* write's buffer read without the helper */
 	RUNOPT_INJECT_SMEP,     /* the payload's entry called from efimm */
+	RUNOPT_INJECT_AP_STUCK, /* the last AP halts in its trampoline */
 };
 
 struct runopts {

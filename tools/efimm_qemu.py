@@ -60,11 +60,12 @@ def build_image(out, files=None, config=None, esp=None, drop=()):
 
 
 def qemu_command(img, mem="512M", vars_file=None, icount=False, extra=(),
-                 cpu=DEFAULT_CPU):
+                 cpu=DEFAULT_CPU, cpus=1, machine="q35"):
     """QEMU's command line; cpu is -cpu's MODEL[,FEATURES] (`max`: every
-    feature TCG has, SMEP and SMAP among them; `qemu64`: neither)."""
-    cmd = ["qemu-system-x86_64", "-machine", "q35", "-accel", "tcg",
-           "-cpu", cpu, "-m", str(mem), "-smp", "1",
+    feature TCG has, SMEP and SMAP among them; `qemu64`: neither); cpus
+    is -smp's count; machine q35 or pc."""
+    cmd = ["qemu-system-x86_64", "-machine", machine, "-accel", "tcg",
+           "-cpu", cpu, "-m", str(mem), "-smp", str(cpus),
            "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
            "-drive", f"if=pflash,format=raw,unit=1,file={vars_file}",
            "-drive", f"format=raw,file={img}",
@@ -98,7 +99,7 @@ def exit_status(raw):
 
 
 def boot(img, mem="512M", timeout=120, keys=(), echo=False, icount=False,
-         extra=(), stop_on=None, cpu=DEFAULT_CPU):
+         extra=(), stop_on=None, cpu=DEFAULT_CPU, cpus=1, machine="q35"):
     """Boots img; returns a Result.  keys: [(wait_for_bytes, send_bytes)]
     typed on the serial console once wait_for appears.  stop_on: bytes
     after which QEMU is killed (for runs that end in the firmware).
@@ -106,7 +107,8 @@ def boot(img, mem="512M", timeout=120, keys=(), echo=False, icount=False,
     with tempfile.TemporaryDirectory() as tmp:
         vars_file = os.path.join(tmp, "vars.fd")
         shutil.copyfile(OVMF_VARS, vars_file)
-        cmd = qemu_command(img, mem, vars_file, icount, extra, cpu)
+        cmd = qemu_command(img, mem, vars_file, icount, extra, cpu, cpus,
+                           machine)
         p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT)
         raw, timed_out = _pump(p, timeout, list(keys), echo, stop_on)
@@ -158,6 +160,10 @@ def main(argv):
     ap.add_argument("--icount", action="store_true")
     ap.add_argument("--cpu", default=env.get("EFIMM_CPU") or DEFAULT_CPU,
                     help="QEMU -cpu MODEL (default max; qemu64 has no SMEP/SMAP)")
+    ap.add_argument("--cpus", type=int, default=int(env.get("EFIMM_CPUS") or 1),
+                    help="QEMU -smp N: CPUs (default 1, or EFIMM_CPUS)")
+    ap.add_argument("--machine", default=env.get("EFIMM_MACHINE") or "q35",
+                    choices=("q35", "pc"), help="QEMU -machine (default q35)")
     efimm_gdb.add_options(ap)
     a = ap.parse_args(argv)
     files, config = {}, None
@@ -176,7 +182,8 @@ def main(argv):
     with tempfile.TemporaryDirectory() as tmp:
         vars_file = os.path.join(tmp, "vars.fd")
         shutil.copyfile(OVMF_VARS, vars_file)
-        cmd = qemu_command(img, a.mem, vars_file, a.icount, cpu=a.cpu)
+        cmd = qemu_command(img, a.mem, vars_file, a.icount, cpu=a.cpu,
+                           cpus=a.cpus, machine=a.machine)
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
         raw = b""
         for chunk in iter(lambda: os.read(p.stdout.fileno(), 4096), b""):

@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+struct desc_ptr;
+
 /* What arch_cpu_takeover() turned on (bit set). */
 #define CPU_TAKEOVER_NX    (1u << 0)   /* EFER.NXE (CPU has NX) */
 #define CPU_TAKEOVER_WP    (1u << 1)   /* CR0.WP */
@@ -25,6 +27,14 @@
  * are on and where the copy helper's fixup is (ucopy.h).
  */
 unsigned int arch_cpu_takeover(void);
+
+/*
+ * Loads the GDT, reloads CS with a far return (a plain mov cannot load
+ * CS), the data segments with the kernel data selector (which zeroes
+ * the GS base: percpu_load() comes after), then the TSS.
+ */
+void cpu_load_gdt(const struct desc_ptr *gdtr);
+void cpu_load_idt(const struct desc_ptr *idtr);
 
 /*
  * Sets (on) or clears CR0.WP; returns whether it was set.  With WP set,

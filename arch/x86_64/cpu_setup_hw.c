@@ -10,6 +10,7 @@
 #include "cpu_setup.h"
 #include "desc.h"
 #include "isr.h"
+#include "percpu.h"
 #include "trap.h"
 #include "ucopy.h"
 
@@ -41,11 +42,7 @@ static uint32_t cpuid_leaf7_ebx(void)
 	return ebx;
 }
 
-/*
- * Loads the GDT, reloads CS with a far return (a plain mov cannot load
- * CS), the data segments with the kernel data selector, then the TSS.
- */
-static void load_gdt(const struct desc_ptr *gdtr)
+void cpu_load_gdt(const struct desc_ptr *gdtr)
 {
 	__asm__ volatile("lgdt %0" : : "m"(*gdtr) : "memory");
 	__asm__ volatile("pushq %[cs]\n\t"
@@ -64,7 +61,7 @@ static void load_gdt(const struct desc_ptr *gdtr)
 	__asm__ volatile("ltr %w0" : : "r"(GDT_TSS));
 }
 
-static void load_idt(const struct desc_ptr *idtr)
+void cpu_load_idt(const struct desc_ptr *idtr)
 {
 	__asm__ volatile("lidt %0" : : "m"(*idtr) : "memory");
 }
@@ -105,9 +102,10 @@ unsigned int arch_cpu_takeover(void)
 
 	__asm__ volatile("cli");
 	gdtr = gdt_init();
-	load_gdt(&gdtr);
+	cpu_load_gdt(&gdtr);
+	percpu_boot_init();
 	idtr = idt_init((uint64_t)(uintptr_t)isr_stubs, ISR_STUB_SIZE);
-	load_idt(&idtr);
+	cpu_load_idt(&idtr);
 	if (cpu_enable_nx())
 		done |= CPU_TAKEOVER_NX;
 	cpu_set_write_protect(true);

@@ -16,9 +16,13 @@
  * (system calls, exceptions without an IST): efimm's run stack below the
  * frame that entered the payload (arch_enter_payload sets it).
  *
+ * Each CPU has its own GDT, TSS and IST stacks (struct cpu_desc, in its
+ * struct percpu: percpu.h) and its own copy of the IDT; the functions
+ * below without a cpu_desc act on the calling CPU's.
+ *
  * IST stacks (TSS.IST1..5): #DF, NMI, #MC, #PF and the interrupts
  * (vectors 32..255, the local APIC timer's among them) each run on their own
- * statically allocated 16 KiB stack, so a kernel stack overflow (a #PF
+ * 16 KiB stack (the boot CPU's in efimm's image, an AP's in its block), so a kernel stack overflow (a #PF
  * with a dead RSP) or a fault in the middle of another exception still
  * lands on good memory.  Each stack sits right above its own 4 KiB guard
  * page inside the image (struct ist_area): the guard is registered with
@@ -75,21 +79,41 @@ struct ist_stack {
 	uint64_t bottom, top;  /* [bottom, top); top is 16-byte aligned */
 };
 
+/* One CPU's descriptor tables and IST stacks. */
+struct cpu_desc {
+	uint64_t gdt[GDT_ENTRIES];
+	struct tss64 tss;
+	struct ist_stack ist[IST_COUNT];
+} __attribute__((aligned(16)));
+
+/* IST_COUNT of these, one after the other, hold a CPU's IST stacks: a
+ * guard page then the stack, page-aligned so the guard can be unmapped. */
+struct ist_area {
+	uint8_t guard[PAGE_SIZE];
+	uint8_t stack[IST_STACK_SIZE];
+} __attribute__((aligned(4096)));
+
 /*
- * Fills the GDT and the TSS (IST pointers at the top of each stack) and
- * registers each IST guard page with trap_register_guard().  Call once,
- * before lgdt.  Returns the lgdt operand.
+ * Fills d's GDT and TSS, the IST pointers at the tops of the stacks in
+ * areas[0..IST_COUNT-1] (named names[i], e.g. "the #PF IST stack"), and
+ * registers each IST guard page with trap_register_guard().  Call once
+ * per CPU, before its lgdt.  Returns the lgdt operand.
  */
+struct desc_ptr gdt_init_cpu(struct cpu_desc *d, struct ist_area *areas,
+			     const char *const names[IST_COUNT]);
+
+/* The boot CPU's gdt_init_cpu, with the IST stacks in efimm's image, into
+ * percpu_boot (percpu.h). */
 struct desc_ptr gdt_init(void);
 
-/* The GDT and TSS gdt_init() built (for the tests and ptdump users). */
+/* The calling CPU's GDT and TSS (for the tests and ptdump users). */
 const uint64_t *gdt_table(void);
 const struct tss64 *gdt_tss(void);
 
-/* Sets TSS.RSP0 (16-byte aligned). */
+/* Sets the calling CPU's TSS.RSP0 (16-byte aligned). */
 void gdt_set_rsp0(uint64_t top);
 
-/* IST stack ist (1..IST_COUNT). */
+/* The calling CPU's IST stack ist (1..IST_COUNT). */
 const struct ist_stack *gdt_ist_stack(int ist);
 
 /*
@@ -101,6 +125,13 @@ const struct ist_stack *gdt_ist_stack(int ist);
  * Returns the lidt operand.
  */
 struct desc_ptr idt_init(uint64_t stub_base, uint64_t stub_stride);
+
+/*
+ * Copies the IDT idt_init() built into dst (TRAP_VECTORS gates of 16
+ * bytes, 16-byte aligned): an AP's own IDT.  Returns its lidt operand.
+ */
+struct desc_ptr idt_copy(void *dst);
+#define IDT_BYTES 4096
 
 /* Gate v as two 64-bit words (low, high) - for the tests. */
 void idt_gate(unsigned int v, uint64_t *lo, uint64_t *hi);

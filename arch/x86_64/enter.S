@@ -79,7 +79,10 @@ arch_enter_payload:
 	xor	%r13d, %r13d
 	xor	%r14d, %r14d
 	xor	%r15d, %r15d
-	iretq
+	testb	$3, 8(%rsp)		/* ring 3: GS becomes the payload's (percpu.h) */
+	jz	3f
+	swapgs
+3:	iretq
 	.size arch_enter_payload, . - arch_enter_payload
 
 	.section .note.GNU-stack, "", @progbits

@@ -3,6 +3,7 @@
  */
 #include "../../lib/assert.h"
 #include "desc.h"
+#include "percpu.h"
 #include "trap.h"
 
 /* Segment descriptor bits (SDM vol. 3, 3.4.5). */
@@ -25,25 +26,16 @@ _Static_assert(GDT_KCODE == 0x08 && GDT_KDATA == 0x10, "enter.S: kernel selector
 _Static_assert((GDT_UCODE | GDT_RPL3) == 0x23 && (GDT_UDATA | GDT_RPL3) == 0x1b,
 	       "enter.S: user selectors");
 
-/* A guard page then the stack; page-aligned so the guard can be unmapped. */
-struct ist_area {
-	uint8_t guard[PAGE_SIZE];
-	uint8_t stack[IST_STACK_SIZE];
-} __attribute__((aligned(4096)));
-
+/* The boot CPU's IST stacks. */
 static struct ist_area ist_areas[IST_COUNT];
-static struct ist_stack ist_info[IST_COUNT];
 static const char *const ist_names[IST_COUNT] = {
 	[IST_DF - 1] = "the #DF IST stack", [IST_NMI - 1] = "the NMI IST stack",
 	[IST_MC - 1] = "the #MC IST stack", [IST_PF - 1] = "the #PF IST stack",
 	[IST_IRQ - 1] = "the interrupt IST stack",
 };
 
-static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
-static struct tss64 tss __attribute__((aligned(16)));
-
 /* The two slots of a 64-bit TSS descriptor for a base and a limit. */
-static void gdt_set_tss(int slot, uint64_t base, uint32_t limit)
+static void gdt_set_tss(uint64_t *gdt, int slot, uint64_t base, uint32_t limit)
 {
 	gdt[slot] = (limit & 0xFFFFULL) | ((base & 0xFFFFFFULL) << 16) |
 		    SEG_TSS_AVAIL | SEG_P |
@@ -53,54 +45,62 @@ static void gdt_set_tss(int slot, uint64_t base, uint32_t limit)
 }
 
 /* Points TSS.ISTn at the top of stack n and registers its guard. */
-static void gdt_setup_ist(int n)
+static void gdt_setup_ist(struct cpu_desc *d, struct ist_area *a, const char *name,
+			  int n)
 {
-	struct ist_area *a = &ist_areas[n - 1];
-	struct ist_stack *s = &ist_info[n - 1];
+	struct ist_stack *s = &d->ist[n - 1];
 
-	s->name = ist_names[n - 1];
+	s->name = name;
 	s->guard = (uint64_t)(uintptr_t)a->guard;
 	s->bottom = (uint64_t)(uintptr_t)a->stack;
 	s->top = s->bottom + IST_STACK_SIZE;
-	tss.ist[n - 1] = s->top;
+	d->tss.ist[n - 1] = s->top;
 	if (trap_register_guard(s->guard, s->name))
 		panic("arch: no room to register the guard of %s", s->name);
 }
 
-struct desc_ptr gdt_init(void)
+struct desc_ptr gdt_init_cpu(struct cpu_desc *d, struct ist_area *areas,
+			     const char *const names[IST_COUNT])
 {
+	uint64_t *gdt = d->gdt;
+
 	gdt[0] = 0;
 	gdt[GDT_KCODE / 8] = SEG_CODE64;
 	gdt[GDT_KDATA / 8] = SEG_DATA;
 	gdt[GDT_UDATA / 8] = SEG_DATA | SEG_DPL3;
 	gdt[GDT_UCODE / 8] = SEG_CODE64 | SEG_DPL3;
 	/* No I/O bitmap: a base at or past the limit means none. */
-	tss.iomap_base = sizeof(tss);
+	d->tss.iomap_base = sizeof(d->tss);
 	for (int n = 1; n <= IST_COUNT; n++)
-		gdt_setup_ist(n);
-	gdt_set_tss(GDT_TSS / 8, (uint64_t)(uintptr_t)&tss, sizeof(tss) - 1);
-	return (struct desc_ptr){ .limit = sizeof(gdt) - 1,
+		gdt_setup_ist(d, &areas[n - 1], names[n - 1], n);
+	gdt_set_tss(gdt, GDT_TSS / 8, (uint64_t)(uintptr_t)&d->tss, sizeof(d->tss) - 1);
+	return (struct desc_ptr){ .limit = sizeof(d->gdt) - 1,
 				  .base = (uint64_t)(uintptr_t)gdt };
+}
+
+struct desc_ptr gdt_init(void)
+{
+	return gdt_init_cpu(&percpu_boot.desc, ist_areas, ist_names);
 }
 
 void gdt_set_rsp0(uint64_t top)
 {
 	ASSERT(IS_ALIGNED(top, 16), "arch: RSP0 0x%lx not 16-byte aligned", top);
-	tss.rsp[0] = top;
+	this_cpu()->desc.tss.rsp[0] = top;
 }
 
 const uint64_t *gdt_table(void)
 {
-	return gdt;
+	return this_cpu()->desc.gdt;
 }
 
 const struct tss64 *gdt_tss(void)
 {
-	return &tss;
+	return &this_cpu()->desc.tss;
 }
 
 const struct ist_stack *gdt_ist_stack(int ist)
 {
 	ASSERT(ist >= 1 && ist <= IST_COUNT, "arch: no IST stack %d", ist);
-	return &ist_info[ist - 1];
+	return &this_cpu()->desc.ist[ist - 1];
 }

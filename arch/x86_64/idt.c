@@ -64,6 +64,14 @@ struct desc_ptr idt_init(uint64_t stub_base, uint64_t stub_stride)
 				  .base = (uint64_t)(uintptr_t)idt };
 }
 
+struct desc_ptr idt_copy(void *dst)
+{
+	_Static_assert(sizeof(idt) == IDT_BYTES, "idt: IDT_BYTES");
+	memcpy(dst, idt, sizeof(idt));
+	return (struct desc_ptr){ .limit = sizeof(idt) - 1,
+				  .base = (uint64_t)(uintptr_t)dst };
+}
+
 void idt_gate(unsigned int v, uint64_t *lo, uint64_t *hi)
 {
 	ASSERT(v < TRAP_VECTORS, "arch: no IDT gate %u", v);

@@ -35,6 +35,12 @@ isr_stubs:
 
 	.balign 16
 isr_common:
+	/* From ring 3 (the saved CS's RPL, 24 bytes up: vector, error code,
+	 * RIP), GS holds the payload's base: swap efimm's in (percpu.h). */
+	testb $3, 24(%rsp)
+	jz 1f
+	swapgs
+1:
 	/* RFLAGS = 2: DF clear for C, and AC clear - ring 3 may set AC
 	 * (popfq) before an int $0x80 or an interrupt, which would switch
 	 * SMAP off for efimm; clac would #UD without SMAP.  IF is already

@@ -1,7 +1,9 @@
 /*
  * arch/x86_64/kstack.S - arch_call_on_kernel_stack(fn, arg) (contract in
- * mm/arch_hooks.h): runs fn(arg) on efimm's own stack, a 16 KiB array in
- * efimm's image (pinned, never paged), and returns its int.
+ * mm/arch_hooks.h): runs fn(arg) on the calling CPU's own mm stack
+ * (struct percpu's kstack_base/top: the boot CPU's is the 16 KiB array
+ * below, in efimm's image; an AP's lies in its block), never paged, and
+ * returns its int.
  *
  * The caller's stack pointer is kept in RBP (callee-saved, so fn keeps
  * it) and is not read again until fn has returned: the caller's stack
@@ -9,7 +11,9 @@
  * back (popq %rbp) faults it in like any other access.  When RSP is
  * already inside the kernel stack (a nested call), fn runs where it is.
  */
-#define KSTACK_SIZE 16384
+#include "percpu.h"
+
+#define KSTACK_SIZE PERCPU_KSTACK_SIZE
 
 	.text
 	.globl arch_call_on_kernel_stack
@@ -19,12 +23,12 @@ arch_call_on_kernel_stack:
 	movq %rsp, %rbp
 	movq %rdi, %rax
 	movq %rsi, %rdi
-	leaq kstack_base(%rip), %rcx
+	movq %gs:PERCPU_KSTACK_BASE, %rcx
 	movq %rsp, %rdx
 	subq %rcx, %rdx
 	cmpq $KSTACK_SIZE, %rdx
 	jb 1f			/* already on it: stay */
-	leaq kstack_top(%rip), %rsp
+	movq %gs:PERCPU_KSTACK_TOP, %rsp
 1:
 	andq $-16, %rsp		/* the C ABI's alignment at a call */
 	call *%rax
@@ -37,9 +41,7 @@ arch_call_on_kernel_stack:
 	.balign 16
 	.globl arch_kstack_base, arch_kstack_top
 arch_kstack_base:
-kstack_base:
 	.skip KSTACK_SIZE
 arch_kstack_top:
-kstack_top:
 
 	.section .note.GNU-stack, "", @progbits

@@ -13,6 +13,7 @@
 #include "../../lib/types.h"
 
 /* Local APIC registers (SDM vol. 3, table 11-1). */
+#define LAPIC_ID          0x020     /* bits 31..24: the xAPIC id */
 #define LAPIC_VERSION     0x030
 #define LAPIC_TPR         0x080
 #define LAPIC_EOI         0x0B0
@@ -20,6 +21,8 @@
 #define LAPIC_ISR         0x100     /* 8 registers, 0x10 apart */
 #define LAPIC_IRR         0x200
 #define LAPIC_LVT_CMCI    0x2F0
+#define LAPIC_ICR_LO      0x300     /* writing it sends the IPI */
+#define LAPIC_ICR_HI      0x310     /* bits 31..24: destination */
 #define LAPIC_LVT_TIMER   0x320
 #define LAPIC_LVT_THERMAL 0x330
 #define LAPIC_LVT_PERF    0x340
@@ -34,6 +37,14 @@
 #define LAPIC_LVT_PERIODIC (1u << 17)
 #define LAPIC_SVR_ENABLE   (1u << 8)
 #define LAPIC_DIV_16       0x3u     /* divide configuration: by 16 */
+
+/* Interrupt command (SDM vol. 3, 11.6.1). */
+#define LAPIC_ICR_INIT     (5u << 8)
+#define LAPIC_ICR_STARTUP  (6u << 8)
+#define LAPIC_ICR_FIXED    (0u << 8)
+#define LAPIC_ICR_NMI      (4u << 8)
+#define LAPIC_ICR_PENDING  (1u << 12)   /* delivery status: send pending */
+#define LAPIC_ICR_ASSERT   (1u << 14)
 
 /* The xAPIC's registers, once irqchip_lapic_map() mapped them. */
 extern volatile uint32_t *lapic_mmio;

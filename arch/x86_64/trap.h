@@ -44,7 +44,9 @@ struct trap_frame {
 
 #define TRAP_VECTORS       256
 #define TRAP_EXIT_INTERNAL 255      /* exit status of a fault in efimm */
-#define TRAP_MAX_GUARDS    16
+/* Guard pages: the boot CPU's few plus 7 per AP (arch/x86_64/smp.h)
+ * for up to 64 CPUs. */
+#define TRAP_MAX_GUARDS    512
 
 /* Vector numbers the rest of arch/ needs by name. */
 #define TRAP_NMI  2

@@ -5,7 +5,8 @@
  * order of isr.S's pushes restores every general register; CR2 and CR3
  * are skipped (CR3 never changes under a payload), then the vector and
  * error code, and iretq returns to RIP/CS/RFLAGS/RSP/SS as the CPU saved
- * them.
+ * them (with a swapgs first when that is ring 3, as isr.S swapped on the
+ * way in).
  */
 	.text
 	.globl trap_resume
@@ -29,6 +30,10 @@ trap_resume:
 	popq %rbx
 	popq %rax
 	addq $16, %rsp		/* vector, error code */
+	testb $3, 8(%rsp)	/* back to ring 3: its GS base (percpu.h) */
+	jz 1f
+	swapgs
+1:
 	iretq
 	.size trap_resume, . - trap_resume
 

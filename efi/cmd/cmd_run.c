@@ -107,7 +107,8 @@ EFI_STATUS cmd_run(int argc, char **argv)
 		payload_file_free(rq->file, &rq->syms);
 		return s;
 	}
-	payload_take_over(&rq->layout, &rq->map);
+	payload_take_over(&rq->layout, &rq->map,
+			  rq->opts.inject == RUNOPT_INJECT_AP_STUCK);
 	rq->tsc[PH_EBS] = timing_tsc();
 	arch_call_on_stack(run_after_ebs, rq, stack_top);
 }

@@ -243,6 +243,6 @@ EFI_STATUS cmd_suite(int argc, char **argv)
 		return s;
 	}
 	st->req.tsc_entry = timing_entry;
-	payload_take_over(&st->req.layout, &st->req.map);
+	payload_take_over(&st->req.layout, &st->req.map, false);
 	arch_call_on_stack(suite_after_ebs, &st->req, stack_top);
 }

@@ -5,6 +5,7 @@
 #include "payload_load.h"
 #include "../fw/exitbs.h"
 #include "../fw/mmboot_fw.h"
+#include "../fw/smp_fw.h"
 #include "../../machine/run_paging.h"
 
 #include "../../lib/printf.h"
@@ -113,12 +114,14 @@ EFI_STATUS payload_alloc_stack(uint64_t *guard, void **top)
 	return s;
 }
 
-void payload_take_over(struct mmboot_layout *layout, struct mmboot_map *map)
+void payload_take_over(struct mmboot_layout *layout, struct mmboot_map *map,
+		       bool ap_stuck)
 {
 	EFI_STATUS s;
 
 	mmboot_preview_release();
 	mmboot_layout_get(layout);
+	smp_fw_prepare(ap_stuck);
 	s = efi_take_over(&ebs_map);
 	if (EFI_ERROR(s))
 		efi_poweroff(efi_status_exit_code(s), efi_status_name(s), EFI_ABORTED);

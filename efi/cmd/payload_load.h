@@ -57,11 +57,14 @@ EFI_STATUS payload_check_room(const char *cmd, uint64_t swap);
 EFI_STATUS payload_alloc_stack(uint64_t *guard, void **top);
 
 /*
- * Releases the preview's pool, gathers the layout into *layout, leaves
- * boot services (efi_take_over) and describes the map it took in *map.
+ * Releases the preview's pool, gathers the layout into *layout and what
+ * starting the APs needs (smp_fw_prepare; ap_stuck: inject=ap-stuck),
+ * leaves boot services (efi_take_over) and describes the map it took in
+ * *map.
  * Returns only on success: a failed ExitBootServices powers off with its
  * status, since the firmware's state is then unknown.
  */
-void payload_take_over(struct mmboot_layout *layout, struct mmboot_map *map);
+void payload_take_over(struct mmboot_layout *layout, struct mmboot_map *map,
+		       bool ap_stuck);
 
 #endif

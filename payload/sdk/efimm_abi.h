@@ -65,6 +65,7 @@
 #define ERANGE  34
 #define ENOSYS  38
 #define ENOTSUP 95
+#define ETIMEDOUT 110
 
 /* --- K_MEM_* flags (the seed's, Zephyr's, values) ----------------------- */
 /* Cache mode: the low three bits.  Only the modes below exist; the other

@@ -1,10 +1,11 @@
 """Fixtures for the QEMU boot tests.
 
 efimm_boot(config=None, args=None, files=None, drop=(), mem="512M",
-           timeout=90, keys=(), stop_on=None, extra=())
+           timeout=90, keys=(), stop_on=None, extra=(), **qemu)
     builds a disk image (esp/ + files + config; `args` makes a one-entry
     config running ARGS then poweroff) and boots it in QEMU/OVMF.
     Returns tools.efimm_qemu.Result (.text, .status, .timed_out).
+    qemu: further keywords of efimm_qemu.boot (cpu, cpus, machine).
     The serial log of every boot is written to build/test-logs/ and
     printed when a test fails, so a failure always shows what efimm said.
 """
@@ -26,14 +27,14 @@ def efimm_boot(request, tmp_path):
     logs = []
 
     def boot(config=None, args=None, files=None, drop=(), mem="512M",
-             timeout=90, keys=(), stop_on=None, extra=()):
+             timeout=90, keys=(), stop_on=None, extra=(), **qemu):
         if args is not None:
             config = ("timeout 0\ndefault t\n"
                       f'entry t "test" {args} ; poweroff\n')
         img = efimm_qemu.build_image(str(tmp_path / f"disk{len(logs)}.img"),
                                      files, config, drop=drop)
         res = efimm_qemu.boot(img, mem=mem, timeout=timeout, keys=keys,
-                              stop_on=stop_on, extra=extra)
+                              stop_on=stop_on, extra=extra, **qemu)
         os.makedirs(LOG_DIR, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.name)
         path = os.path.join(LOG_DIR, f"{name}-{len(logs)}.log")

@@ -105,8 +105,8 @@ START_TEST(bad_values_name_the_word)
 		{ "ring=1", "bad option 'ring=1': ring takes 0 or 3" },
 		{ "ring=", "bad option 'ring=': ring takes 0 or 3" },
 		{ "ring=03", "bad option 'ring=03': ring takes 0 or 3" },
-		{ "inject=SMAP", "bad option 'inject=SMAP': inject takes smap or smep" },
-		{ "inject=", "bad option 'inject=': inject takes smap or smep" },
+		{ "inject=SMAP", "bad option 'inject=SMAP': inject takes smap, smep or ap-stuck" },
+		{ "inject=", "bad option 'inject=': inject takes smap, smep or ap-stuck" },
 	};
 	struct runopts o;
 

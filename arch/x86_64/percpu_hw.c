@@ -1,0 +1,33 @@
+/*
+ * arch/x86_64/percpu_hw.c - this_cpu() and percpu_load() on the target
+ * (percpu.h); tests/host/percpu_host.c stands in on the host.
+ */
+#include "msr.h"
+#include "percpu.h"
+
+#define MSR_GS_BASE        0xC0000101
+#define MSR_KERNEL_GS_BASE 0xC0000102
+
+struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+void percpu_load(struct percpu *p)
+{
+	p->self = p;
+	msr_write(MSR_GS_BASE, (uint64_t)(uintptr_t)p);
+	msr_write(MSR_KERNEL_GS_BASE, 0);
+}
+
+extern char arch_kstack_base[], arch_kstack_top[];
+
+void percpu_boot_init(void)
+{
+	percpu_boot.kstack_base = arch_kstack_base;
+	percpu_boot.kstack_top = arch_kstack_top;
+	percpu_load(&percpu_boot);
+}

@@ -1,0 +1,69 @@
+/*
+ * arch/x86_64/smp_tramp.S - the AP trampoline blob and its landing in
+ * efimm's text (the path is in smp_tramp.h).
+ */
+#include "smp_tramp.h"
+
+	.section .rodata
+	.balign 16
+	.globl smp_tramp_start, smp_tramp_end
+	.code16
+smp_tramp_start:
+	cli
+	cld
+	movw	%cs, %ax
+	movw	%ax, %ds
+	xorl	%ebx, %ebx
+	movw	%ax, %bx
+	shll	$4, %ebx		/* EBX = T, for the 32- and 64-bit parts */
+	lgdtl	TR_GDTR
+	movl	%cr0, %eax
+	orl	$1, %eax		/* PE */
+	movl	%eax, %cr0
+	ljmpl	*TR_PM32
+
+	.code32
+	.globl smp_tramp_pm32
+smp_tramp_pm32:
+	movw	$TR_SEL_DATA, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movl	TR_CR4(%ebx), %eax
+	movl	%eax, %cr4
+	movl	TR_CR3(%ebx), %eax
+	movl	%eax, %cr3
+	movl	$0xC0000080, %ecx	/* IA32_EFER */
+	rdmsr
+	orl	TR_EFER(%ebx), %eax
+	wrmsr
+	movl	TR_CR0(%ebx), %eax
+	movl	%eax, %cr0		/* paging on: long mode (compatibility) */
+	ljmpl	*TR_LM64(%ebx)
+
+	.code64
+	.globl smp_tramp_lm64
+smp_tramp_lm64:
+	movl	%ebx, %ebx
+	movq	TR_STACK(%rbx), %rsp
+	movq	TR_ARG(%rbx), %rdi
+	movq	TR_ROOT(%rbx), %rsi
+	movq	TR_ENTRY(%rbx), %rax
+	jmp	*%rax
+smp_tramp_end:
+
+/*
+ * smp_ap_entry64(percpu, root): efimm's root first (the temporary tables
+ * go with the low page), then C.  RBP = 0 ends backtraces here.
+ */
+	.text
+	.globl smp_ap_entry64
+	.type smp_ap_entry64, @function
+smp_ap_entry64:
+	movq	%rsi, %cr3
+	xorl	%ebp, %ebp
+	call	smp_ap_main
+	ud2
+	.size smp_ap_entry64, . - smp_ap_entry64
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,126 @@
+/*
+ * machine/smp.c - starting the APs the firmware lists (smp.h).
+ */
+#include "smp.h"
+
+#include "../arch/x86_64/smp.h"
+#include "../lib/assert.h"
+#include "../lib/errno.h"
+#include "../lib/printf.h"
+#include "../mm/kas.h"
+
+struct smp_plan smp_plan;
+static unsigned int online = 1;
+
+size_t smp_area_bytes(void)
+{
+	return sizeof(struct smp_area);
+}
+
+size_t smp_plan_areas(const struct madt_info *madt, uint32_t bsp_apic_id)
+{
+	size_t n = madt->ncpus - (madt_find(madt, bsp_apic_id) >= 0 ? 1 : 0);
+
+	return n < PERCPU_MAX_CPUS - 1 ? n : PERCPU_MAX_CPUS - 1;
+}
+
+static struct smp_area *smp_area(size_t i)
+{
+	return (struct smp_area *)(uintptr_t)smp_plan.areas + i;
+}
+
+void smp_unmap_guards(void)
+{
+	uint64_t g[SMP_AREA_GUARDS];
+
+	for (size_t i = 0; i < smp_plan.nareas; i++) {
+		smp_area_guards(smp_area(i), g);
+		for (int j = 0; j < SMP_AREA_GUARDS; j++)
+			if (kas_guard_page(PADDR(g[j])))
+				panic("machine: cannot unmap a guard page of AP area %zu", i);
+	}
+}
+
+unsigned int smp_cpus_online(void)
+{
+	return online;
+}
+
+/* Where every AP ends up: halted until an interrupt, forever. */
+static void smp_idle(unsigned int cpu)
+{
+	UNUSED(cpu);
+	for (;;)
+		smp_wait_interrupt();
+}
+
+/* Starts the MADT's CPU c in area a as CPU number online; prints why
+ * not if it did not come.  stuck: into a halt (inject=ap-stuck). */
+static void smp_start_one(const struct madt_cpu *c, struct smp_area *a, uint64_t limit,
+			  bool stuck)
+{
+	int err = c->apic_id > 0xFE ? -ERANGE : smp_area_init(a, online, c->apic_id);
+
+	if (!err)
+		err = smp_start_ap(a, smp_idle, limit, stuck);
+	if (!err) {
+		online++;
+		return;
+	}
+	if (err == -ERANGE)
+		kprintf("efimm: CPU with APIC id %u needs x2APIC mode, which efimm does "
+			"not drive yet: left out\n", c->apic_id);
+	else if (err == -ETIMEDOUT)
+		kprintf("efimm: CPU with APIC id %u did not start within %u ms: left out\n",
+			c->apic_id, SMP_START_MS);
+	else
+		kprintf("efimm: CPU with APIC id %u: cannot start it (%s): left out\n",
+			c->apic_id, errno_name(err));
+}
+
+/* The `CPUs online` line and what was left out of the MADT's list. */
+static void smp_report(size_t skipped)
+{
+	const struct madt_info *m = &smp_plan.madt;
+
+	if (m->disabled)
+		kprintf("efimm: the MADT lists %zu more CPU(s) as disabled (hot-plug "
+			"slots): not started\n", m->disabled);
+	if (skipped)
+		kprintf("efimm: %zu CPU(s) the MADT lists left out: efimm runs at most %u\n",
+			skipped + m->dropped, PERCPU_MAX_CPUS);
+	kprintf("efimm: %u CPU%s online\n", online, online == 1 ? "" : "s");
+}
+
+unsigned int smp_start(uint64_t tsc_khz)
+{
+	const struct madt_info *m = &smp_plan.madt;
+	uint64_t limit = SMP_START_MS * (tsc_khz ? tsc_khz : 1000000);
+	size_t n = 0, skipped = 0;
+
+	percpu_boot.apic_id = smp_apic_id();
+	if (!smp_plan.low || !smp_plan.nareas) {
+		if (smp_plan.why)
+			kprintf("efimm: application processors: none started (%s)\n",
+				smp_plan.why);
+		smp_report(0);
+		return online;
+	}
+	smp_set_tsc_khz(tsc_khz);
+	if (smp_tramp_prepare(smp_plan.low))
+		panic("machine: the AP trampoline at 0x%lx is not below 1 MiB",
+		      (unsigned long)smp_plan.low);
+	for (size_t i = 0; i < m->ncpus; i++) {
+		if (m->cpu[i].apic_id == percpu_boot.apic_id)
+			continue;
+		if (n == smp_plan.nareas) {
+			skipped++;
+			continue;
+		}
+		smp_start_one(&m->cpu[i], smp_area(n), limit,
+			      smp_plan.inject_stuck && n + 1 == smp_plan.nareas);
+		n++;
+	}
+	smp_report(skipped);
+	return online;
+}

@@ -1,0 +1,51 @@
+/*
+ * pure/madt.h - the CPUs of the ACPI MADT ("APIC" table, ACPI 6.5
+ * section 5.2.12): which processors the firmware lists, their local APIC
+ * ids and whether they may be started.  Pure code: the firmware glue
+ * (efi/fw/acpi.c) finds and copies the table, this reads it, bounded by
+ * the length it is given (unit-tested and fuzzed on the host).
+ */
+#ifndef PURE_MADT_H
+#define PURE_MADT_H
+
+#include "../lib/types.h"
+
+#define MADT_MAX_CPUS   256u    /* entries kept; more are counted */
+#define MADT_HEADER     44u     /* SDT header (36) + APIC address + flags */
+#define MADT_WHY_MAX    96u
+
+/* One processor the MADT lists (a type 0 or type 9 entry). */
+struct madt_cpu {
+	uint32_t apic_id;       /* local APIC id (x2APIC id for type 9) */
+	uint32_t uid;           /* ACPI processor UID */
+	bool enabled;           /* flags bit 0: usable now */
+	bool x2apic;            /* from a type 9 (x2APIC) entry */
+};
+
+struct madt_info {
+	uint64_t lapic_base;    /* the local APIC's MMIO base (type 5 wins) */
+	uint32_t flags;         /* bit 0: PC-AT 8259s present */
+	size_t ncpus;           /* kept in cpu[], file order, ids unique */
+	size_t dropped;         /* enabled CPUs past MADT_MAX_CPUS */
+	size_t disabled;        /* entries neither enabled nor kept */
+	struct madt_cpu cpu[MADT_MAX_CPUS];
+};
+
+/*
+ * Reads the MADT at tab (len bytes, any alignment): signature "APIC",
+ * the header's length <= len and >= MADT_HEADER, the checksum (all bytes
+ * of the table sum to 0), every entry inside the table with a length no
+ * shorter than its type needs.  Keeps enabled processors (type 0 local
+ * APIC, type 9 local x2APIC; a second entry with an id already kept is
+ * skipped, since firmware may list a CPU in both forms), counts disabled
+ * ones (online-capable CPUs are hot-plug slots efimm does not start).
+ * Returns 0 with *out filled, or -EINVAL with a one-line reason in why
+ * ("entry 3 (type 0) runs past the table's end").
+ */
+int madt_parse(const void *tab, size_t len, struct madt_info *out,
+	       char why[MADT_WHY_MAX]);
+
+/* Index in info->cpu of the CPU with this APIC id, or -1. */
+int madt_find(const struct madt_info *info, uint32_t apic_id);
+
+#endif

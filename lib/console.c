@@ -1,6 +1,8 @@
 /*
  * lib/console.c - fan-out of console output to the active backends.
  */
+#include <stdint.h>
+
 #include "console.h"
 #include "kstring.h"
 
@@ -12,6 +14,47 @@ void con_set_backends(const struct con_backend *const *b, int n)
 	nbackends = 0;
 	for (int i = 0; i < n && i < CON_MAX_BACKENDS; i++)
 		backends[nbackends++] = b[i];
+}
+
+static struct {
+	uint32_t next, serving;
+	int32_t owner;          /* CPU holding it, -1: none */
+	unsigned int depth;     /* the owner's nested takes */
+	unsigned int (*cpu_id)(void);
+	void (*relax)(void);
+} lk = { .owner = -1 };
+
+void con_set_smp(unsigned int (*cpu_id)(void), void (*relax)(void))
+{
+	lk.relax = relax;
+	lk.cpu_id = cpu_id;
+}
+
+void con_lock(void)
+{
+	int32_t me;
+	uint32_t t;
+
+	if (!lk.cpu_id)
+		return;
+	me = (int32_t)lk.cpu_id();
+	if (__atomic_load_n(&lk.owner, __ATOMIC_RELAXED) == me) {
+		lk.depth++;
+		return;
+	}
+	t = __atomic_fetch_add(&lk.next, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&lk.serving, __ATOMIC_ACQUIRE) != t)
+		lk.relax();
+	__atomic_store_n(&lk.owner, me, __ATOMIC_RELAXED);
+	lk.depth = 1;
+}
+
+void con_unlock(void)
+{
+	if (!lk.cpu_id || --lk.depth)
+		return;
+	__atomic_store_n(&lk.owner, -1, __ATOMIC_RELAXED);
+	__atomic_store_n(&lk.serving, lk.serving + 1, __ATOMIC_RELEASE);
 }
 
 static const char *line_prefix;
@@ -42,6 +85,7 @@ void con_end_line(void)
 /* Whole lines at a time, each preceded by the prefix if one is set. */
 void con_write(const char *s, size_t len)
 {
+	con_lock();
 	while (len > 0) {
 		size_t n = 0;
 
@@ -56,6 +100,7 @@ void con_write(const char *s, size_t len)
 		s += n;
 		len -= n;
 	}
+	con_unlock();
 }
 
 void con_color(enum con_color c)

@@ -33,6 +33,21 @@ struct con_backend {
 
 /* Writes len bytes ("\n" becomes CR LF where the backend needs it). */
 void con_write(const char *s, size_t len);
+
+/*
+ * Several CPUs: one writes at a time.  con_lock() waits for the console
+ * (a ticket lock; its owner may take it again, so an interrupt handler
+ * that prints on a CPU already printing does not deadlock: its lines
+ * land in the middle instead), con_unlock() gives it back; con_write and
+ * kprintf take it themselves, a caller takes it around several calls
+ * that must stay together.  Until con_set_smp() both do nothing.  Lock
+ * order: mm_lock before the console's.
+ */
+void con_lock(void);
+void con_unlock(void);
+/* cpu_id: the calling CPU's number; relax: one step of a spin-wait
+ * (arch_spin_relax, which serves TLB shootdowns meanwhile). */
+void con_set_smp(unsigned int (*cpu_id)(void), void (*relax)(void));
 /* Switches the colour of what follows until the next call. */
 void con_color(enum con_color c);
 /* Replaces the set of active backends (up to CON_MAX_BACKENDS). */

@@ -287,9 +287,15 @@ static void con_sink(void *ctx, const char *s, size_t len)
 	con_write(s, len);
 }
 
+/* One kprintf's output stays together when several CPUs print. */
 int kvprintf(const char *fmt, va_list ap)
 {
-	return kvformat(con_sink, NULL, fmt, ap);
+	int n;
+
+	con_lock();
+	n = kvformat(con_sink, NULL, fmt, ap);
+	con_unlock();
+	return n;
 }
 
 int kprintf(const char *fmt, ...)

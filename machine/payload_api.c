@@ -8,6 +8,8 @@
 #include "payload_api.h"
 #include "prun.h"
 #include "run_paging.h"
+#include "smp.h"
+#include "smp_run.h"
 #include "symbols.h"
 #include "testapi.h"
 #include "uaccess.h"
@@ -181,9 +183,40 @@ static long sys_write(struct trap_frame *f)
 	return api_write((const char *)f->rdi, f->rsi);
 }
 
+/* exit on an AP ends that CPU's function only (efimm_abi.h). */
 static long sys_exit(struct trap_frame *f)
 {
+	if (smp_on_ap())
+		smp_sys_done();
 	prun_exit((int)f->rdi);
+}
+
+static long sys_cpu_count(struct trap_frame *f)
+{
+	UNUSED(f);
+	return smp_cpus_online();
+}
+
+static long sys_cpu_id(struct trap_frame *f)
+{
+	UNUSED(f);
+	return smp_cpu_id();
+}
+
+static long sys_smp_start(struct trap_frame *f)
+{
+	return smp_sys_start((long)f->rdi, f->rsi, f->rdx, f->r10, f->r8);
+}
+
+static long sys_smp_wait(struct trap_frame *f)
+{
+	return smp_sys_wait((long)f->rdi, f);
+}
+
+static long sys_smp_done(struct trap_frame *f)
+{
+	UNUSED(f);
+	return smp_sys_done();
 }
 
 static long sys_k_mem_map(struct trap_frame *f)
@@ -314,6 +347,11 @@ static const sys_fn sys_table[EFIMM_SYS_COUNT] = {
 	[EFIMM_SYS_TEST_EXPECT_BEGIN] = sys_expect_begin,
 	[EFIMM_SYS_TEST_EXPECT_END] = sys_expect_end,
 	[EFIMM_SYS_INFO] = sys_info,
+	[EFIMM_SYS_CPU_COUNT] = sys_cpu_count,
+	[EFIMM_SYS_CPU_ID] = sys_cpu_id,
+	[EFIMM_SYS_SMP_START] = sys_smp_start,
+	[EFIMM_SYS_SMP_WAIT] = sys_smp_wait,
+	[EFIMM_SYS_SMP_DONE] = sys_smp_done,
 };
 
 /* trap.c's system-call hook: RAX is the number, the result goes back in
@@ -329,6 +367,7 @@ static void payload_syscall(struct trap_frame *f)
 	symbols_set_syscall_frame(f);
 	f->rax = (uint64_t)sys_table[nr](f);
 	symbols_set_syscall_frame(NULL);
+	smp_syscall_exit(f);
 }
 
 void payload_api_init(void)

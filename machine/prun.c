@@ -12,6 +12,8 @@
 #include "payload_api.h"
 #include "run.h"
 #include "run_paging.h"
+#include "smp.h"
+#include "smp_run.h"
 #include "symbols.h"
 #include "testapi.h"
 #include "uaccess.h"
@@ -20,6 +22,7 @@
 #include "../arch/x86_64/ctx.h"
 #include "../arch/x86_64/enter.h"
 #include "../arch/x86_64/machine.h"
+#include "../arch/x86_64/tlb.h"
 #include "../mm/mm.h"
 #include "../pure/runopts.h"
 #include "../lib/assert.h"
@@ -31,6 +34,8 @@
 #include "../mm/vm.h"
 
 #define PAYLOAD_STACK     (256ULL << 10)
+/* prun.kill: end + this once the AP recorded its result. */
+#define PRUN_KILL_READY   16
 #define PAYLOAD_STACK_TOP ELF_WINDOW_HI
 
 static struct {
@@ -42,6 +47,7 @@ static struct {
 	uint64_t text_start, text_end;
 	uint64_t data_addr;             /* somewhere in efimm's data */
 	bool guard_registered;
+	uint32_t kill;                  /* enum prun_end an AP asked for, or 0 */
 } prun;
 
 void prun_set_efimm_text(uint64_t start, uint64_t end)
@@ -190,9 +196,13 @@ static int push_args(const struct prun_image *p, uint64_t *sp)
 	return err ? -EFAULT : 0;
 }
 
-/* Back to prun_run with how the payload ended. */
+/* Back to prun_run with how the payload ended, once every other CPU has
+ * left the payload's code (its address space goes next). */
 __attribute__((noreturn)) static void prun_leave(enum prun_end end)
 {
+	ASSERT(smp_cpu_id() == 0, "machine: a payload ends on CPU %u", smp_cpu_id());
+	smp_stop_all(true);
+	tlb_set_remote(true);
 	prun.active = false;
 	symbols_set_syscall_frame(NULL);
 	prun.r->end = end;
@@ -204,6 +214,33 @@ void prun_exit(int status)
 	ASSERT(prun.active, "machine: payload exit without a payload");
 	prun.r->status = status;
 	prun_leave(PRUN_EXITED);
+}
+
+void prun_kill(enum prun_end end, const struct trap_frame *f)
+{
+	uint32_t none = 0;
+
+	if (!__atomic_compare_exchange_n(&prun.kill, &none, (uint32_t)end, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;
+	prun.r->vector = f->vector;
+	prun.r->rip = f->rip;
+	prun.r->cr2 = f->cr2;
+	prun.r->error = f->error;
+	prun.r->cpu = smp_cpu_id();
+	__atomic_store_n(&prun.kill, (uint32_t)end + PRUN_KILL_READY, __ATOMIC_RELEASE);
+	smp_wake_boot_cpu();
+}
+
+void prun_check_kill(const struct trap_frame *f)
+{
+	uint32_t k = __atomic_load_n(&prun.kill, __ATOMIC_ACQUIRE);
+
+	UNUSED(f);
+	if (!prun.active || smp_cpu_id() != 0 || k < PRUN_KILL_READY)
+		return;
+	trap_unwind();
+	prun_leave((enum prun_end)(k - PRUN_KILL_READY));
 }
 
 void prun_timed_out(const struct trap_frame *f)
@@ -253,6 +290,14 @@ static void prun_contain(struct trap_frame *f, const char *verdict)
 {
 	if (!prun_fault_is_payloads(f))
 		return;
+	if (smp_on_ap()) {
+		/* Always contained: the boot CPU ends the payload, in `run`
+		 * with the fault's status. */
+		trap_report(f, verdict);
+		smp_job_ending();
+		prun_kill(PRUN_FAULTED, f);
+		smp_sys_done();
+	}
 	testapi_fault(f, verdict);
 	if (!prun.contain)
 		return;
@@ -283,6 +328,11 @@ int prun_run(const struct prun_image *p, uint32_t timeout_s, struct prun_result 
 	trap_set_user_reader(prun_read_user);
 	prun.r = r;
 	prun.p = p;
+	prun.kill = 0;
+	if (p->shootdown_off)
+		kprintf("efimm: shootdown=off: other CPUs keep stale translations "
+			"(fault injection)\n");
+	tlb_set_remote(!p->shootdown_off);
 	symbols_set_payload(p->syms, p->path);
 	prun.inject = p->inject;
 	if (arch_ctx_save(&prun.ctx) == 0) {
@@ -290,10 +340,19 @@ int prun_run(const struct prun_image *p, uint32_t timeout_s, struct prun_result 
 		kprintf("efimm: entering %s at 0x%lx in ring %d\n", p->path,
 			(unsigned long)p->img->entry, p->ring);
 		timeout_arm(timeout_s, prun_expired);
-		arch_enter_payload(p->img->entry, (void *)sp, sp, p->ring);
+		arch_enter_payload(p->img->entry, (void *)sp, sp, p->ring, 0);
 	}
 	timeout_disarm();
 	return 0;
+}
+
+/* " on CPU n" (static: one report at a time, on the boot CPU). */
+static const char *cpu_suffix(unsigned int cpu)
+{
+	static char s[24];
+
+	ksnprintf(s, sizeof(s), " on CPU %u", cpu);
+	return s;
 }
 
 void prun_describe(const struct prun_result *r, char *buf, size_t size)
@@ -303,10 +362,11 @@ void prun_describe(const struct prun_result *r, char *buf, size_t size)
 		ksnprintf(buf, size, "exited with status %d", r->status);
 		break;
 	case PRUN_FAULTED:
-		ksnprintf(buf, size, "%s at RIP 0x%lx%s0x%lx",
+		ksnprintf(buf, size, "%s at RIP 0x%lx%s0x%lx%s",
 			  trap_vector_name((unsigned int)r->vector), (unsigned long)r->rip,
 			  r->vector == TRAP_PF ? ", CR2 " : ", error code ",
-			  (unsigned long)(r->vector == TRAP_PF ? r->cr2 : r->error));
+			  (unsigned long)(r->vector == TRAP_PF ? r->cr2 : r->error),
+			  r->cpu ? cpu_suffix(r->cpu) : "");
 		break;
 	case PRUN_TIMED_OUT:
 		ksnprintf(buf, size, "timed out at RIP 0x%lx", (unsigned long)r->rip);

@@ -35,6 +35,7 @@ struct prun_image {
 	const struct symtab *syms;      /* its function symbols, or NULL */
 	int ring;                       /* 3, or 0 (run option ring=0) */
 	int inject;                     /* enum runopt_inject (inject=) */
+	bool shootdown_off;             /* shootdown=off (fault injection) */
 };
 
 enum prun_end {
@@ -47,6 +48,7 @@ struct prun_result {
 	enum prun_end end;
 	int status;
 	uint64_t vector, rip, cr2, error;
+	unsigned int cpu;               /* the CPU that faulted or timed out */
 };
 
 /* Where efimm's code is (the image's text), to tell its faults from the
@@ -78,6 +80,18 @@ __attribute__((noreturn)) void prun_exit(int status);
  * interrupted, interrupts off, EOI sent): prun_run returns
  * PRUN_TIMED_OUT.  Precondition: prun_active(). */
 __attribute__((noreturn)) void prun_timed_out(const struct trap_frame *f);
+
+/*
+ * An AP's function failed (its fault, already reported and recorded in
+ * the result): asks the boot CPU to end the payload with end (the first
+ * request wins).  Returns; the caller goes back to its idle loop.
+ */
+void prun_kill(enum prun_end end, const struct trap_frame *f);
+
+/* On the boot CPU, at a point where the payload may end (f: the frame
+ * of the system call or interrupt that got here): ends it if an AP asked
+ * to.  Returns otherwise. */
+void prun_check_kill(const struct trap_frame *f);
 
 /* True if f interrupted the running payload's own code (the one rule
  * for contained faults, timeouts and exit statuses). */

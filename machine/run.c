@@ -177,6 +177,7 @@ void run_after_ebs(void *arg)
 				.file = rq->file, .img = &rq->img,
 				.on_mapped = run_mapped, .arg = rq,
 				.ring = rq->opts.ring, .inject = rq->opts.inject,
+				.shootdown_off = rq->opts.shootdown_off,
 				.syms = &rq->syms };
 	struct prun_result r;
 	char why[128];
@@ -189,6 +190,12 @@ void run_after_ebs(void *arg)
 	testapi_begin("", false);
 	if (prun_run(&p, rq->opts.timeout_s, &r) == 0 && r.end == PRUN_EXITED)
 		run_exited(rq, r.status);
+	if (r.end == PRUN_FAULTED) {
+		/* Only an AP's fault comes back here (the boot CPU's take the
+		 * fatal path); the report is printed, with its CPU. */
+		kprintf("efimm: payload faulted on CPU %u\n", r.cpu);
+		sys_poweroff(128 + (int)r.vector, "payload fault");
+	}
 	if (r.end == PRUN_TIMED_OUT) {
 		/* One payload per boot: the run ends here, with timeout(1)'s
 		 * status for a command that ran too long. */

@@ -2,6 +2,8 @@
  * machine/smp.c - starting the APs the firmware lists (smp.h).
  */
 #include "smp.h"
+#include "smp_run.h"
+#include "symbols.h"
 
 #include "../arch/x86_64/smp.h"
 #include "../lib/assert.h"
@@ -11,6 +13,14 @@
 
 struct smp_plan smp_plan;
 static unsigned int online = 1;
+/* Each online CPU's local APIC id, by CPU number. */
+static uint32_t apic_of[PERCPU_MAX_CPUS];
+
+uint32_t smp_apic_of(unsigned int cpu)
+{
+	ASSERT(cpu < online, "machine: no CPU %u", cpu);
+	return apic_of[cpu];
+}
 
 size_t smp_area_bytes(void)
 {
@@ -46,12 +56,20 @@ unsigned int smp_cpus_online(void)
 	return online;
 }
 
-/* Where every AP ends up: halted until an interrupt, forever. */
-static void smp_idle(unsigned int cpu)
+/* Lets backtraces read efimm's frames on the AP's stacks. */
+static void smp_add_stacks(const struct smp_area *a)
 {
-	UNUSED(cpu);
-	for (;;)
-		smp_wait_interrupt();
+	int err = symbols_add_stack((uint64_t)(uintptr_t)a->kstack,
+				    (uint64_t)(uintptr_t)(a->kstack + sizeof(a->kstack))) |
+		  symbols_add_stack((uint64_t)(uintptr_t)a->stack,
+				    (uint64_t)(uintptr_t)(a->stack + sizeof(a->stack)));
+
+	for (int i = 0; i < IST_COUNT; i++)
+		err |= symbols_add_stack((uint64_t)(uintptr_t)a->ist[i].stack,
+					 (uint64_t)(uintptr_t)(a->ist[i].stack +
+							       sizeof(a->ist[i].stack)));
+	if (err)
+		panic("machine: no room to register an AP's stacks for backtraces");
 }
 
 /* Starts the MADT's CPU c in area a as CPU number online; prints why
@@ -62,9 +80,11 @@ static void smp_start_one(const struct madt_cpu *c, struct smp_area *a, uint64_t
 	int err = c->apic_id > 0xFE ? -ERANGE : smp_area_init(a, online, c->apic_id);
 
 	if (!err)
-		err = smp_start_ap(a, smp_idle, limit, stuck);
+		err = smp_start_ap(a, smp_ap_loop, limit, stuck);
 	if (!err) {
+		apic_of[online] = c->apic_id;
 		online++;
+		smp_add_stacks(a);
 		return;
 	}
 	if (err == -ERANGE)
@@ -99,6 +119,7 @@ unsigned int smp_start(uint64_t tsc_khz)
 	size_t n = 0, skipped = 0;
 
 	percpu_boot.apic_id = smp_apic_id();
+	apic_of[0] = percpu_boot.apic_id;
 	if (!smp_plan.low || !smp_plan.nareas) {
 		if (smp_plan.why)
 			kprintf("efimm: application processors: none started (%s)\n",
@@ -122,5 +143,7 @@ unsigned int smp_start(uint64_t tsc_khz)
 		n++;
 	}
 	smp_report(skipped);
+	if (online > 1)
+		smp_run_init(online);
 	return online;
 }

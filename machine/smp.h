@@ -55,6 +55,9 @@ void smp_unmap_guards(void);
  */
 unsigned int smp_start(uint64_t tsc_khz);
 
+/* The local APIC id of online CPU cpu. */
+uint32_t smp_apic_of(unsigned int cpu);
+
 /* CPUs online (1 before smp_start). */
 unsigned int smp_cpus_online(void);
 

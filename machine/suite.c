@@ -117,6 +117,7 @@ static const char *suite_run_one(struct suite_payload *sp, const char *policy,
 	struct prun_image p = { .path = sp->path, .argc = sp->argc, .argv = sp->argv,
 				.file = sp->file, .img = &sp->img,
 				.ring = sp->opts.ring, .inject = sp->opts.inject,
+				.shootdown_off = sp->opts.shootdown_off,
 				.syms = &sp->syms };
 	struct prun_result r = { 0 };
 	static struct testapi_counts c;

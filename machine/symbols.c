@@ -3,6 +3,7 @@
  * (symbols.h).  Single CPU: the payload's table changes only between
  * payloads.
  */
+#include "smp.h"
 #include "symbols.h"
 
 #include "timeout.h"
@@ -16,7 +17,8 @@
 static struct symtab efimm_tab;
 static struct symtab payload_tab;
 static const char *payload_path;
-static const struct trap_frame *syscall_frame;
+/* Each CPU's system call being served (its payload function's on an AP). */
+static const struct trap_frame *syscall_frame[PERCPU_MAX_CPUS];
 static struct {
 	uint64_t lo, hi;
 } stacks[SYMBOLS_MAX_STACKS];
@@ -102,12 +104,12 @@ static int read_frames(void *dst, const void *src, size_t len)
 
 void symbols_set_syscall_frame(const struct trap_frame *f)
 {
-	syscall_frame = f;
+	syscall_frame[smp_cpu_id()] = f;
 }
 
 void symbols_report_backtrace(const struct trap_frame *f)
 {
-	const struct trap_frame *sys = syscall_frame;
+	const struct trap_frame *sys = syscall_frame[smp_cpu_id()];
 
 	backtrace_print(f->rip, f->rbp, read_frames, symbols_lookup);
 	if (sys && sys != f) {

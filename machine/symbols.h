@@ -38,13 +38,15 @@ void symbols_print_gdb(void);
 void symbols_report_backtrace(const struct trap_frame *f);
 
 /* The frame of the payload's system call being served (payload_api.c
- * sets it around each call; NULL between calls): a fault in efimm during
- * the call then also gets the payload's backtrace from that frame. */
+ * sets it around each call; NULL between calls), one per CPU: a fault in
+ * efimm during the call then also gets the payload's backtrace from that
+ * frame. */
 void symbols_set_syscall_frame(const struct trap_frame *f);
 
 /* A stack of efimm's [lo, hi): backtraces read frames there directly.
  * At most SYMBOLS_MAX_STACKS; returns 0 or -ENOSPC. */
-#define SYMBOLS_MAX_STACKS 12
+/* The boot CPU's few, and 7 per AP (arch/x86_64/smp.h) for 64 CPUs. */
+#define SYMBOLS_MAX_STACKS (12 + 7 * 63)
 int symbols_add_stack(uint64_t lo, uint64_t hi);
 
 /* True if [va, va+len) lies inside one stack added above. */

@@ -112,6 +112,11 @@ void timeout_disarm(void)
 	expired_fn = NULL;
 }
 
+bool timeout_overdue(void)
+{
+	return expired_fn && ticks >= deadline;
+}
+
 uint64_t timeout_tsc_khz(void)
 {
 	return tsc_khz;

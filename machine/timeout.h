@@ -65,6 +65,10 @@ uint64_t timeout_ticks(void);
  */
 int timeout_read_resident(void *dst, const void *src, size_t len);
 
+/* True when the armed limit has run out (a wait inside efimm, which the
+ * tick leaves alone, ends the payload itself then). */
+bool timeout_overdue(void);
+
 /* The TSC's rate the timer's calibration measured, kHz; 0 without a
  * timer. */
 uint64_t timeout_tsc_khz(void);

@@ -180,6 +180,16 @@ unsigned long arch_irq_save(void);
 void arch_irq_restore(unsigned long flags);
 
 /*
+ * CPUs, for mm_lock.  arch_cpu_id(): the calling CPU's number, 0 for the
+ * boot CPU (and before the CPUs are set up).  arch_spin_relax(): one
+ * step of a spin-wait with interrupts off - a pause, and whatever other
+ * CPUs asked of this one meanwhile (a TLB shootdown), so a CPU waiting
+ * for a lock never holds up the CPU that holds it.  Neither faults.
+ */
+unsigned int arch_cpu_id(void);
+void arch_spin_relax(void);
+
+/*
  * Runs fn(arg) on efimm's own stack and returns what it returns.  The
  * paging calls a payload makes run there, so evicting the payload's
  * stack pages (its current page included) never pulls a page from under

@@ -74,7 +74,7 @@ int mm_init(const struct mem_range *r, size_t n)
 	if (err)
 		return err;
 	mm_table_pages = 0;
-	mm_lock.held = false;
+	mm_lock = (struct mm_lock){ .holder = -1 };
 	vm_init(&mm_kmem_space, VM_KMEM_BASE, VM_KMEM_END);
 	err = arch_pt_init(&mm_pt_allocator);
 	if (err == 0)

@@ -3,7 +3,7 @@
  */
 #include "mm_lock.h"
 
-struct mm_lock mm_lock;
+struct mm_lock mm_lock = { .holder = -1 };
 
 struct mm_lock_args {
 	int (*fn)(void *arg);

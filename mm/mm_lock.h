@@ -7,11 +7,14 @@
  * interrupt may end a payload and tear its memory down, so every public
  * entry point of mm takes mm_lock with interrupts saved and disabled
  * (irqsave) for its whole body: nothing else in mm can run in between on
- * this CPU.  Single CPU for now, so the lock is a flag that catches
- * re-entry; on SMP it becomes a spinlock with the same calls.  Lock
- * order (README "Locks"): mm_lock is the only lock; code holding it
- * takes no other and calls no public mm entry point (internal helpers
- * assume it held).
+ * this CPU.  Other CPUs wait their turn: a ticket lock (first come,
+ * first served, so no CPU starves), which records the CPU holding it, so
+ * re-entry on the same CPU is caught rather than deadlocking.  A CPU
+ * spinning for it has interrupts off, so the spin services what other
+ * CPUs ask of it meanwhile (arch_spin_relax: a TLB shootdown from the
+ * holder), or the holder would wait for it forever.  Lock order (README
+ * "Locks"): mm_lock, then the console's lock; code holding mm_lock calls
+ * no public mm entry point (internal helpers assume it held).
  *
  * A fault inside mm while mm_lock is held - efimm's own code touching a
  * page that is not resident - would need mm to serve it while mm's state
@@ -31,46 +34,72 @@
 #include "../lib/types.h"
 #include "arch_hooks.h"
 
+/* The ticket lock: a CPU draws `next` and holds the lock while `serving`
+ * equals its ticket; `holder` is that CPU's number, -1 when free. */
 struct mm_lock {
-	bool held;
+	uint32_t next;
+	uint32_t serving;
+	int32_t holder;
 };
 
 extern struct mm_lock mm_lock;
 
+/* Whether this CPU holds mm_lock (assertions, re-entry, tests). */
+static inline bool mm_lock_is_held(void)
+{
+	return __atomic_load_n(&mm_lock.holder, __ATOMIC_RELAXED) == (int32_t)arch_cpu_id();
+}
+
+/* Waits for this CPU's turn.  Interrupts are off. */
+static inline void mm_lock_acquire(void)
+{
+	uint32_t t = __atomic_fetch_add(&mm_lock.next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&mm_lock.serving, __ATOMIC_ACQUIRE) != t)
+		arch_spin_relax();
+	__atomic_store_n(&mm_lock.holder, (int32_t)arch_cpu_id(), __ATOMIC_RELAXED);
+}
+
+static inline void mm_lock_release(void)
+{
+	__atomic_store_n(&mm_lock.holder, -1, __ATOMIC_RELAXED);
+	__atomic_store_n(&mm_lock.serving, mm_lock.serving + 1, __ATOMIC_RELEASE);
+}
+
 /* Disables interrupts, then takes mm_lock; returns the interrupt state
- * for mm_lock_drop.  Panics if mm_lock is already held (re-entry: a bug
- * in mm, or an interrupt handler calling mm while mm ran). */
+ * for mm_lock_drop.  Panics if this CPU already holds it (re-entry: a
+ * bug in mm, or an interrupt handler calling mm while mm ran). */
 static inline unsigned long mm_lock_take(void)
 {
 	unsigned long flags = arch_irq_save();
 
-	if (__builtin_expect(mm_lock.held, 0))
+	if (__builtin_expect(mm_lock_is_held(), 0))
 		panic("mm: mm_lock taken while held (re-entered mm)");
-	mm_lock.held = true;
+	mm_lock_acquire();
 	return flags;
 }
 
 /* Releases mm_lock and restores the interrupt state mm_lock_take saved. */
 static inline void mm_lock_drop(unsigned long flags)
 {
-	mm_lock.held = false;
+	mm_lock_release();
 	arch_irq_restore(flags);
 }
 
 /* For the fault entry only, which arch/ calls with interrupts already
  * off (mm/fault.h): takes mm_lock without saving and disabling them
- * again.  Returns false, taking nothing, if mm_lock is held. */
+ * again.  Returns false, taking nothing, if this CPU holds mm_lock. */
 static inline bool mm_lock_take_irqs_off(void)
 {
-	if (__builtin_expect(mm_lock.held, 0))
+	if (__builtin_expect(mm_lock_is_held(), 0))
 		return false;
-	mm_lock.held = true;
+	mm_lock_acquire();
 	return true;
 }
 
 static inline void mm_lock_drop_irqs_off(void)
 {
-	mm_lock.held = false;
+	mm_lock_release();
 }
 
 /*
@@ -86,11 +115,5 @@ static inline void mm_lock_drop_irqs_off(void)
  * call, with the lock free.  Panics if mm_lock is held.
  */
 int mm_lock_call(int (*fn)(void *arg), void *arg);
-
-/* Whether mm_lock is held (assertions, tests). */
-static inline bool mm_lock_is_held(void)
-{
-	return mm_lock.held;
-}
 
 #endif

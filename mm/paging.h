@@ -120,12 +120,17 @@ void paging_set_clock(paging_clock_fn fn);
 /*
  * Serves a not-present fault at va (mm_fault, mm/fault.h, is the entry
  * arch/ calls, and takes mm_lock around this; it also counts the fault
- * as irq_locked or irq_unlocked by mm_fault.irq_on).  Returns 0 (served:
- * retry the instruction), -EFAULT (va is not a paged-out or unpopulated
+ * as irq_locked or irq_unlocked by mm_fault.irq_on).  Returns 0 (served,
+ * or found present: another CPU served it between this CPU's fault and
+ * its turn at mm_lock - counted by paging_spurious_faults(), served
+ * once; retry the instruction), -EFAULT (va is not a paged-out or unpopulated
  * page: the fault is fatal as usual), -ENOMEM (no frame could be freed:
  * out of backing store).
  */
 int paging_fault(vaddr_t va);
+
+/* Faults paging_fault found already served by another CPU. */
+uint64_t paging_spurious_faults(void);
 
 /* One-line verdict on a faulting address for the fatal report:
  * "paged out (slot N)", "not yet populated", "unmapped", "permission

@@ -10,15 +10,33 @@
 #include "paging.h"
 #include "paging_int.h"
 
+/* Another CPU served the page between this CPU's fault and its turn at
+ * mm_lock: the access is retried, nothing is served twice. */
+static int paging_fault_raced(vaddr_t va)
+{
+	UNUSED(va);
+	paging_st.spurious++;
+	return 0;
+}
+
+uint64_t paging_spurious_faults(void)
+{
+	return paging_st.spurious;
+}
+
 int paging_fault(vaddr_t va)
 {
 	struct arch_pte_ref ref;
 	uint64_t loc, t0 = paging_now();
+	enum arch_page_location where;
 	int err;
 
-	if (!paging_st.enabled ||
-	    arch_page_locate(ALIGN_DOWN(va, PAGE_SIZE), &loc, &ref) !=
-	    ARCH_PAGE_LOCATION_PAGED_OUT)
+	if (!paging_st.enabled)
+		return -EFAULT;
+	where = arch_page_locate(ALIGN_DOWN(va, PAGE_SIZE), &loc, &ref);
+	if (where == ARCH_PAGE_LOCATION_PAGED_IN)
+		return paging_fault_raced(va);
+	if (where != ARCH_PAGE_LOCATION_PAGED_OUT)
 		return -EFAULT;
 	err = paging_page_in(&ref, loc);
 	if (err)

@@ -22,6 +22,7 @@ struct paging_state {
 	struct k_mem_paging_stats stats;
 	size_t untracked;               /* MAPPED, unpinned frames while off */
 	size_t lost_slots;              /* slots in use at teardowns (leaks) */
+	uint64_t spurious;              /* faults another CPU had served */
 };
 
 extern struct paging_state paging_st;

@@ -101,6 +101,14 @@ static const char *parse_inject(struct runopts *o, const char *value)
 	return NULL;
 }
 
+static const char *parse_shootdown(struct runopts *o, const char *value)
+{
+	if (strcmp(value, "on") && strcmp(value, "off"))
+		return "shootdown takes on or off";
+	o->shootdown_off = value[1] == 'f';
+	return NULL;
+}
+
 static const struct runopt_def defs[] = {
 	{ "mem", RUNOPT_MEM, parse_mem },
 	{ "swap", RUNOPT_SWAP, parse_swap },
@@ -110,6 +118,7 @@ static const struct runopt_def defs[] = {
 	{ "timeout", RUNOPT_TIMEOUT, parse_timeout },
 	{ "ring", RUNOPT_RING, parse_ring },
 	{ "inject", RUNOPT_INJECT, parse_inject },
+	{ "shootdown", RUNOPT_SHOOTDOWN, parse_shootdown },
 };
 
 void runopts_clear(struct runopts *o)
@@ -262,6 +271,8 @@ void runopts_merge(struct runopts *dst, const struct runopts *over)
 		dst->ring = over->ring;
 	if (s & RUNOPT_INJECT)
 		dst->inject = over->inject;
+	if (s & RUNOPT_SHOOTDOWN)
+		dst->shootdown_off = over->shootdown_off;
 	dst->set |= s;
 	dst->extra_set |= over->extra_set;
 }

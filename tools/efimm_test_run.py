@@ -19,7 +19,8 @@ from efimm_test_tap import SuiteParser
 
 ROOT = efimm_qemu.ROOT
 # The run options of efimm's `suite` (README "Suites: many payloads in one boot").
-KNOWN_OPTS = ("mem", "swap", "evict", "paging", "timing", "timeout", "ring", "inject")
+KNOWN_OPTS = ("mem", "swap", "evict", "paging", "timing", "timeout", "ring", "inject",
+              "shootdown")
 EFIMM_TIMEOUT = 60          # efimm's per-payload default (timeout=)
 NO_TIMEOUT_BOUND = 600      # what the wall-clock bound assumes for timeout=0
 BOOT_MARGIN = 180           # OVMF start-up and ExitBootServices under TCG

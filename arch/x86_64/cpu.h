@@ -10,8 +10,14 @@
 #include "../../lib/types.h"
 
 /* Invalidates the TLB entries of the page holding va and (SDM 4.10.4.1)
- * every paging-structure-cache entry of the current PCID. */
+ * every paging-structure-cache entry of the current PCID, on this CPU,
+ * and queues va for the other CPUs (tlb.h: tlb_sync sends the round). */
 void cpu_invlpg(vaddr_t va);
+/* The same on this CPU only (a shootdown's target). */
+void cpu_invlpg_local(vaddr_t va);
+/* Drops every non-global translation of the current PCID on this CPU
+ * (CR3 written back). */
+void cpu_flush_local(void);
 
 /* CR3 as a raw value (root table address | PCD/PWT/PCID bits). */
 uint64_t cpu_read_cr3(void);
@@ -49,6 +55,9 @@ void cpu_host_set_pcid(bool pcid, bool invpcid);
 /* The PCIDs cpu_invpcid_context dropped since the last reset, and how
  * many. */
 size_t cpu_host_invpcid_count(void);
+/* The calling thread's cpu_invlpg_local and cpu_flush_local calls since
+ * it started (a shootdown's target is a thread in the tests). */
+size_t cpu_host_local_flushes(void);
 /* Every cpu_invlpg since the last reset, in call order. */
 const vaddr_t *cpu_host_invlpg_log(size_t *n);
 void cpu_host_invlpg_reset(void);

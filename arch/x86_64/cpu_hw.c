@@ -4,6 +4,7 @@
  */
 #include "../../mm/arch_hooks.h"
 #include "cpu.h"
+#include "tlb.h"
 #include "msr.h"
 
 #define CPUID_EXT_FEATURES   0x80000001u
@@ -26,9 +27,20 @@ static uint32_t cpuid_ext_edx(void)
 	return edx;
 }
 
-void cpu_invlpg(vaddr_t va)
+void cpu_invlpg_local(vaddr_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+void cpu_invlpg(vaddr_t va)
+{
+	cpu_invlpg_local(va);
+	tlb_queue(va);
+}
+
+void cpu_flush_local(void)
+{
+	cpu_write_cr3(cpu_read_cr3() & ~(1ULL << 63));
 }
 
 uint64_t cpu_read_cr3(void)

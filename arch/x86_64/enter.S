@@ -8,9 +8,9 @@
  *      is nothing to return to.  A return is trapped with ud2.
  *
  * void arch_enter_payload(uint64_t entry, void *boot, uint64_t stack_top,
- *                         int ring)
+ *                         int ring, uint64_t arg2)
  *      Enters a payload's entry in ring 3 (ring == 3) or ring 0 through
- *      iretq, with RDI = boot and RSP = stack_top (16-byte aligned, no
+ *      iretq, with RDI = boot, RSI = arg2 and RSP = stack_top (16-byte aligned, no
  *      return address: payload ABI, payload/sdk/efimm_abi.h), RBP = 0 to
  *      end backtraces, the other general registers cleared so no efimm
  *      pointer leaks in, and interrupts on (RFLAGS = IF | bit 1: the
@@ -49,6 +49,7 @@ arch_enter_payload:
 	mov	%rsi, %r13		/* boot */
 	mov	%rdx, %r14		/* stack top */
 	mov	%ecx, %r15d		/* ring */
+	mov	%r8, %rbx		/* arg2 */
 	andq	$-16, %rsp
 	mov	%rsp, %rdi
 	call	gdt_set_rsp0
@@ -65,11 +66,11 @@ arch_enter_payload:
 	pushq	$KCODE
 2:	pushq	%r12
 	mov	%r13, %rdi
+	mov	%rbx, %rsi
 	xor	%eax, %eax
 	xor	%ebx, %ebx
 	xor	%ecx, %ecx
 	xor	%edx, %edx
-	xor	%esi, %esi
 	xor	%ebp, %ebp
 	xor	%r8d, %r8d
 	xor	%r9d, %r9d

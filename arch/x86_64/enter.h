@@ -14,6 +14,7 @@ void arch_call_on_stack(void (*fn)(void *), void *arg, void *stack_top);
  * stack_top and interrupts on, after pointing TSS.RSP0 at the caller's
  * stack (enter.S has the details). */
 __attribute__((noreturn))
-void arch_enter_payload(uint64_t entry, void *boot, uint64_t stack_top, int ring);
+void arch_enter_payload(uint64_t entry, void *boot, uint64_t stack_top, int ring,
+			uint64_t arg2);
 
 #endif

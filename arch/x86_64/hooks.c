@@ -12,6 +12,10 @@
  * and drops PCID 1's with INVPCID where the CPU has it.  Without PCIDs
  * both switches are plain CR3 writes, which flush every non-global entry.
  *
+ * TLB shootdown (tlb.h): every hook that removes or narrows a mapping
+ * ends with tlb_sync(), so when it returns no other CPU holds the old
+ * translation.
+ *
  * Cache modes use PWT/PCD only (PAT index 0..3), whose memory types are
  * the same in the power-on IA32_PAT and in every PAT efimm or the
  * firmware programs: WB = 0, WT = PWT, K_MEM_CACHE_NONE = PCD|PWT (UC).
@@ -24,6 +28,7 @@
 #include "cpu.h"
 #include "machine.h"
 #include "pt.h"
+#include "tlb.h"
 
 #define PCID_KERNEL   0
 #define PCID_PAYLOAD  1
@@ -182,6 +187,23 @@ bool arch_as_live(void)
 	return uas.live;
 }
 
+void arch_as_enter_here(void)
+{
+	ASSERT(uas.live, "arch: no payload address space to enter");
+	cpu_write_cr3(paddr_raw(uas.pt.root) | (pcid_on ? PCID_PAYLOAD : 0));
+}
+
+void arch_as_leave_here(void)
+{
+	cpu_write_cr3(paddr_raw(kpt()->root));
+}
+
+void arch_as_pcid_off(void)
+{
+	pcid_on = false;
+	invpcid_on = false;
+}
+
 unsigned int arch_as_features(void)
 {
 	return (pcid_on ? ARCH_AS_PCID : 0) | (invpcid_on ? ARCH_AS_INVPCID : 0);
@@ -194,13 +216,18 @@ int arch_mem_map(vaddr_t virt, paddr_t phys, size_t size, uint32_t flags)
 
 	if (ret)
 		return ret;
-	return pt_map(pt_for_change(virt), virt, phys, size, prot,
-		      (flags & K_MEM_MAP_LARGE) != 0);
+	ret = pt_map(pt_for_change(virt), virt, phys, size, prot,
+		     (flags & K_MEM_MAP_LARGE) != 0);
+	tlb_sync();
+	return ret;
 }
 
 int arch_mem_unmap(vaddr_t virt, size_t size)
 {
-	return pt_unmap(pt_for_change(virt), virt, size);
+	int ret = pt_unmap(pt_for_change(virt), virt, size);
+
+	tlb_sync();
+	return ret;
 }
 
 int arch_mem_protect(vaddr_t virt, size_t size, uint32_t flags)
@@ -208,7 +235,11 @@ int arch_mem_protect(vaddr_t virt, size_t size, uint32_t flags)
 	uint64_t prot;
 	int ret = hooks_prot(flags, &prot);
 
-	return ret ? ret : pt_protect(pt_for_change(virt), virt, size, prot);
+	if (ret)
+		return ret;
+	ret = pt_protect(pt_for_change(virt), virt, size, prot);
+	tlb_sync();
+	return ret;
 }
 
 int arch_mem_translate(vaddr_t virt, paddr_t *phys, uint32_t *flags)
@@ -334,8 +365,10 @@ int arch_mem_map_nonresident(vaddr_t virt, size_t size, uint64_t location,
 		return ret;
 	if (location > PTE_LOC_MAX)
 		return -EINVAL;
-	return pt_map_nonresident(pt_for_change(virt), virt, size,
-				  pte_paged_out(location, prot));
+	ret = pt_map_nonresident(pt_for_change(virt), virt, size,
+				 pte_paged_out(location, prot));
+	tlb_sync();
+	return ret;
 }
 
 void arch_pte_page_out(const struct arch_pte_ref *ref, uint64_t location)
@@ -346,6 +379,7 @@ void arch_pte_page_out(const struct arch_pte_ref *ref, uint64_t location)
 	       (unsigned long long)location);
 	ASSERT(e & PTE_P, "arch: 0x%lx is not mapped", ref->virt);
 	pt_pte_set(slot, ref->virt, pte_paged_out(location, e & PTE_PROT_MASK));
+	tlb_sync();
 }
 
 void arch_mem_page_out(vaddr_t virt, uint64_t location)

@@ -35,6 +35,21 @@ extern char arch_kstack_base[], arch_kstack_top[];
 unsigned int arch_as_features(void);
 
 /*
+ * Another CPU's side of the live payload address space (an AP running a
+ * payload function): arch_as_enter_here loads the payload's root on the
+ * calling CPU, arch_as_leave_here efimm's (each CR3 write flushes this
+ * CPU's non-global entries).  Precondition of enter: one is live; the
+ * caller leaves before the boot CPU destroys it.
+ */
+void arch_as_enter_here(void);
+void arch_as_leave_here(void);
+
+/* Stops using PCIDs (every CR3 with PCID 0, no no-flush bit): with more
+ * than one CPU online, a shootdown's invlpg must reach every translation
+ * (arch/x86_64/tlb.h).  Call before the first payload address space. */
+void arch_as_pcid_off(void);
+
+/*
  * Changes permissions/cache of the present pages in [virt, virt+size)
  * (K_MEM_PERM_* and K_MEM_CACHE_* flags of mm/kmem.h), splitting large
  * pages at the edges.  Returns 0; -EINVAL (non-canonical, or RW|EXEC);

@@ -50,6 +50,10 @@ struct percpu {
 	 * then either the AP moves it to ARRIVED or the boot CPU, giving
 	 * up, to CANCELLED. */
 	uint32_t start_state;
+	/* trap.c's state for this CPU: reports under way (a fault while
+	 * reporting is the second), and whether mm's fault entry runs. */
+	int trap_depth;
+	bool trap_in_entry;
 };
 
 #define PERCPU_START_WAITING   1

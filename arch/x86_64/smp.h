@@ -80,6 +80,10 @@ int smp_tramp_prepare(uint64_t low);
 int smp_start_ap(struct smp_area *a, smp_ap_main_fn main, uint64_t limit_tsc,
 		 bool stuck);
 
+/* Sends interrupt vector to the CPU with APIC id apic_id; returns 0 or
+ * -EIO (never accepted). */
+int smp_send_ipi(uint32_t apic_id, uint8_t vector);
+
 /* Interrupts off, halted for good (an AP that arrived too late). */
 __attribute__((noreturn)) void smp_halt_forever(void);
 

@@ -276,6 +276,11 @@ int smp_start_ap(struct smp_area *a, smp_ap_main_fn main, uint64_t limit_tsc,
 	return err;
 }
 
+int smp_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	return ipi_send(apic_id, LAPIC_ICR_FIXED | LAPIC_ICR_ASSERT | vector);
+}
+
 void smp_halt_forever(void)
 {
 	for (;;)

@@ -12,6 +12,7 @@
 #include "pt_deny.h"
 #include "ptdump.h"
 #include "pte.h"
+#include "percpu.h"
 #include "trap.h"
 #include "trap_pf.h"
 
@@ -53,11 +54,11 @@ static trap_irq_fn irq_handlers[TRAP_VECTORS];
  * under way: a fault inside it is fatal and not offered again (it runs
  * on the #PF IST stack, which a nested #PF would overwrite). */
 static arch_fault_entry_fn fault_entry;
-static bool entry_active;
 static struct trap_guard guards[TRAP_MAX_GUARDS];
 static int nguards;
 /* Faults being handled; > 0 means the report itself faulted. */
-static volatile int depth;
+/* CPUs online, for the report's CPU line (trap_set_cpus). */
+static unsigned int ncpus = 1;
 
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI non-maskable interrupt",
@@ -233,6 +234,8 @@ void trap_report(const struct trap_frame *f, const char *verdict)
 	kprintf("efimm: FATAL: %s (vector %lu)\n",
 		trap_vector_name(f->vector), f->vector);
 	kprintf("efimm: mode: %s\n", trap_from_user(f) ? "user (ring 3)" : "kernel (ring 0)");
+	if (ncpus > 1)
+		kprintf("efimm: cpu: %u of %u\n", this_cpu()->cpu, ncpus);
 	report_error(f);
 	report_privileged(f);
 	trap_report_regs(f);
@@ -300,12 +303,14 @@ static const char *trap_offer(struct trap_frame *f)
 	const char *verdict = NULL;
 	int ret;
 
-	if (!fault_entry || depth != 0 || entry_active)
+	struct percpu *me = this_cpu();
+
+	if (!fault_entry || me->trap_depth != 0 || me->trap_in_entry)
 		return NULL;
 	trap_decode(f, &mf);
-	entry_active = true;
+	me->trap_in_entry = true;
 	ret = fault_entry(&mf, &verdict);
-	entry_active = false;
+	me->trap_in_entry = false;
 	if (ret == 0)
 		trap_resume(f);
 	if (ret == -ENOMEM)
@@ -359,7 +364,7 @@ void trap_dispatch(struct trap_frame *f)
 	trap_irq(f);
 	verdict = trap_offer(f);
 	trap_fixup(f);
-	level = depth++;
+	level = this_cpu()->trap_depth++;
 
 	if (level == 0) {
 		if (contain)
@@ -429,7 +434,12 @@ void trap_set_contain(trap_contain_fn fn)
 
 void trap_unwind(void)
 {
-	depth = 0;
+	this_cpu()->trap_depth = 0;
+}
+
+void trap_set_cpus(unsigned int n)
+{
+	ncpus = n;
 }
 
 void trap_set_backtrace(trap_backtrace_fn fn)
@@ -475,8 +485,9 @@ void trap_host_reset(void)
 	memset(&fixup, 0, sizeof(fixup));
 	memset(irq_handlers, 0, sizeof(irq_handlers));
 	fault_entry = NULL;
-	entry_active = false;
 	nguards = 0;
-	depth = 0;
+	this_cpu()->trap_depth = 0;
+	this_cpu()->trap_in_entry = false;
+	ncpus = 1;
 }
 #endif

@@ -68,6 +68,8 @@ struct trap_frame {
  * bits are all ones, as older APICs require. */
 #define TRAP_FIRST_IRQ  32
 #define TRAP_TIMER      0xF0
+#define TRAP_IPI_TLB    0xF2    /* a TLB shootdown round (tlb.h) */
+#define TRAP_IPI_WAKE   0xF3    /* look at your work: machine/smp_run.c */
 #define TRAP_SPURIOUS   0xFF
 
 /* RFLAGS.IF: set in a frame taken with interrupts on; AC: SMAP's
@@ -210,7 +212,12 @@ void trap_set_backtrace(trap_backtrace_fn fn);
  */
 int trap_register_guard(uint64_t guard_va, const char *name);
 
+/* CPUs online: with more than one, reports name the CPU
+ * (`efimm: cpu: N of M`, after the mode line). */
+void trap_set_cpus(unsigned int n);
+
 #ifdef EFIMM_HOST
+
 /* Forgets hooks, guards and the recursion depth (host tests only). */
 void trap_host_reset(void);
 #endif

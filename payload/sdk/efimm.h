@@ -53,6 +53,22 @@ int efimm_info_get(struct efimm_info *info);
  * gate itself; the functions below are the way to call efimm. */
 long efimm_syscall(long nr, long a0, long a1, long a2, long a3, long a4);
 
+/* --- CPUs (README "Multiple CPUs") --------------------------------------- */
+
+/* CPUs online, the boot CPU included. */
+int efimm_cpu_count(void);
+/* The calling CPU's number: 0 is the boot CPU (main's), 1.. the others. */
+int efimm_cpu_id(void);
+/*
+ * Makes CPU cpu run fn(arg), in this payload's address space and ring, on
+ * a 64 KiB stack of the SDK's (k_mem_map, one per CPU, made at the first
+ * start there).  Returns 0; -EINVAL (no such CPU, or the caller's own);
+ * -EBUSY (that CPU still runs a function); -ENOMEM (no stack).
+ */
+int efimm_smp_start(int cpu, void (*fn)(void *), void *arg);
+/* Waits until cpu's function returned: 0 or -EINVAL. */
+int efimm_smp_wait(int cpu);
+
 /* --- console ------------------------------------------------------------ */
 
 /* Writes len bytes to efimm's console; returns len or a negative errno. */

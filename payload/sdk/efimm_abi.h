@@ -196,7 +196,27 @@ struct k_mem_paging_stats {
 /* info(struct efimm_info *info, size): copies min(size, efimm's size)
  * bytes; returns efimm's size, or -EFAULT (nothing copied). */
 #define EFIMM_SYS_INFO                  21
-#define EFIMM_SYS_COUNT                 22
+/*
+ * CPUs (README "Multiple CPUs"): cpu_count() and cpu_id() return the
+ * number of CPUs online and the caller's (0: the boot CPU, which runs
+ * main).  smp_start(cpu, entry, fn, arg, stack_top) makes CPU cpu run
+ * entry(fn, arg) in the caller's ring and address space, on the stack
+ * ending at stack_top (16-byte aligned, in the payload's memory), with
+ * RDI = fn, RSI = arg; entry ends with smp_done() (the SDK's
+ * efimm_smp_entry).  It returns 0, -EINVAL (no such CPU, the caller's
+ * own, or a bad entry or stack) or -EBUSY (that CPU still runs a
+ * function).  smp_wait(cpu) waits until cpu's function returned: 0 or
+ * -EINVAL.  A fault on any CPU fails the payload; exit on another CPU
+ * than the boot CPU ends that CPU's function only.
+ */
+#define EFIMM_SYS_CPU_COUNT             22
+#define EFIMM_SYS_CPU_ID                23
+#define EFIMM_SYS_SMP_START             24
+#define EFIMM_SYS_SMP_WAIT              25
+#define EFIMM_SYS_SMP_DONE              26
+#define EFIMM_SYS_COUNT                 27
+/* The most CPUs efimm runs (the SDK keeps a stack per CPU). */
+#define EFIMM_MAX_CPUS                  64
 
 /* EFIMM_SYS_INFO's record: where the payload runs and what protects it. */
 #define EFIMM_FEAT_NX           (1u << 0)       /* XD bit in use */

@@ -10,6 +10,8 @@
 
 void sdk_start(const struct efimm_boot *boot);
 void con_write(const char *s, size_t len);
+void con_lock(void);
+void con_unlock(void);
 
 static const struct efimm_boot *sdk_boot;
 
@@ -63,15 +65,37 @@ int efimm_info_get(struct efimm_info *info)
 	return n < 0 ? (int)n : 0;
 }
 
-/* lib/printf.c's console hook. */
+/* lib/printf.c's console hooks: efimm's write call keeps one call's
+ * bytes together, so no lock is needed on the payload's side. */
 void con_write(const char *s, size_t len)
 {
 	efimm_write(s, len);
 }
 
+void con_lock(void)
+{
+}
+
+void con_unlock(void)
+{
+}
+
+/* One write call per printk when it fits (lines from several CPUs stay
+ * whole), else the formatter's pieces as they come. */
 int vprintk(const char *fmt, va_list ap)
 {
-	return kvprintf(fmt, ap);
+	char buf[512];
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n >= 0 && (size_t)n < sizeof(buf))
+		efimm_write(buf, (size_t)n);
+	else
+		n = kvprintf(fmt, again);
+	va_end(again);
+	return n;
 }
 
 int printk(const char *fmt, ...)
@@ -195,4 +219,46 @@ void efimm_ptdump(void)
 void efimm_memmap_summary(void)
 {
 	SDK_CALL0(EFIMM_SYS_MEMMAP_SUMMARY);
+}
+
+/* --- CPUs ---------------------------------------------------------------- */
+
+#define SDK_SMP_STACK (64u << 10)
+
+/* Each CPU's stack, made at its first efimm_smp_start. */
+static void *smp_stacks[EFIMM_MAX_CPUS];
+
+/* sdk_smp.S: RDI = fn, RSI = arg; calls fn(arg), then smp_done. */
+void efimm_smp_entry(void);
+
+int efimm_cpu_count(void)
+{
+	return (int)SDK_CALL0(EFIMM_SYS_CPU_COUNT);
+}
+
+int efimm_cpu_id(void)
+{
+	return (int)SDK_CALL0(EFIMM_SYS_CPU_ID);
+}
+
+int efimm_smp_start(int cpu, void (*fn)(void *), void *arg)
+{
+	uint8_t *top;
+
+	if (cpu <= 0 || cpu >= EFIMM_MAX_CPUS || cpu >= efimm_cpu_count())
+		return -EINVAL;
+	if (!smp_stacks[cpu]) {
+		int err = efimm_mem_map(SDK_SMP_STACK, K_MEM_PERM_RW, &smp_stacks[cpu]);
+
+		if (err)
+			return err;
+	}
+	top = (uint8_t *)smp_stacks[cpu] + SDK_SMP_STACK;
+	return (int)sdk_call(EFIMM_SYS_SMP_START, cpu, (long)efimm_smp_entry,
+			     (long)fn, (long)arg, (long)top);
+}
+
+int efimm_smp_wait(int cpu)
+{
+	return (int)SDK_CALL1(EFIMM_SYS_SMP_WAIT, cpu);
 }

@@ -68,7 +68,7 @@ PAYLOAD_CFLAGS := $(PAYLOAD_USER_CFLAGS) -Werror -I$(SDK_DIR) \
 PAYLOAD_LDFLAGS := $(PAYLOAD_BASE_LDFLAGS) -Wl,-T,$(SDK_DIR)/payload.ld
 
 SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c $(SDK_DIR)/sdk_test.c lib/string.c lib/printf.c lib/timing.c
-SDK_LIB_ASM   := $(SDK_DIR)/sdk_fault.S
+SDK_LIB_ASM   := $(SDK_DIR)/sdk_fault.S $(SDK_DIR)/sdk_smp.S
 SDK_LIB_OBJS  := $(patsubst %.c,$(PAYLOAD_BUILD)/sdk-obj/%.o,$(SDK_LIB_SRCS)) \
 	$(patsubst %.S,$(PAYLOAD_BUILD)/sdk-obj/%.o,$(SDK_LIB_ASM))
 SDK_LIB       := $(PAYLOAD_BUILD)/libefimm.a

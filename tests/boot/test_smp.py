@@ -47,3 +47,73 @@ def test_stuck_ap_is_left_out(efimm_boot):
                      r"left out$", res.text, re.M)
     assert online(res) == 3
     assert res.status == 0
+
+
+# --- payload functions on the other CPUs (tests/suites/smp/) --------------
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import xml.etree.ElementTree as ET  # noqa: E402
+
+from test_suites import efimm_test, junit_cases  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SMP = os.path.join(ROOT, "tests", "suites", "smp")
+
+
+def smp_suite(tmp_path, name, cpus, files, *extra):
+    junit = str(tmp_path / f"{name}.xml")
+    run = efimm_test(name, ["--cpus", str(cpus), *extra] +
+                     [os.path.join(SMP, f) for f in files], junit)
+    return run, junit_cases(ET.parse(junit).getroot())
+
+
+@pytest.mark.parametrize("cpus", [2, 4])
+def test_smp_suite(tmp_path, cpus):
+    """basic and torture pass on 2 and 4 CPUs (torture: zero stale reads);
+    fault_ap fails with its CPU named, hang_ap (on 2) times out (CPU 1
+    stopped where it was), leave_running passes with CPU 1 stopped at main's end,
+    and every payload after them still runs."""
+    hang = ["hang_ap.c"] if cpus == 2 else []       # one wait of 20 s is enough
+    run, cases = smp_suite(tmp_path, f"smp{cpus}", cpus,
+                           ["fault_ap.c"] + hang + ["leave_running.c", "basic.c",
+                                                    "torture.c"], "--timeout", "20")
+    assert cases["basic"][0] == "pass", cases["basic"]
+    assert cases["torture"][0] == "pass", cases["torture"]
+    assert cases["leave_running"][0] == "pass"
+    kind, msg, _ = cases["fault_ap"]
+    assert kind == "failure" and re.search(r"^#PF page fault at RIP 0x5\w+, CR2 0x0 "
+                                           r"on CPU 1$", msg), msg
+    assert re.search(r"efimm: cpu: 1 of %d" % cpus, run.serial)
+    if hang:
+        kind, msg, _ = cases["hang_ap"]
+        assert kind == "failure" and msg.startswith("timed out after 20 s"), msg
+    assert re.search(r"efimm: CPU 1 stopped at RIP 0x0*5\w+", run.serial)
+    assert "efimm: CPU 1 still runs a payload function: stopping it" in run.serial
+    m = re.search(r"torture: (\d+) reads by (\d+) CPUs, (\d+) stale", run.serial)
+    assert m and int(m.group(1)) > 0 and int(m.group(2)) == cpus - 1 and m.group(3) == "0"
+
+
+def test_torture_sees_stale_reads_without_shootdowns(tmp_path):
+    """Fault injection: shootdown=off skips the remote invalidations, and
+    the same torture payload must then read stale frames and fail."""
+    run, cases = smp_suite(tmp_path, "smp-noshootdown", 4, ["torture.c"],
+                           "--opt", "shootdown=off")
+    assert "efimm: shootdown=off: other CPUs keep stale translations" in run.serial
+    kind, msg, _ = cases["torture"]
+    assert kind == "failure", cases["torture"]
+    m = re.search(r"torture: (\d+) reads by 3 CPUs, (\d+) stale", run.serial)
+    assert m and int(m.group(2)) > 0, "no stale read without shootdowns"
+
+
+def test_ap_fault_under_run(efimm_boot, tmp_path):
+    """`run` (one payload, faults not contained): a fault on CPU 1 is
+    reported with its CPU and powers off with 128 + 14."""
+    elf = str(tmp_path / "fault_ap.elf")
+    subprocess.run(["make", "-s", "--no-print-directory", "-C", ROOT, "payload",
+                    f"SRC={os.path.join(SMP, 'fault_ap.c')}", f"OUT={elf}"], check=True)
+    res = efimm_boot(args="run efimm/payloads/fault_ap.elf", cpus=2, timeout=240,
+                     files={"efimm/payloads/fault_ap.elf": elf})
+    assert "efimm: cpu: 1 of 2" in res.text
+    assert "efimm: payload faulted on CPU 1" in res.text
+    assert res.status == 142

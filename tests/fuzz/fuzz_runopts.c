@@ -13,7 +13,8 @@
 #include "../../pure/runopts.h"
 
 #define ALL_BITS (RUNOPT_MEM | RUNOPT_SWAP | RUNOPT_EVICT | RUNOPT_PAGING | \
-		  RUNOPT_TIMING | RUNOPT_TIMEOUT)
+		  RUNOPT_TIMING | RUNOPT_TIMEOUT | RUNOPT_RING | RUNOPT_INJECT | \
+		  RUNOPT_SHOOTDOWN)
 
 static const char *hook(void *ctx, const char *value)
 {

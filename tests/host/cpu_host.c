@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "../../arch/x86_64/cpu.h"
+#include "../../arch/x86_64/tlb.h"
 #include "../../mm/arch_hooks.h"
 #include "irq_host.h"
 
@@ -21,8 +22,27 @@ static size_t host_invpcids;
 static vaddr_t *inv_log;
 static size_t inv_len, inv_cap;
 
+static _Thread_local size_t local_flushes;
+
+void cpu_invlpg_local(vaddr_t va)
+{
+	(void)va;
+	local_flushes++;
+}
+
+void cpu_flush_local(void)
+{
+	local_flushes++;
+}
+
+size_t cpu_host_local_flushes(void)
+{
+	return local_flushes;
+}
+
 void cpu_invlpg(vaddr_t va)
 {
+	tlb_queue(va);
 	if (inv_len == inv_cap) {
 		inv_cap = inv_cap ? inv_cap * 2 : 1024;
 		inv_log = realloc(inv_log, inv_cap * sizeof(*inv_log));
@@ -116,7 +136,7 @@ void cpu_host_invlpg_reset(void)
  * irq_host.h lets tests read it. */
 #define HOST_RFLAGS_IF (1ul << 9)
 
-static bool host_irq_on = true;
+static _Thread_local bool host_irq_on = true;     /* per CPU (thread) */
 static unsigned long host_irq_saves;
 
 unsigned long arch_irq_save(void)

@@ -62,7 +62,9 @@ uint8_t *mmu_host_access(vaddr_t va, bool write, int *err)
 	}
 	if (write && !(*e & PTE_RW))
 		return mmu_fail(err, -EPERM);
-	*e |= PTE_A | (write ? PTE_D : 0);
+	/* Atomic, as the CPU's own update (tests run several CPUs as
+	 * threads; the pages they touch are theirs or pinned). */
+	__atomic_fetch_or(e, PTE_A | (write ? PTE_D : 0), __ATOMIC_RELAXED);
 	if (mmu_report)
 		paging_touch(va);
 	if (err)

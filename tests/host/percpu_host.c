@@ -3,6 +3,11 @@
  * CPU's area (arch/x86_64/percpu.h).
  */
 #include "../../arch/x86_64/percpu.h"
+#include "../../mm/arch_hooks.h"
+#include "percpu_host.h"
+
+/* The calling thread's CPU number (percpu_host_set_cpu). */
+static _Thread_local unsigned int host_cpu;
 
 struct percpu *this_cpu(void)
 {
@@ -17,4 +22,19 @@ void percpu_load(struct percpu *p)
 void percpu_boot_init(void)
 {
 	percpu_load(&percpu_boot);
+}
+
+unsigned int arch_cpu_id(void)
+{
+	return host_cpu;
+}
+
+void arch_spin_relax(void)
+{
+	__builtin_ia32_pause();
+}
+
+void percpu_host_set_cpu(unsigned int cpu)
+{
+	host_cpu = cpu;
 }

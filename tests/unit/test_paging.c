@@ -421,6 +421,8 @@ START_TEST(api_refused_before_setup)
 	ck_assert_int_eq(paging_set_policy("fifo"), -EINVAL);
 	ck_assert_int_eq(paging_setup(SLOTS * PAGE_SIZE, 0), 0);
 	ck_assert_uint_eq(paging_resident(), 1);         /* adopted */
+	ck_assert_int_eq(paging_fault((vaddr_t)p), 0);     /* raced: present */
+	ck_assert_uint_eq(paging_spurious_faults(), 1);
 	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
 	ck_assert_int_eq(k_mem_unmap(p, PAGE_SIZE), 0);
 	ck_assert_uint_eq(swap_slots_free(), SLOTS);

@@ -84,6 +84,13 @@ START_TEST(every_option_accepts_its_values)
 	ck_assert_uint_eq(o.set, RUNOPT_INJECT);
 	ck_assert_int_eq(one(&o, "inject=smep"), 0);
 	ck_assert_uint_eq(o.inject, RUNOPT_INJECT_SMEP);
+	ck_assert_int_eq(one(&o, "inject=ap-stuck"), 0);
+	ck_assert_uint_eq(o.inject, RUNOPT_INJECT_AP_STUCK);
+	ck_assert_int_eq(one(&o, "shootdown=off"), 0);
+	ck_assert(o.shootdown_off);
+	ck_assert_uint_eq(o.set, RUNOPT_SHOOTDOWN);
+	ck_assert_int_eq(one(&o, "shootdown=on"), 0);
+	ck_assert(!o.shootdown_off);
 }
 END_TEST
 
@@ -107,6 +114,8 @@ START_TEST(bad_values_name_the_word)
 		{ "ring=03", "bad option 'ring=03': ring takes 0 or 3" },
 		{ "inject=SMAP", "bad option 'inject=SMAP': inject takes smap, smep or ap-stuck" },
 		{ "inject=", "bad option 'inject=': inject takes smap, smep or ap-stuck" },
+		{ "shootdown=no", "bad option 'shootdown=no': shootdown takes on or off" },
+		{ "shootdown=", "bad option 'shootdown=': shootdown takes on or off" },
 	};
 	struct runopts o;
 

@@ -1,0 +1,248 @@
+/*
+ * machine/smp_run.c - payload functions on the APs (smp_run.h).
+ */
+#include "smp_run.h"
+#include "prun.h"
+#include "smp.h"
+#include "timeout.h"
+#include "uaccess.h"
+
+#include "../arch/x86_64/ctx.h"
+#include "../arch/x86_64/enter.h"
+#include "../arch/x86_64/machine.h"
+#include "../arch/x86_64/smp.h"
+#include "../arch/x86_64/tlb.h"
+#include "../lib/assert.h"
+#include "../lib/console.h"
+#include "../lib/errno.h"
+#include "../lib/printf.h"
+#include "../lib/timing.h"
+#include "../mm/arch_hooks.h"
+
+enum { JOB_IDLE, JOB_CLAIMED, JOB_QUEUED, JOB_RUNNING };
+
+struct smp_job {
+	uint32_t state;
+	bool stop;                      /* the boot CPU wants it stopped */
+	bool ending;                    /* it failed and is on its way out */
+	uint64_t entry, fn, arg, stack;
+	int ring;
+	struct arch_ctx home;           /* the AP's idle loop */
+};
+
+static struct smp_job jobs[PERCPU_MAX_CPUS];
+static unsigned int ncpus = 1;
+
+static uint32_t job_state(const struct smp_job *j)
+{
+	return __atomic_load_n(&j->state, __ATOMIC_ACQUIRE);
+}
+
+static void job_set(struct smp_job *j, uint32_t s)
+{
+	__atomic_store_n(&j->state, s, __ATOMIC_RELEASE);
+}
+
+/* Wakes CPU cpu (its idle halt, or a wait on the boot CPU). */
+static void smp_wake(unsigned int cpu)
+{
+	if (smp_send_ipi(smp_apic_of(cpu), TRAP_IPI_WAKE))
+		panic("machine: CPU %u does not take IPIs", cpu);
+}
+
+void smp_wake_boot_cpu(void)
+{
+	smp_wake(0);
+}
+
+/* Runs the AP's queued job until it ends, then marks it idle. */
+static void smp_ap_run(struct smp_job *j)
+{
+	job_set(j, JOB_RUNNING);
+	if (!__atomic_load_n(&j->stop, __ATOMIC_ACQUIRE)) {
+		arch_as_enter_here();
+		if (arch_ctx_save(&j->home) == 0)
+			arch_enter_payload(j->entry, (void *)j->fn, j->stack, j->ring,
+					   j->arg);
+		arch_as_leave_here();
+	}
+	__atomic_store_n(&j->stop, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&j->ending, false, __ATOMIC_RELAXED);
+	job_set(j, JOB_IDLE);
+	smp_wake(0);
+}
+
+void smp_ap_loop(unsigned int cpu)
+{
+	struct smp_job *j = &jobs[cpu];
+
+	for (;;) {
+		if (job_state(j) == JOB_QUEUED)
+			smp_ap_run(j);
+		else
+			smp_wait_interrupt();
+	}
+}
+
+bool smp_on_ap(void)
+{
+	unsigned int me = smp_cpu_id();
+
+	return me != 0 && job_state(&jobs[me]) == JOB_RUNNING;
+}
+
+/* Back to the AP's idle loop from wherever its function is (a trap
+ * handler's frame is abandoned). */
+__attribute__((noreturn)) static void smp_job_end(void)
+{
+	trap_unwind();
+	arch_ctx_resume(&jobs[smp_cpu_id()].home, 1);
+}
+
+void smp_job_ending(void)
+{
+	__atomic_store_n(&jobs[smp_cpu_id()].ending, true, __ATOMIC_RELEASE);
+}
+
+long smp_sys_done(void)
+{
+	if (!smp_on_ap())
+		return -EINVAL;
+	smp_job_end();
+}
+
+/* A target for smp_sys_start/wait: an AP, online, not the caller. */
+static bool smp_target_ok(long cpu)
+{
+	return cpu >= 1 && cpu < (long)ncpus && cpu != (long)smp_cpu_id();
+}
+
+long smp_sys_start(long cpu, uint64_t entry, uint64_t fn, uint64_t arg,
+		   uint64_t stack)
+{
+	struct smp_job *j;
+	uint32_t idle = JOB_IDLE;
+
+	if (!smp_target_ok(cpu) || (stack & 15) ||
+	    uaccess_check((const void *)(stack - 64), 64, true) ||
+	    uaccess_check((const void *)entry, 1, false))
+		return -EINVAL;
+	j = &jobs[cpu];
+	if (!__atomic_compare_exchange_n(&j->state, &idle, JOB_CLAIMED, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return -EBUSY;
+	j->entry = entry;
+	j->fn = fn;
+	j->arg = arg;
+	j->stack = stack;
+	j->ring = prun_user_flags() ? 3 : 0;
+	j->stop = false;
+	job_set(j, JOB_QUEUED);
+	smp_wake((unsigned int)cpu);
+	return 0;
+}
+
+long smp_sys_wait(long cpu, struct trap_frame *f)
+{
+	if (!smp_target_ok(cpu))
+		return -EINVAL;
+	while (job_state(&jobs[cpu]) != JOB_IDLE) {
+		prun_check_kill(f);
+		if (timeout_overdue())
+			prun_timed_out(f);
+		smp_wait_interrupt();
+	}
+	return 0;
+}
+
+/* The wake IPI: an AP told to stop abandons its function if the IPI
+ * interrupted it; the boot CPU ends the payload an AP reported failed,
+ * if the IPI interrupted the payload's code. */
+static void smp_wake_irq(struct trap_frame *f)
+{
+	arch_timer_eoi();
+	if (smp_cpu_id() == 0) {
+		if (prun_frame_is_payloads(f))
+			prun_check_kill(f);
+		return;
+	}
+	if (smp_on_ap() && __atomic_load_n(&jobs[smp_cpu_id()].stop, __ATOMIC_ACQUIRE) &&
+	    prun_frame_is_payloads(f)) {
+		kprintf("efimm: CPU %u stopped at RIP 0x%016lx\n", smp_cpu_id(),
+			(unsigned long)f->rip);
+		smp_job_end();
+	}
+}
+
+void smp_syscall_exit(struct trap_frame *f)
+{
+	if (smp_cpu_id() == 0) {
+		prun_check_kill(f);
+		return;
+	}
+	if (smp_on_ap() && __atomic_load_n(&jobs[smp_cpu_id()].stop, __ATOMIC_ACQUIRE))
+		smp_job_end();
+}
+
+/* Waits until every AP's job is idle; panics after SMP_STOP_MS. */
+static void smp_wait_idle(void)
+{
+	uint64_t khz = timeout_tsc_khz() ? timeout_tsc_khz() : 1000000;
+	uint64_t t0 = timing_tsc();
+
+	for (unsigned int c = 1; c < ncpus; c++)
+		while (job_state(&jobs[c]) != JOB_IDLE) {
+			if (timing_tsc() - t0 > SMP_STOP_MS * khz)
+				panic("machine: CPU %u did not stop its payload function "
+				      "within %u ms", c, SMP_STOP_MS);
+			arch_spin_relax();
+		}
+}
+
+void smp_stop_all(bool says)
+{
+	for (unsigned int c = 1; c < ncpus; c++) {
+		struct smp_job *j = &jobs[c];
+
+		if (job_state(j) == JOB_IDLE)
+			continue;
+		if (says && !__atomic_load_n(&j->ending, __ATOMIC_ACQUIRE))
+			kprintf("efimm: CPU %u still runs a payload function: stopping it\n", c);
+		__atomic_store_n(&j->stop, true, __ATOMIC_RELEASE);
+		smp_wake(c);
+	}
+	smp_wait_idle();
+}
+
+static void smp_tlb_irq(struct trap_frame *f)
+{
+	UNUSED(f);
+	tlb_ipi();
+	arch_timer_eoi();
+}
+
+/* tlb.h's way to reach a CPU. */
+static void smp_tlb_send(unsigned int cpu)
+{
+	if (smp_send_ipi(smp_apic_of(cpu), TRAP_IPI_TLB))
+		panic("mm: CPU %u does not take the shootdown IPI", cpu);
+}
+
+static unsigned int smp_con_cpu(void)
+{
+	return smp_cpu_id();
+}
+
+void smp_run_init(unsigned int cpus)
+{
+	uint64_t khz = timeout_tsc_khz() ? timeout_tsc_khz() : 1000000;
+
+	ncpus = cpus;
+	if (trap_set_irq(TRAP_IPI_TLB, smp_tlb_irq) ||
+	    trap_set_irq(TRAP_IPI_WAKE, smp_wake_irq))
+		panic("machine: cannot register the IPI vectors");
+	trap_set_cpus(cpus);
+	con_set_smp(smp_con_cpu, arch_spin_relax);
+	arch_as_pcid_off();
+	tlb_set_cpus(cpus, smp_tlb_send, SMP_STOP_MS * khz);
+}

@@ -17,7 +17,6 @@
 #include "../lib/errno.h"
 #include "../lib/printf.h"
 #include "../lib/timing.h"
-#include "../mm/arch_hooks.h"
 
 enum { JOB_IDLE, JOB_CLAIMED, JOB_QUEUED, JOB_RUNNING };
 
@@ -195,7 +194,7 @@ static void smp_wait_idle(void)
 			if (timing_tsc() - t0 > SMP_STOP_MS * khz)
 				panic("machine: CPU %u did not stop its payload function "
 				      "within %u ms", c, SMP_STOP_MS);
-			arch_spin_relax();
+			percpu_relax();
 		}
 }
 
@@ -242,7 +241,7 @@ void smp_run_init(unsigned int cpus)
 	    trap_set_irq(TRAP_IPI_WAKE, smp_wake_irq))
 		panic("machine: cannot register the IPI vectors");
 	trap_set_cpus(cpus);
-	con_set_smp(smp_con_cpu, arch_spin_relax);
+	con_set_smp(smp_con_cpu, percpu_relax);
 	arch_as_pcid_off();
 	tlb_set_cpus(cpus, smp_tlb_send, SMP_STOP_MS * khz);
 }

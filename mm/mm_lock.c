@@ -5,6 +5,11 @@
 
 struct mm_lock mm_lock = { .holder = -1 };
 
+bool mm_lock_is_held(void)
+{
+	return mm_lock_mine();
+}
+
 struct mm_lock_args {
 	int (*fn)(void *arg);
 	void *arg;

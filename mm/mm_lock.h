@@ -44,11 +44,14 @@ struct mm_lock {
 
 extern struct mm_lock mm_lock;
 
-/* Whether this CPU holds mm_lock (assertions, re-entry, tests). */
-static inline bool mm_lock_is_held(void)
+/* Whether this CPU holds mm_lock (mm's own re-entry checks). */
+static inline bool mm_lock_mine(void)
 {
 	return __atomic_load_n(&mm_lock.holder, __ATOMIC_RELAXED) == (int32_t)arch_cpu_id();
 }
+
+/* The same for everyone else (assertions, reports, tests). */
+bool mm_lock_is_held(void);
 
 /* Waits for this CPU's turn.  Interrupts are off. */
 static inline void mm_lock_acquire(void)
@@ -73,7 +76,7 @@ static inline unsigned long mm_lock_take(void)
 {
 	unsigned long flags = arch_irq_save();
 
-	if (__builtin_expect(mm_lock_is_held(), 0))
+	if (__builtin_expect(mm_lock_mine(), 0))
 		panic("mm: mm_lock taken while held (re-entered mm)");
 	mm_lock_acquire();
 	return flags;
@@ -91,7 +94,7 @@ static inline void mm_lock_drop(unsigned long flags)
  * again.  Returns false, taking nothing, if this CPU holds mm_lock. */
 static inline bool mm_lock_take_irqs_off(void)
 {
-	if (__builtin_expect(mm_lock_is_held(), 0))
+	if (__builtin_expect(mm_lock_mine(), 0))
 		return false;
 	mm_lock_acquire();
 	return true;

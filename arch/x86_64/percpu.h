@@ -70,6 +70,11 @@ extern struct percpu percpu_boot;
  */
 struct percpu *this_cpu(void);
 
+/* One step of a spin-wait with interrupts off: a pause, and this CPU's
+ * part of a TLB shootdown round waiting for it (tlb.h).  What mm's
+ * arch_spin_relax does, for machine/'s waits. */
+void percpu_relax(void);
+
 /* Points IA32_GS_BASE at p on the calling CPU and zeroes
  * IA32_KERNEL_GS_BASE (the payload's first GS base). */
 void percpu_load(struct percpu *p);

@@ -43,8 +43,13 @@ unsigned int arch_cpu_id(void)
 	return percpu_ready ? this_cpu()->cpu : 0;
 }
 
-void arch_spin_relax(void)
+void percpu_relax(void)
 {
 	__asm__ volatile("pause");
 	tlb_poll();
+}
+
+void arch_spin_relax(void)
+{
+	percpu_relax();
 }

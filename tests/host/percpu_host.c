@@ -29,9 +29,14 @@ unsigned int arch_cpu_id(void)
 	return host_cpu;
 }
 
-void arch_spin_relax(void)
+void percpu_relax(void)
 {
 	__builtin_ia32_pause();
+}
+
+void arch_spin_relax(void)
+{
+	percpu_relax();
 }
 
 void percpu_host_set_cpu(unsigned int cpu)

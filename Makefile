@@ -61,6 +61,10 @@ $(BUILD)/efi-obj/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
+# efimm's version, recorded in snapshot files (pure/snapfile.h).
+EFIMM_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/efi-obj/efi/cmd/cmd_snapshot.o: EFI_CFLAGS += -DEFIMM_VERSION='"efimm-$(EFIMM_VERSION)"'
+
 # gnu-efi's libefi.a with its byte-loop memset/memcpy made weak, so that
 # lib/string.c's versions are the ones linked (no --allow-multiple-definition).
 $(BUILD)/libefi.a: $(EFI_LIB)/libefi.a

@@ -9,6 +9,8 @@
 static EFI_STATUS cmd_help(int argc, char **argv);
 /* efi/cmd/cmd_audit.c: the firmware memory-protection audit. */
 EFI_STATUS cmd_audit(int argc, char **argv);
+/* efi/cmd/cmd_snapshot.c: the snapshot file on the ESP. */
+EFI_STATUS cmd_snapshot(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "help", "", "show this help", cmd_help },
@@ -25,6 +27,9 @@ static const struct command commands[] = {
 	  cmd_frames },
 	{ "audit", "", "firmware memory-protection audit: one verdict per rule",
 	  cmd_audit },
+	{ "snapshot", "[PATH]",
+	  "snapshot file on the ESP (\\efimm\\snapshots\\), then efimm's table ranges",
+	  cmd_snapshot },
 	{ "run", "PATH [ARGS...] [mem= swap= evict= paging= timing= stale-keys=]",
 	  "take the machine over and run an ELF payload from the ESP",
 	  cmd_run },

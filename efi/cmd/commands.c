@@ -69,6 +69,8 @@ void cmd_usage(void)
 		usage_of(&commands[i]);
 	kprintf("Without arguments efimm boots the entries of %s.\n",
 		"\\efimm\\efimm.conf");
+	kprintf("help, memmap, ptdump, frames, audit and snapshot also take --save PATH:\n"
+		"their output is written to PATH on the ESP as well.\n");
 }
 
 static EFI_STATUS cmd_help(int argc, char **argv)
@@ -112,7 +114,7 @@ static EFI_STATUS run_one(struct cmd *cmd)
 		cmd_usage();
 		return EFI_INVALID_PARAMETER;
 	}
-	return c->fn(cmd->argc, cmd->argv);
+	return cmd_run_saving(c, cmd->argc, cmd->argv);
 }
 
 static EFI_STATUS run_seq(struct cmd_seq *seq)

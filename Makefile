@@ -144,6 +144,20 @@ $(BUILD)/unit_tests: $(HOST_OBJS) $(UNIT_OBJS)
 unit: $(BUILD)/unit_tests
 	CK_DEFAULT_TIMEOUT=60 $(BUILD)/unit_tests
 
+# --- tools/efimm-replay: efimm's code over a snapshot file, on the host ----
+# The unit tests' host objects (console and panic its own) and
+# machine/mmboot.c; cpu_read_pat wrapped so the tables use the file's PAT.
+REPLAY_OBJS := $(filter-out $(BUILD)/host-obj/tests/host/con_host.o \
+	$(BUILD)/host-obj/tests/host/panic_host.o,$(HOST_OBJS)) \
+	$(BUILD)/host-obj/machine/mmboot.o $(BUILD)/host-obj/tools/efimm-replay.o \
+	$(BUILD)/host-obj/tools/efimm-replay-io.o
+
+$(BUILD)/efimm-replay: $(REPLAY_OBJS)
+	$(HOST_CC) $(HOST_CFLAGS) $^ -Wl,--wrap=cpu_read_pat -o $@
+
+.PHONY: replay
+replay: $(BUILD)/efimm-replay
+
 # --- fuzz targets (libFuzzer, clang from Debian) ---------------------------
 comma := ,
 FUZZ_CC := clang
@@ -229,6 +243,7 @@ test:
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory -j2 $(FUZZ_BINS)
 	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory replay
 	$(PYTHON) -m pytest -q -n 2 tests/boot $(PYTEST_ARGS)
 
 # The layer rules (order in tools/check-layers.py and README "Source

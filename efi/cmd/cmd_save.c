@@ -81,6 +81,8 @@ static EFI_STATUS run_saved(const struct command *c, int argc, char **argv,
 
 EFI_STATUS cmd_run_saving(const struct command *c, int argc, char **argv)
 {
+	char *path;
+
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--save"))
 			continue;
@@ -88,7 +90,8 @@ EFI_STATUS cmd_run_saving(const struct command *c, int argc, char **argv)
 			return cmd_bad_option(c->name, argv[i]);
 		if (i + 1 >= argc)
 			return cmd_bad_arg(c->name, argv[i], "needs a path on the ESP");
-		return run_saved(c, argc - 2, argv, take_save(&argc, argv, i));
+		path = take_save(&argc, argv, i);
+		return run_saved(c, argc, argv, path);
 	}
 	return c->fn(argc, argv);
 }

@@ -150,7 +150,7 @@ unit: $(BUILD)/unit_tests
 REPLAY_OBJS := $(filter-out $(BUILD)/host-obj/tests/host/con_host.o \
 	$(BUILD)/host-obj/tests/host/panic_host.o,$(HOST_OBJS)) \
 	$(BUILD)/host-obj/machine/mmboot.o $(BUILD)/host-obj/tools/efimm-replay.o \
-	$(BUILD)/host-obj/tools/efimm-replay-io.o
+	$(BUILD)/host-obj/tools/efimm-replay-io.o $(BUILD)/host-obj/tools/efimm-replay-json.o
 
 $(BUILD)/efimm-replay: $(REPLAY_OBJS)
 	$(HOST_CC) $(HOST_CFLAGS) $^ -Wl,--wrap=cpu_read_pat -o $@

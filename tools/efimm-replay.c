@@ -2,7 +2,7 @@
  * tools/efimm-replay.c - efimm's own code run on the host over a snapshot
  * file (pure/snapfile.h) written by `snapshot` on some machine:
  *
- *   efimm-replay SNAPSHOT
+ *   efimm-replay [--json] SNAPSHOT
  *
  * prints, each after a "== " heading line, what efimm prints on that
  * machine: `memmap --sorted`, `frames` (the grid and the frame counts),
@@ -10,6 +10,7 @@
  * same sanitiser, frame database and kernel address-space builder run on
  * the host's physical-memory arena, from the file's map, pool and
  * layout), and `audit`.  --json prints the same facts as one JSON
+ * document for tools/efimm-report (efimm-replay-json.c).  --json prints the same facts as one JSON
  * document for tools/efimm-report (format in README "efimm-replay").
  *
  * Built from the host objects of the unit tests (mm/, pure/, arch/, lib/,
@@ -116,7 +117,7 @@ static int bring_up(const struct snapfile *f, struct mmboot_layout *l)
 						   .desc_size = f->s.desc_size },
 			      &o, l, &out);
 	if (err)
-		printf("efimm: %s: %s\n", out.failed, errno_name(err));
+		kprintf("efimm: %s: %s\n", out.failed, errno_name(err));
 	return err;
 }
 
@@ -157,18 +158,54 @@ static void print_efimm(const struct snapfile *f)
 	mmboot_ptdump_ranges(arch_pt_root(), header, &l);
 }
 
+/* --json: efimm's tables rebuilt quietly (the range view kept through
+ * the console tee), then the document. */
+static int print_json(const char *path, const struct snapfile *f,
+		      const struct audit_report *r)
+{
+	static char ranges[1 << 20];
+	static struct mmboot_layout l;
+	struct replay_facts x = { .path = path, .f = f, .r = r };
+	struct pfdb_counts c;
+	char header[120];
+	size_t n;
+
+	if (!f->m.has_layout) {
+		x.efimm_error = "no LAYOUT section";
+		return replay_json(&x);
+	}
+	con_tee_start(ranges, sizeof(ranges) - 1);
+	con_set_backends(NULL, 0);
+	if (bring_up(f, &l)) {
+		n = con_tee_stop(NULL);
+		ranges[n] = '\0';
+		x.efimm_error = ranges;
+		return replay_json(&x);
+	}
+	pfdb_counts(&c);
+	snprintf(header, sizeof(header), "Page tables: %s (root 0x%lx)",
+		 "efimm's, built from the memory map", (unsigned long)paddr_raw(arch_pt_root()));
+	mmboot_ptdump_ranges(arch_pt_root(), header, &l);
+	n = con_tee_stop(NULL);
+	ranges[n] = '\0';
+	x.frames = &c;
+	x.efimm_ranges = ranges;
+	return replay_json(&x);
+}
+
 int main(int argc, char **argv)
 {
 	static struct snapfile f;
 	static struct audit_report r;
 	const struct con_backend *b = &stdout_con;
+	bool json = argc == 3 && strcmp(argv[1], "--json") == 0;
 	const char *path = argv[argc - 1];
 	char why[SNAPFILE_WHY_MAX + 64] = "";
 	uint8_t *buf;
 	size_t len = 0;
 
-	if (argc != 2 || path[0] == '-') {
-		fprintf(stderr, "usage: efimm-replay SNAPSHOT\n");
+	if (argc != 2 + json || path[0] == '-') {
+		fprintf(stderr, "usage: efimm-replay [--json] SNAPSHOT\n");
 		return 2;
 	}
 	con_set_backends(&b, 1);
@@ -180,6 +217,12 @@ int main(int argc, char **argv)
 	}
 	set_cpu(&f.m);
 	audit_run(&f.s, &r);
+	if (json) {
+		int rc = print_json(path, &f, &r);
+
+		free(buf);
+		return rc;
+	}
 	printf("efimm-replay: %s: %s, %zu table pages, %zu images\n", path, f.m.version,
 	       f.s.npt, f.s.nimg);
 	print_memmap(&f.s);

@@ -293,6 +293,34 @@ START_TEST(section_refusals)
 }
 END_TEST
 
+START_TEST(payload_refusals)
+{
+	size_t len, off;
+	uint8_t *buf;
+	uint32_t n = FWSNAP_MAX_SECTIONS + 1;
+
+	make_snapshot();
+	buf = write_file(&len);
+	off = find_section(buf, SNAPFILE_SEC_EFIMM) + SNAPFILE_SEC_HEADER;
+	buf[off + strlen(meta.version)] = 'x';
+	refused(buf, len, "EFIMM section: 15 bytes, not a NUL-terminated version of at most 64");
+	buf[off + strlen(meta.version)] = 0;
+	off = find_section(buf, SNAPFILE_SEC_IMAGES) + SNAPFILE_SEC_HEADER + 8;
+	memcpy(buf + off + 68, &n, 4);
+	refused(buf, len, "IMAGES section: image 0 has 17 sections, at most 16");
+	n = 2;
+	memcpy(buf + off + 68, &n, 4);
+	memset(buf + off, 'x', FWSNAP_NAME_MAX);
+	refused(buf, len, "IMAGES section: image 0's name is not NUL-terminated");
+	buf[off + FWSNAP_NAME_MAX - 1] = 0;
+	off = find_section(buf, SNAPFILE_SEC_LAYOUT) + SNAPFILE_SEC_HEADER;
+	n = 2;
+	memcpy(buf + off + 64, &n, 4);
+	refused(buf, len, "LAYOUT section: 96 bytes for 2 extra ranges (at most 256)");
+	free(buf);
+}
+END_TEST
+
 START_TEST(table_refusals)
 {
 	size_t len;
@@ -353,6 +381,7 @@ static Suite *snapfile_suite(void)
 	tcase_add_test(tc, every_truncation_refused);
 	tcase_add_test(tc, header_refusals);
 	tcase_add_test(tc, section_refusals);
+	tcase_add_test(tc, payload_refusals);
 	tcase_add_test(tc, table_refusals);
 	tcase_add_test(tc, writer_refuses_what_the_format_cannot_hold);
 	suite_add_tcase(s, tc);

@@ -31,6 +31,7 @@ static void tee_add(const char *s, size_t len)
 	tee_dropped += len - n;
 }
 
+/* s to the tee, if on, and to every backend. */
 static void con_emit(const char *s, size_t len)
 {
 	if (tee_buf)

@@ -30,6 +30,7 @@ struct out {
 	size_t off;
 };
 
+/* n bytes of p at the position (counted only without a buffer). */
 static void put(struct out *o, const void *p, size_t n)
 {
 	if (o->buf && n)
@@ -37,16 +38,19 @@ static void put(struct out *o, const void *p, size_t n)
 	o->off += n;
 }
 
+/* v, little-endian (x86_64 only: the host is the target's kind). */
 static void put_u32(struct out *o, uint32_t v)
 {
 	put(o, &v, 4);
 }
 
+/* v, little-endian. */
 static void put_u64(struct out *o, uint64_t v)
 {
 	put(o, &v, 8);
 }
 
+/* n zero bytes (padding, unused slots). */
 static void put_zero(struct out *o, size_t n)
 {
 	if (o->buf)
@@ -75,6 +79,7 @@ static void sec_end(struct out *o, size_t at)
 	put_zero(o, (8 - o->off % 8) % 8);
 }
 
+/* The REGS section: CR0, CR3, CR4, EFER, RSP, PAT, flags. */
 static void put_regs(struct out *o, const struct fwsnap *s,
 		     const struct snapfile_meta *m)
 {
@@ -90,6 +95,7 @@ static void put_regs(struct out *o, const struct fwsnap *s,
 	sec_end(o, at);
 }
 
+/* The CPUID section: one 24-byte record per leaf. */
 static void put_cpuid(struct out *o, const struct snapfile_meta *m)
 {
 	size_t at = sec_begin(o, SNAPFILE_SEC_CPUID);
@@ -107,6 +113,7 @@ static void put_cpuid(struct out *o, const struct snapfile_meta *m)
 	sec_end(o, at);
 }
 
+/* The EFIMM and MEMMAP sections, and MAT when there is one. */
 static void put_blobs(struct out *o, const struct fwsnap *s,
 		      const struct snapfile_meta *m)
 {
@@ -126,6 +133,7 @@ static void put_blobs(struct out *o, const struct fwsnap *s,
 	sec_end(o, at);
 }
 
+/* The PTPAGES section, pages in s's (ascending) order. */
 static void put_pt(struct out *o, const struct fwsnap *s)
 {
 	size_t at = sec_begin(o, SNAPFILE_SEC_PTPAGES);
@@ -139,6 +147,7 @@ static void put_pt(struct out *o, const struct fwsnap *s)
 	sec_end(o, at);
 }
 
+/* One 400-byte IMAGES record; section names cut to 8 bytes as PE has them. */
 static void put_image(struct out *o, const struct fwsnap_image *im)
 {
 	char name[FWSNAP_NAME_MAX] = { 0 };
@@ -167,6 +176,7 @@ static void put_image(struct out *o, const struct fwsnap_image *im)
 	}
 }
 
+/* The IMAGES section. */
 static void put_images(struct out *o, const struct fwsnap *s)
 {
 	size_t at = sec_begin(o, SNAPFILE_SEC_IMAGES);
@@ -178,6 +188,7 @@ static void put_images(struct out *o, const struct fwsnap *s)
 	sec_end(o, at);
 }
 
+/* The LAYOUT section. */
 static void put_layout(struct out *o, const struct snapfile_layout *l)
 {
 	size_t at = sec_begin(o, SNAPFILE_SEC_LAYOUT);
@@ -289,6 +300,7 @@ static int refuse(char *why, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* The little-endian u32 at p (any alignment). */
 static uint32_t rd32(const uint8_t *p)
 {
 	uint32_t v;
@@ -297,6 +309,7 @@ static uint32_t rd32(const uint8_t *p)
 	return v;
 }
 
+/* The little-endian u64 at p (any alignment). */
 static uint64_t rd64(const uint8_t *p)
 {
 	uint64_t v;
@@ -382,6 +395,7 @@ static int read_sections(const uint8_t *buf, size_t len, uint32_t nsec,
 	return 0;
 }
 
+/* Each read_*: one section's payload into f, or -EINVAL with why. */
 static int read_efimm(const struct secref *r, struct snapfile_meta *m, char *why)
 {
 	if (r->len == 0 || r->len > SNAPFILE_VERSION_MAX || r->p[r->len - 1])
@@ -547,6 +561,7 @@ static int read_layout(const struct secref *r, struct snapfile_layout *l, char *
 	return 0;
 }
 
+/* The walk of check_tables needs no leaves. */
 static void no_leaf(void *ctx, const struct fwsnap_leaf *l)
 {
 	UNUSED(ctx);
@@ -603,7 +618,7 @@ static int read_payloads(const struct secref *sec, struct snapfile *f, char *why
 int snapfile_read(const uint8_t *buf, size_t len, struct snapfile *f, char *why)
 {
 	struct secref sec[SNAPFILE_SEC_COUNT] = { 0 };
-	uint32_t nsec;
+	uint32_t nsec = 0;
 	int err;
 
 	memset(&f->m, 0, sizeof(f->m));

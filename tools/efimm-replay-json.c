@@ -55,6 +55,7 @@ static bool cpuid_bit(const struct snapfile_meta *m, uint32_t leaf, uint32_t sub
 	return (v[reg] & bit) != 0;
 }
 
+/* "regs", "cpu" and "memory_attribute_protocol". */
 static void print_cpu(const struct snapfile *f)
 {
 	struct snapfile_cpuid c;
@@ -77,6 +78,7 @@ static void print_cpu(const struct snapfile *f)
 	       f->s.mem_attr_protocol ? "true" : "false");
 }
 
+/* "memmap": the raw map's descriptors in file order. */
 static void print_memmap(const struct fwsnap *s)
 {
 	size_t n = fwsnap_map_count(s);
@@ -101,6 +103,7 @@ struct merge {
 	bool w, x, u;
 };
 
+/* Prints the open run, if any. */
 static void merge_flush(struct merge *m)
 {
 	if (!m->open)
@@ -112,6 +115,7 @@ static void merge_flush(struct merge *m)
 	m->open = false;
 }
 
+/* fwsnap_leaf_fn: extends the open run or starts a new one. */
 static void merge_leaf(void *ctx, const struct fwsnap_leaf *l)
 {
 	struct merge *m = ctx;
@@ -127,6 +131,7 @@ static void merge_leaf(void *ctx, const struct fwsnap_leaf *l)
 			     l->user };
 }
 
+/* "firmware_va" and the walk's status ("firmware_va_error", 0 or -errno). */
 static void print_firmware_va(const struct fwsnap *s)
 {
 	struct merge m = { .first = true };
@@ -161,6 +166,7 @@ static void print_lines(const char *name, const char *text)
 	printf("],\n");
 }
 
+/* "frames": the counts, or null. */
 static void print_frames(const struct pfdb_counts *c)
 {
 	if (!c) {
@@ -172,6 +178,7 @@ static void print_frames(const struct pfdb_counts *c)
 	       c->mapped, c->pinned, c->busy, c->reserved, c->other);
 }
 
+/* One "audit" entry. */
 static void print_verdict(const struct audit_verdict *v, bool last)
 {
 	printf("\n {\"rule\": ");
@@ -191,6 +198,7 @@ static void print_verdict(const struct audit_verdict *v, bool last)
 	printf("]}%s", last ? "" : ",");
 }
 
+/* "audit" and "totals". */
 static void print_audit(const struct audit_report *r)
 {
 	printf("\"audit\": [");

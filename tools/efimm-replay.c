@@ -54,6 +54,7 @@ uint64_t __wrap_cpu_read_pat(void)
 	return file_pat;
 }
 
+/* The console backend: stdout (colours dropped). */
 static void out_write(const char *s, size_t len)
 {
 	fwrite(s, 1, len, stdout);
@@ -61,6 +62,7 @@ static void out_write(const char *s, size_t len)
 
 static const struct con_backend stdout_con = { .name = "stdout", .write = out_write };
 
+/* panic() and ASSERT of the code under replay: one line, status 3. */
 void panic(const char *fmt, ...)
 {
 	va_list ap;
@@ -121,6 +123,7 @@ static int bring_up(const struct snapfile *f, struct mmboot_layout *l)
 	return err;
 }
 
+/* `memmap --sorted` of the file's raw map. */
 static void print_memmap(const struct fwsnap *s)
 {
 	size_t n = s->map_size / s->desc_size;
@@ -193,6 +196,7 @@ static int print_json(const char *path, const struct snapfile *f,
 	return replay_json(&x);
 }
 
+/* efimm-replay [--json] SNAPSHOT: 0, or 2 after one line. */
 int main(int argc, char **argv)
 {
 	static struct snapfile f;

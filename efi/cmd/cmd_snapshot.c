@@ -164,6 +164,7 @@ static EFI_STATUS show_tables(struct snap_state *st)
 	return EFI_SUCCESS;
 }
 
+/* Gives back the file buffer, the pool and the snapshot's buffers. */
 static void release(struct snap_state *st)
 {
 	if (st->file)

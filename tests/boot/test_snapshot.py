@@ -52,12 +52,13 @@ def replay_part(out, name):
     return out[a:] if b < 0 else out[a:b + 1]
 
 
-CONFIGS = [("512M", ()), ("256M", ()), ("2G", ()), ("512M", ("-machine", "pc"))]
+CONFIGS = {"q35-512M": {"mem": "512M"}, "q35-256M": {"mem": "256M"}, "q35-2G": {"mem": "2G"},
+           "pc-512M": {"mem": "512M", "machine": "pc"}, "q35-512M-2cpus": {"mem": "512M", "cpus": 2}}
 
 
-@pytest.mark.parametrize("mem,extra", CONFIGS, ids=["q35-512M", "q35-256M", "q35-2G", "pc-512M"])
-def test_snapshot_replays_byte_for_byte(efimm_boot, tmp_path, mem, extra):
-    res = efimm_boot(args="snapshot ; snapshot", mem=mem, extra=extra, timeout=240)
+@pytest.mark.parametrize("config", CONFIGS.values(), ids=CONFIGS.keys())
+def test_snapshot_replays_byte_for_byte(efimm_boot, tmp_path, config):
+    res = efimm_boot(args="snapshot ; snapshot", timeout=240, **config)
     assert not res.timed_out and res.status == 0
     wrote = list(WROTE.finditer(res.text))
     assert [m.group(1) for m in wrote] == ["\\efimm\\snapshots\\snap-0001.bin",

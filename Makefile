@@ -61,6 +61,10 @@ $(BUILD)/efi-obj/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
+# efimm's version, recorded in snapshot files (pure/snapfile.h).
+EFIMM_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/efi-obj/efi/cmd/cmd_snapshot.o: EFI_CFLAGS += -DEFIMM_VERSION='"efimm-$(EFIMM_VERSION)"'
+
 # gnu-efi's libefi.a with its byte-loop memset/memcpy made weak, so that
 # lib/string.c's versions are the ones linked (no --allow-multiple-definition).
 $(BUILD)/libefi.a: $(EFI_LIB)/libefi.a
@@ -139,6 +143,20 @@ $(BUILD)/unit_tests: $(HOST_OBJS) $(UNIT_OBJS)
 .PHONY: unit
 unit: $(BUILD)/unit_tests
 	CK_DEFAULT_TIMEOUT=60 $(BUILD)/unit_tests
+
+# --- tools/efimm-replay: efimm's code over a snapshot file, on the host ----
+# The unit tests' host objects (console and panic its own) and
+# machine/mmboot.c; cpu_read_pat wrapped so the tables use the file's PAT.
+REPLAY_OBJS := $(filter-out $(BUILD)/host-obj/tests/host/con_host.o \
+	$(BUILD)/host-obj/tests/host/panic_host.o,$(HOST_OBJS)) \
+	$(BUILD)/host-obj/machine/mmboot.o $(BUILD)/host-obj/tools/efimm-replay.o \
+	$(BUILD)/host-obj/tools/efimm-replay-io.o $(BUILD)/host-obj/tools/efimm-replay-json.o
+
+$(BUILD)/efimm-replay: $(REPLAY_OBJS)
+	$(HOST_CC) $(HOST_CFLAGS) $^ -Wl,--wrap=cpu_read_pat -o $@
+
+.PHONY: replay
+replay: $(BUILD)/efimm-replay
 
 # --- fuzz targets (libFuzzer, clang from Debian) ---------------------------
 comma := ,
@@ -225,6 +243,7 @@ test:
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory -j2 $(FUZZ_BINS)
 	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory replay
 	$(PYTHON) -m pytest -q -n 2 tests/boot $(PYTEST_ARGS)
 
 # The layer rules (order in tools/check-layers.py and README "Source

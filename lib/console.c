@@ -60,10 +60,45 @@ void con_unlock(void)
 static const char *line_prefix;
 static bool line_start = true;
 
+/* The tee (con_tee_start): a caller's buffer, what it holds, what did
+ * not fit. */
+static char *tee_buf;
+static size_t tee_cap, tee_len, tee_dropped;
+
+static void tee_add(const char *s, size_t len)
+{
+	size_t n = len < tee_cap - tee_len ? len : tee_cap - tee_len;
+
+	memcpy(tee_buf + tee_len, s, n);
+	tee_len += n;
+	tee_dropped += len - n;
+}
+
+/* s to the tee, if on, and to every backend. */
 static void con_emit(const char *s, size_t len)
 {
+	if (tee_buf)
+		tee_add(s, len);
 	for (int i = 0; i < nbackends; i++)
 		backends[i]->write(s, len);
+}
+
+void con_tee_start(char *buf, size_t cap)
+{
+	tee_buf = buf;
+	tee_cap = buf ? cap : 0;
+	tee_len = tee_dropped = 0;
+}
+
+size_t con_tee_stop(size_t *dropped)
+{
+	size_t n = tee_len;
+
+	if (dropped)
+		*dropped = tee_dropped;
+	tee_buf = NULL;
+	tee_cap = tee_len = tee_dropped = 0;
+	return n;
 }
 
 void con_set_prefix(const char *prefix)

@@ -63,6 +63,18 @@ void con_set_backends(const struct con_backend *const *b, int n);
  * interrupted writer).
  */
 void con_set_prefix(const char *prefix);
+/*
+ * The tee: from con_tee_start until con_tee_stop, every byte the console
+ * writes (line prefixes included, colours not) is also copied into buf,
+ * up to cap bytes; what does not fit is counted, not kept.  For a
+ * command's `--save PATH` (efi/cmd/cmd_save.c).  One tee at a time; a
+ * second start replaces the first.
+ */
+void con_tee_start(char *buf, size_t cap);
+/* Ends the tee; returns the bytes kept in buf and *dropped (may be NULL)
+ * those that did not fit. */
+size_t con_tee_stop(size_t *dropped);
+
 /* True when the next byte written starts a line. */
 bool con_at_line_start(void);
 /* Ends the line under way, if one is (so what follows starts a line). */

@@ -3,14 +3,15 @@
 # As root it installs the missing ones; otherwise it prints the one
 # apt-get line to run and fails.
 #   usage: tools/deps.sh run|test|bench|build
-# run includes gdb for `make gdb` (tools/run.sh --gdb).  bench adds what
+# run includes gdb for `make gdb` (tools/run.sh --gdb); test includes chromium
+# (headless) for tests/boot/test_report.py.  bench adds what
 # tools/bench_linux.py needs to build the Linux comparison's initramfs (a
 # static C program, cpio); the kernel itself it fetches with apt-get
 # download.
 set -e
 build="gcc make binutils gnu-efi mtools gdisk"
 run="$build ovmf qemu-system-x86 python3 gdb"
-test="$run python3 python3-pytest python3-pytest-xdist check pkg-config clang libclang-rt-14-dev"
+test="$run python3 python3-pytest python3-pytest-xdist check pkg-config clang libclang-rt-14-dev chromium"
 bench="$test libc6-dev cpio"
 case "${1:-build}" in
 	build) want=$build ;;

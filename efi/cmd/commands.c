@@ -9,6 +9,8 @@
 static EFI_STATUS cmd_help(int argc, char **argv);
 /* efi/cmd/cmd_audit.c: the firmware memory-protection audit. */
 EFI_STATUS cmd_audit(int argc, char **argv);
+/* efi/cmd/cmd_snapshot.c: the snapshot file on the ESP. */
+EFI_STATUS cmd_snapshot(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "help", "", "show this help", cmd_help },
@@ -25,6 +27,9 @@ static const struct command commands[] = {
 	  cmd_frames },
 	{ "audit", "", "firmware memory-protection audit: one verdict per rule",
 	  cmd_audit },
+	{ "snapshot", "[PATH]",
+	  "snapshot file on the ESP (\\efimm\\snapshots\\), then efimm's table ranges",
+	  cmd_snapshot },
 	{ "run", "PATH [ARGS...] [mem= swap= evict= paging= timing= stale-keys=]",
 	  "take the machine over and run an ELF payload from the ESP",
 	  cmd_run },
@@ -64,6 +69,8 @@ void cmd_usage(void)
 		usage_of(&commands[i]);
 	kprintf("Without arguments efimm boots the entries of %s.\n",
 		"\\efimm\\efimm.conf");
+	kprintf("help, memmap, ptdump, frames, audit and snapshot also take --save PATH:\n"
+		"their output is written to PATH on the ESP as well.\n");
 }
 
 static EFI_STATUS cmd_help(int argc, char **argv)
@@ -107,7 +114,7 @@ static EFI_STATUS run_one(struct cmd *cmd)
 		cmd_usage();
 		return EFI_INVALID_PARAMETER;
 	}
-	return c->fn(cmd->argc, cmd->argv);
+	return cmd_run_saving(c, cmd->argc, cmd->argv);
 }
 
 static EFI_STATUS run_seq(struct cmd_seq *seq)

@@ -32,6 +32,14 @@ EFI_STATUS cmd_bad_option(const char *cmd, const char *opt);
 /* Same for a bad argument, with a reason. */
 EFI_STATUS cmd_bad_arg(const char *cmd, const char *arg, const char *why);
 
+/*
+ * Runs c with argv; for the commands that take it, "--save PATH" among
+ * the arguments is removed and the output also written to PATH on the
+ * ESP (efi/cmd/cmd_save.c).  Returns the command's status, else the
+ * save's (one line printed if the file could not be written).
+ */
+EFI_STATUS cmd_run_saving(const struct command *c, int argc, char **argv);
+
 /* Status of the current sequence so far (what poweroff reports). */
 EFI_STATUS cmd_seq_status(void);
 

@@ -50,10 +50,26 @@ EFI_STATUS efi_file_read(const char *path, UINTN max, void **buf, UINTN *size);
  * Why efi_file_read failed with s, as words for "PATH: cannot read: WHY":
  * "no such file", "is a directory, not a file", "file too large: N
  * bytes, the limit is 64 MiB" (size and max as passed to and returned
- * by efi_file_read; formatted into buf), or the status's name.
+ * by efi_file_read; formatted into buf), and for efi_file_write "the
+ * volume is write-protected" or "the volume is full"; else the status's
+ * name.
  */
 const char *efi_file_error(EFI_STATUS s, UINTN size, UINTN max, char *buf,
 			   UINTN bufsz);
+
+/*
+ * Writes size bytes of buf as the file at path on efimm's volume,
+ * creating the missing directories along it and replacing a file that
+ * is there.  Returns EFI_SUCCESS, EFI_INVALID_PARAMETER (bad path),
+ * EFI_ACCESS_DENIED (path or a directory on it is not what it must be),
+ * EFI_WRITE_PROTECTED, EFI_VOLUME_FULL or the firmware's error; a
+ * failed write leaves no partial file behind when the firmware lets
+ * efimm delete it.
+ */
+EFI_STATUS efi_file_write(const char *path, const void *buf, UINTN size);
+
+/* True if something (file or directory) exists at path on efimm's volume. */
+bool efi_file_exists(const char *path);
 
 /* Converts an ESP path to the UCS-2 form ("\dir\file"); returns
  * EFI_INVALID_PARAMETER for empty, non-ASCII or overlong paths. */

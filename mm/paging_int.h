@@ -15,10 +15,10 @@ struct paging_state {
 	bool enabled;
 	size_t resident;                /* frames on the policy's ring */
 	size_t cached;                  /* slots holding a resident page's copy */
-	uint64_t drop_cursor;           /* next slot paging_drop_one looks at */
-	struct pgarray frames;          /* struct paging_frame per frame */
 	struct page_frame *frame0;      /* the database's entry array */
-	struct pgarray slot_owner;      /* uint32_t per slot: frame index + 1 */
+	struct pgarray copies;          /* the copy table (below) */
+	size_t copy_half;               /* entries in each half of it */
+	size_t copy_cursor;             /* next entry paging_copy_any reads */
 	struct k_mem_paging_stats stats;
 	size_t untracked;               /* MAPPED, unpinned frames while off */
 	size_t lost_slots;              /* slots in use at teardowns (leaks) */
@@ -38,17 +38,51 @@ static inline struct page_frame *paging_frame_at(size_t i)
 	return paging_st.frame0 + i;
 }
 
-/* The record of frame number i. */
-static inline struct paging_frame *paging_rec(size_t i)
-{
-	return pgarray_at(&paging_st.frames, i);
-}
+/*
+ * The copy table (mm/paging_copy.c): which store slot holds the clean
+ * copy of which resident frame (frame flag BACKED), kept per store slot
+ * - at most one copy per slot, and the store is smaller than RAM - so
+ * paging keeps no record per frame at all.  A cuckoo table: two halves
+ * of copy_half entries each (copy_half = 3/2 of the slots, so each half
+ * is at most two thirds full: cuckoo hashing needs less than one), and
+ * frame f's copy is at one of two places, one per half, found by two
+ * multiplicative hashes of f: a lookup reads two entries at most.  24
+ * bytes per slot (a slot is a 4096-byte frame).  An entry:
+ *
+ *   63                 32 31                  0
+ *  +---------------------+---------------------+
+ *  | frame number + 1    | slot                |   0 in bits 63..32: empty
+ *  +---------------------+---------------------+
+ *
+ * so frame numbers are below 2^32 - 1 and slots below PAGING_SLOTS_MAX.
+ * Adding a copy moves at most PAGING_COPY_KICKS others (each to its
+ * other place); if one is then still homeless, add returns it and paging
+ * drops that copy (a copy only saves a write: losing one is never wrong,
+ * and with each half at most two thirds full it all but never happens).
+ */
+struct paging_copy {
+	uint32_t slot;
+	uint32_t frame1;                /* frame number + 1; 0: empty */
+};
+#define PAGING_COPY_KICKS 32
 
-/* The per-frame record of pf (inline: the fault path looks it up). */
-static inline struct paging_frame *paging_frame_of(const struct page_frame *pf)
-{
-	return paging_rec(paging_index(pf));
-}
+/* A table for nslots slots (< PAGING_SLOTS_MAX).  0 or -ENOMEM. */
+int paging_copy_init(size_t nslots);
+void paging_copy_release(void);
+/* Frames of the database the table uses. */
+size_t paging_copy_frames(void);
+/* The slot holding frame number f's copy: true and *slot, or false. */
+bool paging_copy_find(size_t f, uint64_t *slot);
+/* Records that slot holds f's copy (f has none yet).  True; false when
+ * one copy (f's or another's) found no place: *homeless is it, and the
+ * caller drops it. */
+bool paging_copy_add(size_t f, uint64_t slot, struct paging_copy *homeless);
+/* Forgets f's copy: true and *slot if it had one. */
+bool paging_copy_del(size_t f, uint64_t *slot);
+/* Takes some copy out of the table (the next one from a cursor that
+ * goes round it): true and *out, or false when it is empty.  O(slots)
+ * at worst, O(1) amortised over emptying the table. */
+bool paging_copy_take(struct paging_copy *out);
 
 /* Cycles now, by the clock paging_set_clock gave (0 without one).
  * Inline, like paging_hist_add: each fault reads it two to six times. */

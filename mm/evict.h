@@ -24,6 +24,7 @@
 #ifndef MM_EVICT_H
 #define MM_EVICT_H
 
+#include "../lib/assert.h"
 #include "../lib/types.h"
 #include "arch_hooks.h"
 #include "pfdb.h"
@@ -90,15 +91,107 @@ struct evict_set {
 int evict_set_init(struct evict_set *s, size_t nframes);
 void evict_set_release(struct evict_set *s);
 void evict_set_forget(struct evict_set *s);
-/* O(1).  i < nframes; add: i not a member; del: i a member. */
-void evict_set_add(struct evict_set *s, size_t i);
-void evict_set_del(struct evict_set *s, size_t i);
-bool evict_set_has(const struct evict_set *s, size_t i);
-/* The first member at or after i (i <= nframes), wrapping past the last
- * frame to 0; the last member before i, wrapping past 0 to the last
- * frame.  EVICT_SET_NONE when the set is empty. */
-size_t evict_set_next(const struct evict_set *s, size_t i);
+
+/* Level-0 word w; level-1 word k. */
+static inline uint64_t *evict_set_word(const struct evict_set *s, size_t w)
+{
+	return pgarray_at(&s->words, w);
+}
+
+static inline uint64_t *evict_set_summary(const struct evict_set *s, size_t k)
+{
+	return pgarray_at(&s->words, s->nwords + k);
+}
+
+/* O(1), inline: the fault path adds and removes a frame per fault.
+ * i < nframes; add: i not a member; del: i a member. */
+static inline void evict_set_add(struct evict_set *s, size_t i)
+{
+	uint64_t *w = evict_set_word(s, i / 64), bit = 1ULL << (i % 64);
+
+	ASSERT(i < s->nframes && !(*w & bit), "evict: frame %zu added twice", i);
+	if (*w == 0)
+		*evict_set_summary(s, i / 4096) |= 1ULL << (i / 64 % 64);
+	*w |= bit;
+	s->count++;
+}
+
+static inline void evict_set_del(struct evict_set *s, size_t i)
+{
+	uint64_t *w = evict_set_word(s, i / 64), bit = 1ULL << (i % 64);
+
+	ASSERT(i < s->nframes && (*w & bit), "evict: frame %zu not in the set", i);
+	*w &= ~bit;
+	if (*w == 0)
+		*evict_set_summary(s, i / 4096) &= ~(1ULL << (i / 64 % 64));
+	s->count--;
+}
+
+static inline bool evict_set_has(const struct evict_set *s, size_t i)
+{
+	return i < s->nframes && (*evict_set_word(s, i / 64) >> (i % 64) & 1);
+}
+
+/* The first member at or after i, wrapping past the last frame to 0;
+ * the last member before i (i <= nframes), wrapping past 0 to the last
+ * frame.  EVICT_SET_NONE when the set is empty.  next is inline when the
+ * member is in i's own word, else a call. */
+size_t evict_set_next_far(const struct evict_set *s, size_t i);
 size_t evict_set_prev(const struct evict_set *s, size_t i);
+
+static inline size_t evict_set_next(const struct evict_set *s, size_t i)
+{
+	if (i < s->nframes) {
+		uint64_t m = *evict_set_word(s, i / 64) & (~0ULL << (i % 64));
+
+		if (m)
+			return (i & ~(size_t)63) + (size_t)__builtin_ctzll(m);
+	}
+	return evict_set_next_far(s, i);
+}
+
+/* A sweep over the members round the set: the word in hand is kept, so
+ * a step to a member of the same word is a few instructions.  The set
+ * must not change while a sweep runs. */
+struct evict_sweep {
+	size_t base;            /* frame number of the word's bit 0 */
+	uint64_t bits;          /* its members not yet passed */
+};
+
+/* The first member at or after i (evict_set_next); sw goes on after it. */
+static inline size_t evict_sweep_start(const struct evict_set *s, size_t i,
+				       struct evict_sweep *sw)
+{
+	uint64_t m = 0;
+	size_t j;
+
+	if (i < s->nframes)
+		m = *evict_set_word(s, i / 64) & (~0ULL << (i % 64));
+	if (m) {
+		sw->base = i & ~(size_t)63;
+		sw->bits = m & (m - 1);
+		return sw->base + (size_t)__builtin_ctzll(m);
+	}
+	j = evict_set_next_far(s, i);
+	if (j != EVICT_SET_NONE) {
+		sw->base = j & ~(size_t)63;
+		sw->bits = *evict_set_word(s, j / 64) & ((~0ULL << (j % 64)) << 1);
+	}
+	return j;
+}
+
+/* The member after the one sw returned last, wrapping round. */
+static inline size_t evict_sweep_next(const struct evict_set *s,
+				      struct evict_sweep *sw)
+{
+	if (sw->bits) {
+		size_t j = sw->base + (size_t)__builtin_ctzll(sw->bits);
+
+		sw->bits &= sw->bits - 1;
+		return j;
+	}
+	return evict_sweep_start(s, sw->base + 64, sw);
+}
 
 /* ---- evict_ring (mm/evict_ring.c): a circular doubly-linked list of
  * frame numbers, links 32-bit (frame numbers < EVICT_NIL). ----------- */

@@ -63,7 +63,9 @@ static void clock_touch(struct page_frame *pf)
  * is on rather than spin.  NULL only when the set is empty. */
 static struct page_frame *clock_select(bool *dirty, struct arch_pte_ref *ref)
 {
-	size_t n = 2 * clock_set.count, i = evict_set_next(&clock_set, clock_hand);
+	struct evict_sweep sw;
+	size_t n = 2 * clock_set.count;
+	size_t i = evict_sweep_start(&clock_set, clock_hand, &sw);
 
 	while (i != EVICT_SET_NONE) {
 		struct page_frame *pf = paging_frame_at(i);
@@ -74,7 +76,7 @@ static struct page_frame *clock_select(bool *dirty, struct arch_pte_ref *ref)
 			clock_hand = i + 1;
 			return pf;
 		}
-		i = evict_set_next(&clock_set, i + 1);
+		i = evict_sweep_next(&clock_set, &sw);
 	}
 	return NULL;
 }

@@ -65,7 +65,9 @@ static unsigned int nru_class(uint32_t info)
 
 static struct page_frame *nru_select(bool *dirty, struct arch_pte_ref *ref)
 {
-	size_t i = evict_set_next(&nru_set, nru_hand), best = EVICT_SET_NONE;
+	struct evict_sweep sw;
+	size_t i = evict_sweep_start(&nru_set, nru_hand, &sw);
+	size_t best = EVICT_SET_NONE;
 	unsigned int best_class = 4;
 
 	for (size_t n = nru_set.count; n > 0 && best_class > 0; n--) {
@@ -78,7 +80,7 @@ static struct page_frame *nru_select(bool *dirty, struct arch_pte_ref *ref)
 			best_class = c;
 			*ref = r;
 		}
-		i = evict_set_next(&nru_set, i + 1);
+		i = evict_sweep_next(&nru_set, &sw);
 	}
 	if (best == EVICT_SET_NONE)
 		return NULL;

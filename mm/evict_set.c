@@ -8,17 +8,6 @@
 
 #define SET_ALL ~0ULL
 
-static uint64_t *set_word(const struct evict_set *s, size_t w)
-{
-	return pgarray_at(&s->words, w);
-}
-
-/* Level-1 word k: which of level-0 words 64k .. 64k+63 are not zero. */
-static uint64_t *set_summary(const struct evict_set *s, size_t k)
-{
-	return pgarray_at(&s->words, s->nwords + k);
-}
-
 /* The low n bits (n <= 64). */
 static uint64_t set_low(size_t n)
 {
@@ -46,33 +35,6 @@ void evict_set_forget(struct evict_set *s)
 	s->nframes = s->nwords = s->count = 0;
 }
 
-void evict_set_add(struct evict_set *s, size_t i)
-{
-	uint64_t *w = set_word(s, i / 64), bit = 1ULL << (i % 64);
-
-	ASSERT(i < s->nframes && !(*w & bit), "evict: frame %zu added twice", i);
-	if (*w == 0)
-		*set_summary(s, i / 4096) |= 1ULL << (i / 64 % 64);
-	*w |= bit;
-	s->count++;
-}
-
-void evict_set_del(struct evict_set *s, size_t i)
-{
-	uint64_t *w = set_word(s, i / 64), bit = 1ULL << (i % 64);
-
-	ASSERT(i < s->nframes && (*w & bit), "evict: frame %zu not in the set", i);
-	*w &= ~bit;
-	if (*w == 0)
-		*set_summary(s, i / 4096) &= ~(1ULL << (i / 64 % 64));
-	s->count--;
-}
-
-bool evict_set_has(const struct evict_set *s, size_t i)
-{
-	return i < s->nframes && (*set_word(s, i / 64) >> (i % 64) & 1);
-}
-
 /* The first level-0 word at or after from that is not zero, or
  * EVICT_SET_NONE: one read per 64 words. */
 static size_t set_word_from(const struct evict_set *s, size_t from)
@@ -80,7 +42,7 @@ static size_t set_word_from(const struct evict_set *s, size_t from)
 	size_t nsum = (s->nwords + 63) / 64;
 
 	for (size_t k = from / 64; k < nsum; k++) {
-		uint64_t m = *set_summary(s, k);
+		uint64_t m = *evict_set_summary(s, k);
 
 		if (k == from / 64)
 			m &= ~set_low(from % 64);
@@ -94,7 +56,7 @@ static size_t set_word_from(const struct evict_set *s, size_t from)
 static size_t set_word_before(const struct evict_set *s, size_t to)
 {
 	for (size_t k = (to + 63) / 64; k-- > 0;) {
-		uint64_t m = *set_summary(s, k) & set_low(to - k * 64);
+		uint64_t m = *evict_set_summary(s, k) & set_low(to - k * 64);
 
 		if (m)
 			return k * 64 + 63 - (size_t)__builtin_clzll(m);
@@ -102,25 +64,18 @@ static size_t set_word_before(const struct evict_set *s, size_t to)
 	return EVICT_SET_NONE;
 }
 
-size_t evict_set_next(const struct evict_set *s, size_t i)
+/* evict_set_next past i's own word (which holds no member at or after
+ * i: evict_set_next looked). */
+size_t evict_set_next_far(const struct evict_set *s, size_t i)
 {
-	size_t w = s->nwords;
+	size_t w = i < s->nframes ? i / 64 + 1 : s->nwords;
 
 	if (s->count == 0)
 		return EVICT_SET_NONE;
-	if (i < s->nframes) {
-		uint64_t m;
-
-		w = i / 64;
-		m = *set_word(s, w) & ~set_low(i % 64);
-		if (m)
-			return w * 64 + (size_t)__builtin_ctzll(m);
-		w++;
-	}
 	w = set_word_from(s, w);
 	if (w == EVICT_SET_NONE)
 		w = set_word_from(s, 0);
-	return w * 64 + (size_t)__builtin_ctzll(*set_word(s, w));
+	return w * 64 + (size_t)__builtin_ctzll(*evict_set_word(s, w));
 }
 
 size_t evict_set_prev(const struct evict_set *s, size_t i)
@@ -130,7 +85,7 @@ size_t evict_set_prev(const struct evict_set *s, size_t i)
 	if (s->count == 0)
 		return EVICT_SET_NONE;
 	if (w < s->nwords && i % 64) {
-		uint64_t m = *set_word(s, w) & set_low(i % 64);
+		uint64_t m = *evict_set_word(s, w) & set_low(i % 64);
 
 		if (m)
 			return w * 64 + 63 - (size_t)__builtin_clzll(m);
@@ -138,5 +93,5 @@ size_t evict_set_prev(const struct evict_set *s, size_t i)
 	w = set_word_before(s, w);
 	if (w == EVICT_SET_NONE)
 		w = set_word_before(s, s->nwords);
-	return w * 64 + 63 - (size_t)__builtin_clzll(*set_word(s, w));
+	return w * 64 + 63 - (size_t)__builtin_clzll(*evict_set_word(s, w));
 }

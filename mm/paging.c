@@ -168,10 +168,8 @@ static void paging_forget_copies(void)
 		pfdb_clear_flags(pf, PFDB_BACKED);
 		pf = paging_st.ops->before(pf);
 	}
-	while (paging_copy_take(&c)) {
+	while (paging_copy_take(&c))
 		pfdb_clear_flags(paging_frame_at(c.frame1 - 1), PFDB_BACKED);
-		paging_st.cached--;
-	}
 }
 
 /* What is left must be nothing; if a page was leaked it stays mapped and
@@ -280,14 +278,10 @@ const char *paging_policy_name(void)
  * copy or none. */
 static bool paging_forget_copy(struct page_frame *pf, uint64_t *slot)
 {
-	bool in_slot;
-
 	if (!(pfdb_flags(pf) & PFDB_BACKED))
 		return false;
 	pfdb_clear_flags(pf, PFDB_BACKED);
-	in_slot = paging_copy_del(paging_index(pf), slot);
-	paging_st.cached -= in_slot;
-	return in_slot;
+	return paging_copy_del(paging_index(pf), slot);
 }
 
 /* Frees the slot of a copy taken out of the copy table. */
@@ -295,7 +289,6 @@ static void paging_drop_taken(const struct paging_copy *c)
 {
 	pfdb_clear_flags(paging_frame_at(c->frame1 - 1), PFDB_BACKED);
 	swap_free(c->slot);
-	paging_st.cached--;
 }
 
 /* Frees the slot of a copy held for a resident page the policy will
@@ -443,7 +436,6 @@ static void paging_fill(struct page_frame *pf, paddr_t phys, uint64_t loc)
 	paging_hist_add(&paging_st.stats.store_cycles, paging_now() - t0);
 	paging_st.stats.page_ins++;
 	pfdb_set_flags(pf, PFDB_BACKED);
-	paging_st.cached++;
 	if (!paging_copy_add(paging_index(pf), loc, &homeless))
 		paging_drop_taken(&homeless);
 }

@@ -5,6 +5,7 @@
 #ifndef MM_PAGING_INT_H
 #define MM_PAGING_INT_H
 
+#include "../lib/assert.h"
 #include "evict.h"
 #include "paging.h"
 #include "pgarray.h"
@@ -14,7 +15,7 @@ struct paging_state {
 	paging_clock_fn clock;
 	bool enabled;
 	size_t resident;                /* frames on the policy's ring */
-	size_t cached;                  /* slots holding a resident page's copy */
+	size_t cached;                  /* copies in the copy table (in slots) */
 	struct page_frame *frame0;      /* the database's entry array */
 	struct pgarray copies;          /* the copy table (below) */
 	size_t copy_half;               /* entries in each half of it */
@@ -66,23 +67,96 @@ struct paging_copy {
 };
 #define PAGING_COPY_KICKS 32
 
-/* A table for nslots slots (< PAGING_SLOTS_MAX).  0 or -ENOMEM. */
+/* Odd 64-bit multipliers (the golden ratio's and another): two
+ * independent places per frame number. */
+#define PAGING_COPY_MUL0 0x9e3779b97f4a7c15ULL
+#define PAGING_COPY_MUL1 0xc2b2ae3d27d4eb4fULL
+
+/* A table for nslots slots (<= PAGING_SLOTS_MAX).  0 or -ENOMEM. */
 int paging_copy_init(size_t nslots);
 void paging_copy_release(void);
 /* Frames of the database the table uses. */
 size_t paging_copy_frames(void);
-/* The slot holding frame number f's copy: true and *slot, or false. */
-bool paging_copy_find(size_t f, uint64_t *slot);
-/* Records that slot holds f's copy (f has none yet).  True; false when
- * one copy (f's or another's) found no place: *homeless is it, and the
- * caller drops it. */
-bool paging_copy_add(size_t f, uint64_t slot, struct paging_copy *homeless);
-/* Forgets f's copy: true and *slot if it had one. */
-bool paging_copy_del(size_t f, uint64_t *slot);
+/* paging_copy_add once f1's first place is taken: the cuckoo moves. */
+bool paging_copy_add_kick(struct paging_copy c, struct paging_copy *homeless);
 /* Takes some copy out of the table (the next one from a cursor that
  * goes round it): true and *out, or false when it is empty.  O(slots)
  * at worst, O(1) amortised over emptying the table. */
 bool paging_copy_take(struct paging_copy *out);
+
+/* The lookups are inline: the fault path makes one or two per fault. */
+static inline struct paging_copy *paging_copy_at(size_t i)
+{
+	return pgarray_at(&paging_st.copies, i);
+}
+
+/* f1's place in half h: the hash's top 32 bits scaled to the half. */
+static inline size_t paging_copy_place(uint32_t f1, size_t h)
+{
+	uint64_t x = (uint64_t)f1 * (h ? PAGING_COPY_MUL1 : PAGING_COPY_MUL0);
+
+	return h * paging_st.copy_half +
+	       (size_t)(((x >> 32) * paging_st.copy_half) >> 32);
+}
+
+/* Frame number f's entry, or NULL.  Two reads at most; none while the
+ * table holds no copy (paging_st.cached counts them). */
+static inline struct paging_copy *paging_copy_lookup(size_t f)
+{
+	uint32_t f1 = (uint32_t)(f + 1);
+	struct paging_copy *e;
+
+	if (paging_st.cached == 0)
+		return NULL;
+	e = paging_copy_at(paging_copy_place(f1, 0));
+	if (e->frame1 == f1)
+		return e;
+	e = paging_copy_at(paging_copy_place(f1, 1));
+	return e->frame1 == f1 ? e : NULL;
+}
+
+/* The slot holding frame number f's copy: true and *slot, or false. */
+static inline bool paging_copy_find(size_t f, uint64_t *slot)
+{
+	struct paging_copy *e = paging_copy_lookup(f);
+
+	if (e)
+		*slot = e->slot;
+	return e != NULL;
+}
+
+/* Forgets f's copy: true and *slot if it had one. */
+static inline bool paging_copy_del(size_t f, uint64_t *slot)
+{
+	struct paging_copy *e = paging_copy_lookup(f);
+
+	if (!e)
+		return false;
+	*slot = e->slot;
+	e->frame1 = 0;
+	paging_st.cached--;
+	return true;
+}
+
+/* Records that slot holds f's copy (f has none yet).  True; false when
+ * one copy (f's or another's) found no place: *homeless is it, out of
+ * the table and the count, and the caller drops it. */
+static inline bool paging_copy_add(size_t f, uint64_t slot,
+				   struct paging_copy *homeless)
+{
+	struct paging_copy c = { (uint32_t)slot, (uint32_t)(f + 1) };
+	struct paging_copy *e;
+
+	ASSERT(paging_st.copy_half && f + 1 < UINT32_MAX &&
+	       slot < PAGING_SLOTS_MAX, "paging: copy of frame %zu in slot %llu",
+	       f, (unsigned long long)slot);
+	paging_st.cached++;
+	e = paging_copy_at(paging_copy_place(c.frame1, 0));
+	if (e->frame1)
+		return paging_copy_add_kick(c, homeless);
+	*e = c;
+	return true;
+}
 
 /* Cycles now, by the clock paging_set_clock gave (0 without one).
  * Inline, like paging_hist_add: each fault reads it two to six times. */

@@ -173,10 +173,9 @@ static inline size_t evict_sweep_start(const struct evict_set *s, size_t i,
 		return sw->base + (size_t)__builtin_ctzll(m);
 	}
 	j = evict_set_next_far(s, i);
-	if (j != EVICT_SET_NONE) {
-		sw->base = j & ~(size_t)63;
-		sw->bits = *evict_set_word(s, j / 64) & ((~0ULL << (j % 64)) << 1);
-	}
+	sw->base = j & ~(size_t)63;
+	sw->bits = j == EVICT_SET_NONE ? 0 :
+		   *evict_set_word(s, j / 64) & ((~0ULL << (j % 64)) << 1);
 	return j;
 }
 

@@ -206,6 +206,13 @@ struct evict_ring {
 	struct pgarray links;   /* struct evict_link per frame number */
 };
 
+/* Frame number i's links (inline: lru's sample walks every frame). */
+static inline struct evict_link *evict_ring_link(const struct evict_ring *r,
+						 uint32_t i)
+{
+	return pgarray_at(&r->links, i);
+}
+
 /* An empty ring for frame numbers < nframes.  0 or -ENOMEM. */
 int evict_ring_init(struct evict_ring *r, size_t nframes);
 void evict_ring_release(struct evict_ring *r);

@@ -15,6 +15,7 @@
  */
 #include "evict.h"
 #include "arch_hooks.h"
+#include "paging_int.h"
 
 static struct evict_ring lru_ring;
 
@@ -57,20 +58,22 @@ static void lru_touch(struct page_frame *pf)
 	evict_page_info(pf, true, &ref);
 }
 
-/* Moves every frame accessed since the last look to the MRU end. */
+/* Moves every frame accessed since the last look to the MRU end: a
+ * walk by frame number, the links read inline. */
 static void lru_sample(void)
 {
-	struct page_frame *pf = evict_ring_head(&lru_ring);
+	uint32_t i = lru_ring.head;
 
 	for (size_t n = lru_ring.count; n > 0; n--) {
-		struct page_frame *next = evict_ring_next(&lru_ring, pf);
+		uint32_t next = evict_ring_link(&lru_ring, i)->next;
+		struct page_frame *pf = paging_frame_at(i);
 		struct arch_pte_ref ref;
 
 		if (evict_page_info(pf, true, &ref) & ARCH_DATA_PAGE_ACCESSED) {
 			evict_ring_remove(&lru_ring, pf);
 			evict_ring_push(&lru_ring, pf);
 		}
-		pf = next;
+		i = next;
 	}
 }
 

@@ -14,10 +14,6 @@ static uint32_t ring_index(const struct page_frame *pf)
 	return (uint32_t)paging_index(pf);
 }
 
-static struct evict_link *ring_link(const struct evict_ring *r, uint32_t i)
-{
-	return pgarray_at(&r->links, i);
-}
 
 /* Links are not zeroed: push sets a frame's links before anything reads
  * them (a boot-time cost per frame of RAM saved). */
@@ -47,17 +43,17 @@ void evict_ring_forget(struct evict_ring *r)
 void evict_ring_push(struct evict_ring *r, struct page_frame *pf)
 {
 	uint32_t i = ring_index(pf);
-	struct evict_link *m = ring_link(r, i);
+	struct evict_link *m = evict_ring_link(r, i);
 
 	if (r->head == EVICT_NIL) {
 		m->prev = m->next = i;
 		r->head = i;
 	} else {
-		struct evict_link *h = ring_link(r, r->head);
+		struct evict_link *h = evict_ring_link(r, r->head);
 
 		m->next = r->head;
 		m->prev = h->prev;
-		ring_link(r, h->prev)->next = i;
+		evict_ring_link(r, h->prev)->next = i;
 		h->prev = i;
 	}
 	r->count++;
@@ -66,15 +62,15 @@ void evict_ring_push(struct evict_ring *r, struct page_frame *pf)
 void evict_ring_remove(struct evict_ring *r, struct page_frame *pf)
 {
 	uint32_t i = ring_index(pf);
-	struct evict_link *m = ring_link(r, i);
+	struct evict_link *m = evict_ring_link(r, i);
 
 	ASSERT(r->count > 0, "evict: removing from an empty ring");
 	if (--r->count == 0) {
 		r->head = EVICT_NIL;
 		return;
 	}
-	ring_link(r, m->prev)->next = m->next;
-	ring_link(r, m->next)->prev = m->prev;
+	evict_ring_link(r, m->prev)->next = m->next;
+	evict_ring_link(r, m->next)->prev = m->prev;
 	if (r->head == i)
 		r->head = m->next;
 }
@@ -87,13 +83,13 @@ struct page_frame *evict_ring_head(const struct evict_ring *r)
 struct page_frame *evict_ring_next(const struct evict_ring *r,
 				   const struct page_frame *pf)
 {
-	return paging_frame_at(ring_link(r, ring_index(pf))->next);
+	return paging_frame_at(evict_ring_link(r, ring_index(pf))->next);
 }
 
 struct page_frame *evict_ring_prev(const struct evict_ring *r,
 				   const struct page_frame *pf)
 {
-	return paging_frame_at(ring_link(r, ring_index(pf))->prev);
+	return paging_frame_at(evict_ring_link(r, ring_index(pf))->prev);
 }
 
 uint32_t evict_page_info(const struct page_frame *pf, bool clear,

@@ -29,7 +29,6 @@
 
 struct paging_state paging_st;
 
-
 static const struct evict_ops *const paging_policies[] = {
 	&evict_clock_ops, &evict_nru_ops, &evict_lru_ops,
 };
@@ -282,6 +281,15 @@ static bool paging_forget_copy(struct page_frame *pf, uint64_t *slot)
 		return false;
 	pfdb_clear_flags(pf, PFDB_BACKED);
 	return paging_copy_del(paging_index(pf), slot);
+}
+
+void paging_forget_zero(struct page_frame *pf)
+{
+	uint64_t slot;
+
+	if ((pfdb_flags(pf) & PFDB_BACKED) &&
+	    !paging_copy_find(paging_index(pf), &slot))
+		pfdb_clear_flags(pf, PFDB_BACKED);
 }
 
 /* Frees the slot of a copy taken out of the copy table. */

@@ -185,6 +185,7 @@ static int paging_pin_range(vaddr_t va, size_t size)
 		err = paging_page_in_one(va + off, &pf);
 		if (!err && !(pfdb_flags(pf) & PFDB_PINNED)) {
 			paging_ring_remove(pf);
+			paging_forget_zero(pf);
 			pfdb_pin(pf);
 			pfdb_set_flags(pf, PFDB_BUSY);
 		}

@@ -185,6 +185,10 @@ int paging_evict(struct page_frame *pf, bool dirty,
 		 const struct arch_pte_ref *ref);
 /* Makes the page at ref->virt (location loc, PTE ref) resident. */
 int paging_page_in(const struct arch_pte_ref *ref, uint64_t loc);
+/* Drops pf's zero-fill copy, if that is the copy it has (a page being
+ * pinned: a teardown finds pinned pages' copies in the copy table only,
+ * and an unpinned page merely costs a write when next evicted). */
+void paging_forget_zero(struct page_frame *pf);
 /* paging_teardown's body, for a caller holding mm_lock. */
 void paging_teardown_locked(void);
 

@@ -48,7 +48,8 @@ static inline struct page_frame *paging_frame_at(size_t i)
  * is at most two thirds full: cuckoo hashing needs less than one), and
  * frame f's copy is at one of two places, one per half, found by two
  * multiplicative hashes of f: a lookup reads two entries at most.  24
- * bytes per slot (a slot is a 4096-byte frame).  An entry:
+ * bytes per slot (a slot is a 4096-byte frame), plus the array's index
+ * and rounding (28 for the default 2048 slots).  An entry:
  *
  *   63                 32 31                  0
  *  +---------------------+---------------------+

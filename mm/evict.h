@@ -66,12 +66,12 @@ extern const struct evict_ops evict_lru_ops;
  *
  * Two levels of bits in one pgarray of 64-bit words:
  *
- *   word w < nwords (level 0)            word nwords + k (level 1)
- *   63                               0   63                               0
- *  +----------------------------------+ +----------------------------------+
- *  | bit b: frame 64*w + b is a member | | bit b: level-0 word 64*k + b     |
- *  +----------------------------------+ |        is not zero               |
- *                                        +----------------------------------+
+ *   word w < nwords (level 0)             word nwords + k (level 1)
+ *   63                                0   63                                0
+ *  +-----------------------------------+ +-----------------------------------+
+ *  | bit b: frame 64*w + b is a member | | bit b: level-0 word 64*k + b is   |
+ *  +-----------------------------------+ |        not zero                   |
+ *                                        +-----------------------------------+
  *
  * nwords = ceil(nframes / 64); bits of frames >= nframes stay 0.  A
  * search skips 4096 frames per level-1 word, so sweeping the whole set

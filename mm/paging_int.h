@@ -14,7 +14,7 @@ struct paging_state {
 	const struct evict_ops *ops;
 	paging_clock_fn clock;
 	bool enabled;
-	size_t resident;                /* frames on the policy's ring */
+	size_t resident;                /* frames the policy may evict */
 	size_t cached;                  /* copies in the copy table (in slots) */
 	struct page_frame *frame0;      /* the database's entry array */
 	struct pgarray copies;          /* the copy table (below) */

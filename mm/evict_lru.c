@@ -2,8 +2,10 @@
  * mm/evict_lru.c - least recently used: the reference the benchmark
  * compares the others against.
  *
- * The ring runs from least (head) to most recently used.  touch() moves
- * a frame to the MRU end and clears its accessed bit.  Exact when every
+ * The ring runs from least (head) to most recently used: the one policy
+ * whose order frame numbers do not give, so the one that keeps links,
+ * two 32-bit frame numbers per frame of RAM (8 bytes).  touch() moves a
+ * frame to the MRU end and clears its accessed bit.  Exact when every
  * access is reported through touch() - the host simulation does that.
  * On the machine only faults and page-ins call touch(), so select()
  * first samples the accessed bits: frames accessed since the last
@@ -13,12 +15,28 @@
  */
 #include "evict.h"
 #include "arch_hooks.h"
+#include "paging_int.h"
 
 static struct evict_ring lru_ring;
 
-static void lru_reset(void)
+static int lru_start(size_t nframes)
 {
-	evict_ring_init(&lru_ring);
+	return evict_ring_init(&lru_ring, nframes);
+}
+
+static void lru_stop(void)
+{
+	evict_ring_release(&lru_ring);
+}
+
+static void lru_forget(void)
+{
+	evict_ring_forget(&lru_ring);
+}
+
+static size_t lru_table_frames(void)
+{
+	return pgarray_frames(&lru_ring.links);
 }
 
 static void lru_add(struct page_frame *pf)
@@ -40,21 +58,22 @@ static void lru_touch(struct page_frame *pf)
 	evict_page_info(pf, true, &ref);
 }
 
-/* Moves every frame accessed since the last look to the MRU end. */
+/* Moves every frame accessed since the last look to the MRU end: a
+ * walk by frame number, the links read inline. */
 static void lru_sample(void)
 {
-	struct page_frame *pf = evict_ring_head(&lru_ring);
+	uint32_t i = lru_ring.head;
 
 	for (size_t n = lru_ring.count; n > 0; n--) {
-		struct page_frame *next = evict_ring_next(&lru_ring, pf);
-
+		uint32_t next = evict_ring_link(&lru_ring, i)->next;
+		struct page_frame *pf = paging_frame_at(i);
 		struct arch_pte_ref ref;
 
 		if (evict_page_info(pf, true, &ref) & ARCH_DATA_PAGE_ACCESSED) {
 			evict_ring_remove(&lru_ring, pf);
 			evict_ring_push(&lru_ring, pf);
 		}
-		pf = next;
+		i = next;
 	}
 }
 
@@ -70,8 +89,22 @@ static struct page_frame *lru_select(bool *dirty, struct arch_pte_ref *ref)
 	return pf;
 }
 
+/* The MRU end is evicted last. */
+static struct page_frame *lru_last(void)
+{
+	struct page_frame *head = evict_ring_head(&lru_ring);
+
+	return head ? evict_ring_prev(&lru_ring, head) : NULL;
+}
+
+static struct page_frame *lru_before(const struct page_frame *pf)
+{
+	return evict_ring_prev(&lru_ring, pf);
+}
+
 const struct evict_ops evict_lru_ops = {
-	.name = "lru", .ring = &lru_ring, .reset = lru_reset,
-	.add = lru_add,
-	.remove = lru_remove, .touch = lru_touch, .select = lru_select,
+	.name = "lru", .start = lru_start, .stop = lru_stop,
+	.forget = lru_forget, .table_frames = lru_table_frames,
+	.add = lru_add, .remove = lru_remove, .touch = lru_touch,
+	.select = lru_select, .last = lru_last, .before = lru_before,
 };

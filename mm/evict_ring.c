@@ -1,8 +1,10 @@
 /*
- * mm/evict_ring.c - the frame ring every policy keeps (mm/evict.h).
- * Links are frame indices (pfdb_frame_index) in struct paging_frame.
+ * mm/evict_ring.c - the frame ring lru keeps (mm/evict.h): links are
+ * frame numbers (pfdb_frame_index), 32 bits each, in the ring's own
+ * array; and evict_page_info, which every policy uses.
  */
 #include "../lib/assert.h"
+#include "../lib/errno.h"
 #include "arch_hooks.h"
 #include "evict.h"
 #include "paging_int.h"
@@ -12,13 +14,28 @@ static uint32_t ring_index(const struct page_frame *pf)
 	return (uint32_t)paging_index(pf);
 }
 
-static struct paging_frame *ring_link(uint32_t i)
+
+/* Links are not zeroed: push sets a frame's links before anything reads
+ * them (a boot-time cost per frame of RAM saved). */
+int evict_ring_init(struct evict_ring *r, size_t nframes)
 {
-	return paging_rec(i);
+	r->head = EVICT_NIL;
+	r->count = 0;
+	if (nframes >= EVICT_NIL)
+		return -ENOMEM;
+	return pgarray_init_raw(&r->links, nframes, sizeof(struct evict_link));
 }
 
-void evict_ring_init(struct evict_ring *r)
+void evict_ring_release(struct evict_ring *r)
 {
+	pgarray_release(&r->links);
+	r->head = EVICT_NIL;
+	r->count = 0;
+}
+
+void evict_ring_forget(struct evict_ring *r)
+{
+	r->links.len = r->links.ndata = r->links.ndir = 0;
 	r->head = EVICT_NIL;
 	r->count = 0;
 }
@@ -26,17 +43,17 @@ void evict_ring_init(struct evict_ring *r)
 void evict_ring_push(struct evict_ring *r, struct page_frame *pf)
 {
 	uint32_t i = ring_index(pf);
-	struct paging_frame *m = ring_link(i);
+	struct evict_link *m = evict_ring_link(r, i);
 
 	if (r->head == EVICT_NIL) {
 		m->prev = m->next = i;
 		r->head = i;
 	} else {
-		struct paging_frame *h = ring_link(r->head);
+		struct evict_link *h = evict_ring_link(r, r->head);
 
 		m->next = r->head;
 		m->prev = h->prev;
-		ring_link(h->prev)->next = i;
+		evict_ring_link(r, h->prev)->next = i;
 		h->prev = i;
 	}
 	r->count++;
@@ -45,15 +62,15 @@ void evict_ring_push(struct evict_ring *r, struct page_frame *pf)
 void evict_ring_remove(struct evict_ring *r, struct page_frame *pf)
 {
 	uint32_t i = ring_index(pf);
-	struct paging_frame *m = ring_link(i);
+	struct evict_link *m = evict_ring_link(r, i);
 
 	ASSERT(r->count > 0, "evict: removing from an empty ring");
 	if (--r->count == 0) {
 		r->head = EVICT_NIL;
 		return;
 	}
-	ring_link(m->prev)->next = m->next;
-	ring_link(m->next)->prev = m->prev;
+	evict_ring_link(r, m->prev)->next = m->next;
+	evict_ring_link(r, m->next)->prev = m->prev;
 	if (r->head == i)
 		r->head = m->next;
 }
@@ -66,20 +83,13 @@ struct page_frame *evict_ring_head(const struct evict_ring *r)
 struct page_frame *evict_ring_next(const struct evict_ring *r,
 				   const struct page_frame *pf)
 {
-	UNUSED(r);
-	return paging_frame_at(ring_link(ring_index(pf))->next);
+	return paging_frame_at(evict_ring_link(r, ring_index(pf))->next);
 }
 
 struct page_frame *evict_ring_prev(const struct evict_ring *r,
 				   const struct page_frame *pf)
 {
-	UNUSED(r);
-	return paging_frame_at(ring_link(ring_index(pf))->prev);
-}
-
-void evict_ring_set_head(struct evict_ring *r, const struct page_frame *pf)
-{
-	r->head = ring_index(pf);
+	return paging_frame_at(evict_ring_link(r, ring_index(pf))->prev);
 }
 
 uint32_t evict_page_info(const struct page_frame *pf, bool clear,

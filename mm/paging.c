@@ -29,9 +29,6 @@
 
 struct paging_state paging_st;
 
-static uint32_t *paging_slot_owner(uint64_t slot);
-static uint64_t paging_forget_copy(struct page_frame *pf);
-
 static const struct evict_ops *const paging_policies[] = {
 	&evict_clock_ops, &evict_nru_ops, &evict_lru_ops,
 };
@@ -57,21 +54,21 @@ static void paging_clear(void)
 	paging_hist_init(&paging_st.stats.store_cycles);
 	paging_st.enabled = false;
 	paging_st.cached = paging_st.resident = 0;
-	paging_st.drop_cursor = 0;
-	paging_st.ops->reset();
 }
 
 void paging_init(void)
 {
+	for (size_t i = 0; i < ARRAY_SIZE(paging_policies); i++)
+		paging_policies[i]->forget();
 	paging_st.ops = &PAGING_OPS(EVICT_DEFAULT);
 	paging_clear();
-	paging_st.frames = (struct pgarray){ 0 };
-	paging_st.slot_owner = (struct pgarray){ 0 };
+	paging_st.copies = (struct pgarray){ 0 };
+	paging_st.copy_half = paging_st.copy_cursor = 0;
 	paging_st.untracked = paging_st.lost_slots = 0;
 	swap_reset();
 }
 
-/* Puts the frames of pf[0..n) that are MAPPED and not PINNED on the ring. */
+/* Gives the policy the frames of pf[0..n) that are MAPPED, not PINNED. */
 static void paging_track_some(struct page_frame *pf, size_t n)
 {
 	for (; n > 0; n--, pf++)
@@ -79,7 +76,7 @@ static void paging_track_some(struct page_frame *pf, size_t n)
 			paging_ring_add(pf);
 }
 
-/* Puts the frames k_mem_map mapped before paging_setup on the ring: one
+/* Gives the policy the frames k_mem_map mapped before paging_setup: one
  * pass over the entry array, eight entries a step, and only when such
  * frames exist (paging_st.untracked): efimm maps none, so a suite's
  * setups make no pass per frame of RAM. */
@@ -99,18 +96,23 @@ static void paging_track_existing(void)
 	paging_track_some(paging_st.frame0 + i, n - i);
 }
 
-/* The side tables: a record per frame, an owner per slot. */
+/* The side tables: the policy's per-frame state, the copy table. */
 static int paging_tables_init(size_t nslots)
 {
-	int err = pgarray_init_raw(&paging_st.frames, pfdb_frame_count(),
-				   sizeof(struct paging_frame));
+	int err = paging_st.ops->start(pfdb_frame_count());
 
 	if (err)
 		return err;
-	err = pgarray_init(&paging_st.slot_owner, nslots, sizeof(uint32_t));
+	err = paging_copy_init(nslots);
 	if (err)
-		pgarray_release(&paging_st.frames);
+		paging_st.ops->stop();
 	return err;
+}
+
+static void paging_tables_release(void)
+{
+	paging_copy_release();
+	paging_st.ops->stop();
 }
 
 /* Store first, then the cap, so mem= bounds what is left for paging. */
@@ -121,7 +123,7 @@ static int paging_setup_locked(uint64_t swap_bytes, uint64_t mem_bytes)
 	int err;
 
 	ASSERT(!paging_st.enabled, "paging: set up twice");
-	if (nslots >= PAGING_LOC_FIRST_RESERVED || nslots >= PAGING_REC_ZERO - 1)
+	if (nslots > PAGING_SLOTS_MAX || pfdb_frame_count() >= UINT32_MAX)
 		return -ENOMEM;
 	paging_st.frame0 = pfdb_frame_at(0);
 	ASSERT(pfdb_frame_at(pfdb_frame_count() - 1) ==
@@ -132,8 +134,7 @@ static int paging_setup_locked(uint64_t swap_bytes, uint64_t mem_bytes)
 		return err;
 	err = swap_init(nslots);
 	if (err) {
-		pgarray_release(&paging_st.slot_owner);
-		pgarray_release(&paging_st.frames);
+		paging_tables_release();
 		return err;
 	}
 	if (mem_bytes)
@@ -153,20 +154,21 @@ int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes)
 	return err;
 }
 
-/* Forgets the store copies still held (leaks only: mm_payload_teardown
- * released every pageable page): the copies of frames on the ring, then
- * any other owner (a pinned page) by the slot table, O(slots). */
+/* Forgets the copies still held (leaks only: mm_payload_teardown
+ * released every pageable page): BACKED goes from the frames the policy
+ * still has (zero-fill copies among them), then from the owners of the
+ * slots the copy table still holds (pinned pages), O(slots). */
 static void paging_forget_copies(void)
 {
-	const struct evict_ring *r = paging_st.ops->ring;
-	struct page_frame *pf = evict_ring_head(r);
+	struct page_frame *pf = paging_st.ops->last();
+	struct paging_copy c;
 
-	for (size_t n = r->count; pf && n > 0; n--, pf = evict_ring_next(r, pf))
-		if (pfdb_flags(pf) & PFDB_BACKED)
-			paging_forget_copy(pf);
-	for (size_t s = 0; paging_st.cached > 0 && s < swap_slots_total(); s++)
-		if (*paging_slot_owner(s))
-			paging_forget_copy(paging_frame_at(*paging_slot_owner(s) - 1));
+	for (size_t n = paging_st.resident; pf && n > 0; n--) {
+		pfdb_clear_flags(pf, PFDB_BACKED);
+		pf = paging_st.ops->before(pf);
+	}
+	while (paging_copy_take(&c))
+		pfdb_clear_flags(paging_frame_at(c.frame1 - 1), PFDB_BACKED);
 }
 
 /* What is left must be nothing; if a page was leaked it stays mapped and
@@ -179,13 +181,12 @@ void paging_teardown_locked(void)
 		return;
 	paging_st.lost_slots += swap_slots_total() - swap_slots_free() -
 				paging_st.cached;
-	if (paging_st.cached)
+	if (paging_st.cached || paging_st.resident)
 		paging_forget_copies();
 	paging_st.untracked += paging_st.resident;
 	paging_clear();
 	swap_init(0);
-	pgarray_release(&paging_st.slot_owner);
-	pgarray_release(&paging_st.frames);
+	paging_tables_release();
 	pfdb_uncap();
 }
 
@@ -207,33 +208,33 @@ bool paging_enabled(void)
 	return paging_st.enabled;
 }
 
-/* Moves every tracked frame (MAPPED, unpinned) to ops's ring. */
-static void paging_move_ring(const struct evict_ops *ops)
+/* Moves every tracked frame (MAPPED, unpinned) to ops, which takes its
+ * per-frame state first; the old policy gives its own back.  0 or
+ * -ENOMEM (nothing changed). */
+static int paging_move_policy(const struct evict_ops *ops)
 {
-	ops->reset();
-	for (size_t i = 0; paging_st.enabled && i < pfdb_frame_count(); i++) {
+	int err = ops->start(pfdb_frame_count());
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < pfdb_frame_count(); i++) {
 		struct page_frame *pf = pfdb_frame_at(i);
 
-		if ((pfdb_flags(pf) & (PFDB_MAPPED | PFDB_PINNED)) == PFDB_MAPPED) {
-			paging_st.ops->remove(pf);
+		if ((pfdb_flags(pf) & (PFDB_MAPPED | PFDB_PINNED)) == PFDB_MAPPED)
 			ops->add(pf);
-		}
 	}
+	paging_st.ops->stop();
+	return 0;
 }
 
-/* Before paging_setup there are no per-frame records and nothing is
- * evicted: the ring is empty until paging_track_existing fills it.
- * Records are not zeroed at setup (a boot-time cost per frame of RAM):
- * a frame joining the ring without a store copy starts with none, and a
- * page-in sets its own after joining. */
+/* Before paging_setup nothing is evicted: the policy has no state and
+ * its set is empty until paging_track_existing fills it. */
 void paging_ring_add(struct page_frame *pf)
 {
 	if (!paging_st.enabled) {
 		paging_st.untracked++;
 		return;
 	}
-	if (!(pfdb_flags(pf) & PFDB_BACKED))
-		paging_frame_of(pf)->slot = 0;
 	paging_st.ops->add(pf);
 	paging_st.resident++;
 }
@@ -253,12 +254,14 @@ int paging_set_policy(const char *name)
 	for (size_t i = 0; i < ARRAY_SIZE(paging_policies); i++) {
 		if (strcmp(paging_policies[i]->name, name) == 0) {
 			unsigned long irq = mm_lock_take();
+			int err = 0;
 
-			if (paging_policies[i] != paging_st.ops)
-				paging_move_ring(paging_policies[i]);
-			paging_st.ops = paging_policies[i];
+			if (paging_st.enabled && paging_policies[i] != paging_st.ops)
+				err = paging_move_policy(paging_policies[i]);
+			if (!err)
+				paging_st.ops = paging_policies[i];
 			mm_lock_drop(irq);
-			return 0;
+			return err;
 		}
 	}
 	return -EINVAL;
@@ -269,70 +272,67 @@ const char *paging_policy_name(void)
 	return paging_st.ops->name;
 }
 
-static uint32_t *paging_slot_owner(uint64_t slot)
+/* Takes pf's copy away (BACKED goes): true and *slot when it was in a
+ * store slot (the caller reuses or frees it), false for a zero-fill
+ * copy or none. */
+static bool paging_forget_copy(struct page_frame *pf, uint64_t *slot)
 {
-	return pgarray_at(&paging_st.slot_owner, slot);
-}
-
-/* Detaches pf's store copy (BACKED) from the frame; returns its slot,
- * which the caller reuses or frees. */
-static uint64_t paging_forget_copy(struct page_frame *pf)
-{
-	struct paging_frame *m = paging_frame_of(pf);
-	uint64_t slot = m->slot - 1;
-
-	*paging_slot_owner(slot) = 0;
-	m->slot = 0;
+	if (!(pfdb_flags(pf) & PFDB_BACKED))
+		return false;
 	pfdb_clear_flags(pf, PFDB_BACKED);
-	paging_st.cached--;
-	return slot;
+	return paging_copy_del(paging_index(pf), slot);
 }
 
-/* Forgets pf's store copy and frees its slot. */
-static void paging_drop_copy(struct page_frame *pf)
+void paging_forget_zero(struct page_frame *pf)
 {
-	swap_free(paging_forget_copy(pf));
+	uint64_t slot;
+
+	if ((pfdb_flags(pf) & PFDB_BACKED) &&
+	    !paging_copy_find(paging_index(pf), &slot))
+		pfdb_clear_flags(pf, PFDB_BACKED);
+}
+
+/* Frees the slot of a copy taken out of the copy table. */
+static void paging_drop_taken(const struct paging_copy *c)
+{
+	pfdb_clear_flags(paging_frame_at(c->frame1 - 1), PFDB_BACKED);
+	swap_free(c->slot);
 }
 
 /* Frees the slot of a copy held for a resident page the policy will
- * evict last: walking its ring backwards from the newest frame, so the
+ * evict last: walking its order backwards from the last frame, so the
  * copies the policy is about to use for clean evictions are kept.
  * O(resident) at worst. */
 static bool paging_drop_newest(void)
 {
-	const struct evict_ring *r = paging_st.ops->ring;
-	struct page_frame *pf = evict_ring_head(r);
+	struct page_frame *pf = paging_st.ops->last();
+	uint64_t slot;
 
-	for (size_t n = r->count; pf && n > 0; n--) {
-		pf = evict_ring_prev(r, pf);
-		if (pfdb_flags(pf) & PFDB_BACKED) {
-			paging_drop_copy(pf);
+	for (size_t n = paging_st.resident; pf && n > 0; n--) {
+		if ((pfdb_flags(pf) & PFDB_BACKED) &&
+		    paging_copy_find(paging_index(pf), &slot)) {
+			paging_forget_copy(pf, &slot);
+			swap_free(slot);
 			return true;
 		}
+		pf = paging_st.ops->before(pf);
 	}
 	return false;
 }
 
 /* Frees one slot held as the copy of a resident page: one of the
- * policy's newest, else (copies of pinned pages) the next in slot order.
- * O(slots) at worst: the cursor resumes after the last slot it freed. */
+ * policy's last, else (copies of pinned pages) the copy table's next.
+ * O(slots) at worst: the table's cursor resumes where it stopped. */
 static bool paging_drop_one(void)
 {
-	size_t n = swap_slots_total();
+	struct paging_copy c;
 
 	if (paging_drop_newest())
 		return true;
-	for (size_t i = 0; i < n && paging_st.cached > 0; i++) {
-		uint64_t s = (paging_st.drop_cursor + i) % n;
-		uint32_t owner = *paging_slot_owner(s);
-
-		if (owner) {
-			paging_st.drop_cursor = s + 1;
-			paging_drop_copy(paging_frame_at(owner - 1));
-			return true;
-		}
-	}
-	return false;
+	if (!paging_copy_take(&c))
+		return false;
+	paging_drop_taken(&c);
+	return true;
 }
 
 /* A free slot, dropping a resident page's copy if none is free. */
@@ -366,13 +366,11 @@ static void paging_store_write(struct page_frame *pf, uint64_t slot)
 static int paging_evict_target(struct page_frame *pf, bool *dirty,
 			       uint64_t *loc)
 {
-	struct paging_frame *m = paging_frame_of(pf);
+	bool backed = pfdb_flags(pf) & PFDB_BACKED;
 
-	if (pfdb_flags(pf) & PFDB_BACKED) {
-		*loc = paging_forget_copy(pf);
+	if (paging_forget_copy(pf, loc))  /* its slot: rewritten if dirty */
 		return 0;
-	}
-	if (m->slot == PAGING_REC_ZERO && !*dirty) {
+	if (backed && !*dirty) {        /* zero-filled, never written since */
 		*loc = PAGING_LOC_ZERO;
 		return 0;
 	}
@@ -401,7 +399,6 @@ int paging_evict(struct page_frame *pf, bool dirty,
 	} else {
 		paging_st.stats.eviction.clean++;
 	}
-	paging_frame_of(pf)->slot = 0;
 	paging_ring_remove(pf);
 	if (ref)
 		arch_pte_page_out(ref, loc);
@@ -431,26 +428,24 @@ static struct page_frame *paging_frame_get(void)
 static void paging_fill(struct page_frame *pf, paddr_t phys, uint64_t loc)
 {
 	void *mem = arch_phys_to_ptr(phys);
-	struct paging_frame *m = paging_frame_of(pf);
+	struct paging_copy homeless;
 	uint64_t t0;
 
 	if (loc == PAGING_LOC_ZERO) {
 		page_clear(mem);
 		paging_st.stats.zero_fills++;
-		m->slot = PAGING_REC_ZERO;
+		pfdb_set_flags(pf, PFDB_BACKED);        /* its copy: zero-fill */
 		return;
 	}
-	m->slot = 0;
 	if (loc == PAGING_LOC_UNINIT)
 		return;
 	t0 = paging_now();
 	swap_read(loc, mem);
 	paging_hist_add(&paging_st.stats.store_cycles, paging_now() - t0);
 	paging_st.stats.page_ins++;
-	m->slot = (uint32_t)(loc + 1);
-	*paging_slot_owner(loc) = (uint32_t)(paging_index(pf) + 1);
 	pfdb_set_flags(pf, PFDB_BACKED);
-	paging_st.cached++;
+	if (!paging_copy_add(paging_index(pf), loc, &homeless))
+		paging_drop_taken(&homeless);
 }
 
 /*
@@ -505,14 +500,14 @@ struct page_frame *paging_resident_frame(vaddr_t va, uint64_t phys)
 /* Gives back resident pf mapped at va. */
 static void paging_release_frame(struct page_frame *pf)
 {
+	uint64_t slot;
+
 	if (pfdb_flags(pf) & PFDB_PINNED)
 		pfdb_unpin(pf);
 	else
 		paging_ring_remove(pf);
-	if (pfdb_flags(pf) & PFDB_BACKED)
-		paging_drop_copy(pf);
-	if (paging_st.enabled)
-		paging_frame_of(pf)->slot = 0;
+	if (paging_forget_copy(pf, &slot))
+		swap_free(slot);
 	pfdb_set_unmapped(pf);
 	pfdb_free(pf);
 }
@@ -618,4 +613,14 @@ size_t paging_resident(void)
 size_t paging_cached(void)
 {
 	return paging_st.cached;
+}
+
+size_t paging_policy_bytes(void)
+{
+	return paging_st.enabled ? paging_st.ops->table_frames() * PAGE_SIZE : 0;
+}
+
+size_t paging_copy_bytes(void)
+{
+	return paging_copy_frames() * PAGE_SIZE;
 }

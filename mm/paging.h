@@ -5,7 +5,7 @@
  *
  * Page states, as the PTE of a pageable page records them:
  *   resident      present PTE -> a MAPPED, unpinned frame on the policy's
- *                 ring (PINNED frames are off the ring: never evicted);
+ *                 set (PINNED frames are off it: never evicted);
  *   paged out     non-present PTE holding a backing-store slot;
  *   not populated non-present PTE holding PAGING_LOC_ZERO (first touch
  *                 zero-fills) or PAGING_LOC_UNINIT (first touch leaves
@@ -15,13 +15,20 @@
  * location distinct from an empty one, whatever the location.
  *
  * Clean eviction: after a page-in the slot keeps its copy (frame flag
- * BACKED, slot in struct paging_frame).  Evicting the page again costs
- * no write unless the PTE is dirty; a dirty page is rewritten into the
- * same slot.  When the store runs out of free slots, copies held for
- * resident pages are dropped before anything is refused, newest first
- * on the policy's ring (the pages it will evict last).  A page
- * zero-filled by a fault and never written since goes back to
- * zero-fill on eviction: nothing is written or kept.
+ * BACKED, the slot in the copy table, mm/paging_int.h).  Evicting the
+ * page again costs no write unless the PTE is dirty; a dirty page is
+ * rewritten into the same slot.  When the store runs out of free slots,
+ * copies held for resident pages are dropped before anything is
+ * refused, of the pages the policy will evict last first.  A page
+ * zero-filled by a fault is BACKED too, with no slot in the copy table:
+ * its copy is zero-fill, so if it was not written since (PTE not dirty)
+ * it goes back to zero-fill on eviction: nothing is written or kept.
+ *
+ * Memory: paging keeps no record per frame.  The copy table is per
+ * store slot (24 bytes a slot); per frame of RAM there is only what the
+ * policy keeps (mm/evict.h): 1/8 byte for clock and nru, 8 for lru;
+ * paging_policy_bytes() and paging_copy_bytes() measure it, the
+ * `paging=1` report prints it.
  *
  * Fault path (paging_fault): take a free frame or evict the policy's
  * victim, fill it (store read, zero-fill or nothing), map it with the
@@ -47,15 +54,13 @@
 #define PAGING_LOC_UNINIT          ((1ULL << 40) - 2)
 #define PAGING_LOC_FIRST_RESERVED  PAGING_LOC_UNINIT
 
-/* Per-frame side record (struct pgarray, one per frame of the database). */
-#define PAGING_REC_ZERO UINT32_MAX
-struct paging_frame {
-	uint32_t slot;          /* slot + 1 of the store copy (BACKED), 0: none,
-				 * PAGING_REC_ZERO: zero-filled by a fault, no
-				 * copy (clean: evicted by dropping it) */
-	uint32_t prev, next;    /* evict_ring links (frame indices) */
-	uint32_t aux;           /* free for a policy */
-};
+/* Slots are numbered below this (8 TiB of store): the copy table keeps
+ * them in 32 bits (mm/paging_int.h). */
+#define PAGING_SLOTS_MAX (1ULL << 31)
+
+/* Most bytes per frame of RAM that any policy's tables take (lru's two
+ * 32-bit links), for a check made before paging_setup. */
+#define PAGING_FRAME_BYTES_MAX 8
 
 /* struct k_mem_paging_stats: part of the payload ABI, defined there. */
 #include "../payload/sdk/efimm_abi.h"
@@ -68,16 +73,19 @@ struct paging_frame {
 void paging_init(void);
 
 /*
- * Turns demand paging on: per-frame records and a backing store of
- * swap_bytes (rounded up to pages; its frames leave the pool now), then,
+ * Turns demand paging on: the policy's per-frame state, the copy table
+ * and a backing store of swap_bytes (rounded up to pages, at most
+ * PAGING_SLOTS_MAX pages; its frames leave the pool now), then,
  * if mem_bytes is not 0, holds back free frames beyond mem_bytes
  * (pfdb_cap) so that at most mem_bytes of free frames remain for
  * everything that follows (`mem=SIZE`).  From now on k_mem_map without
  * K_MEM_MAP_LOCK is lazy, and arch/ sends every exception to mm_fault
  * (arch_fault_set_entry).  Precondition: paging is off (never set up, or
- * torn down).  Costs O(record frames + slots + keep), no pass over every
- * frame of RAM unless frames were mapped unlocked while paging was off.
- * Returns 0; -ENOMEM (the store does not fit: nothing changed).  Takes
+ * torn down).  Costs O(policy table frames + slots + keep), no pass over
+ * every frame of RAM unless frames were mapped unlocked while paging was
+ * off.  Returns 0; -ENOMEM (the store does not fit, or is beyond the
+ * limit, or the database has 2^32 - 1 frames or more: nothing changed).
+ * Takes
  * mm_lock.
  */
 int paging_setup(uint64_t swap_bytes, uint64_t mem_bytes);
@@ -85,8 +93,9 @@ bool paging_enabled(void);
 
 /*
  * Undoes paging_setup, so that paging_setup (other swap=, mem=, policy)
- * can be called again: empties the policy's ring, gives back the backing
- * store's frames (mm/swap_ram.c) and the per-frame and per-slot tables,
+ * can be called again: empties the policy's set, gives back the backing
+ * store's frames (mm/swap_ram.c), the policy's per-frame state and the
+ * copy table,
  * puts the frames mem= held back on the free list again, zeroes the
  * statistics, paging off (paging_enabled() false).  The policy stays
  * selected and mm_fault stays registered (it serves nothing while
@@ -98,7 +107,7 @@ bool paging_enabled(void);
  * not freed here: a page still resident stays mapped (and tracked again
  * by the next setup), and the slots of pages still paged out go with the
  * store and are counted in paging_lost_slots(), so mm_counts_diff names
- * the leak.  Costs O(record frames + slots), no pass over RAM.  Takes
+ * the leak.  Costs O(policy table frames + slots), no pass over RAM.  Takes
  * mm_lock.
  */
 void paging_teardown(void);
@@ -106,9 +115,11 @@ void paging_teardown(void);
 size_t paging_lost_slots(void);
 
 /* Selects the eviction policy by name ("nru", "clock", "lru"), at any
- * time: tracked frames move to the new policy's ring (O(frames) while
- * paging is on, O(1) while it is off).  Returns 0 or -EINVAL (unknown
- * name).  Takes mm_lock. */
+ * time: while paging is on the new policy takes its per-frame state and
+ * the tracked frames move to it, O(frames), and the old one gives its
+ * state back; while it is off, O(1).  Returns 0, -EINVAL (unknown name)
+ * or -ENOMEM (no frames for the new policy's state: nothing changed).
+ * Takes mm_lock. */
 int paging_set_policy(const char *name);
 const char *paging_policy_name(void);
 
@@ -159,9 +170,13 @@ void paging_adopt(vaddr_t start, vaddr_t end);
 /* Host simulation: reports an access to va's resident page to the
  * policy (exact LRU needs every access).  Takes mm_lock. */
 void paging_touch(vaddr_t va);
-/* Frames on the policy's ring; store copies held for resident pages. */
+/* Frames the policy may evict; store copies held for resident pages. */
 size_t paging_resident(void);
 size_t paging_cached(void);
+/* Bytes of frames the paging tables use now: the policy's per-frame
+ * state, and the copy table (per store slot).  0 while paging is off. */
+size_t paging_policy_bytes(void);
+size_t paging_copy_bytes(void);
 /* Prints the statistics (the `paging=1` report); reads without mm_lock
  * (a report: a count torn by a concurrent change is harmless). */
 void paging_stats_print(void);

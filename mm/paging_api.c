@@ -52,11 +52,14 @@ static int paging_range_check(vaddr_t va, size_t size)
 	return 0;
 }
 
-/* Slots a page-out of the range needs beyond what it frees itself:
+/* Slots a page-out of the range needs (*need) and copies in slots it
+ * reuses (*own): a page with a copy in a slot needs none, nor does a
+ * zero-filled page not written since (it goes back to zero-fill).
  * -EBUSY if a page is pinned. */
 static int paging_out_need(vaddr_t va, size_t size, size_t *need, size_t *own)
 {
 	struct paging_page p;
+	uint64_t slot;
 
 	*need = *own = 0;
 	for (size_t off = 0; off < size; off += PAGE_SIZE) {
@@ -65,9 +68,12 @@ static int paging_out_need(vaddr_t va, size_t size, size_t *need, size_t *own)
 			continue;
 		if (pfdb_flags(p.pf) & PFDB_PINNED)
 			return -EBUSY;
-		if (pfdb_flags(p.pf) & PFDB_BACKED)
+		if (!(pfdb_flags(p.pf) & PFDB_BACKED))
+			(*need)++;
+		else if (paging_copy_find(paging_index(p.pf), &slot))
 			(*own)++;
-		else
+		else if (arch_page_info_get(va + off, NULL, false) &
+			 ARCH_DATA_PAGE_DIRTY)
 			(*need)++;
 	}
 	return 0;
@@ -179,6 +185,7 @@ static int paging_pin_range(vaddr_t va, size_t size)
 		err = paging_page_in_one(va + off, &pf);
 		if (!err && !(pfdb_flags(pf) & PFDB_PINNED)) {
 			paging_ring_remove(pf);
+			paging_forget_zero(pf);
 			pfdb_pin(pf);
 			pfdb_set_flags(pf, PFDB_BUSY);
 		}

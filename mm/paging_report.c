@@ -25,6 +25,20 @@ static void paging_hist_print(const char *name,
 	kprintf("\n");
 }
 
+/* What the paging tables take, measured from their frames: the
+ * policy's per frame of RAM (thousandths), the copy table's per slot. */
+static void paging_memory_print(void)
+{
+	size_t frames = pfdb_frame_count(), slots = swap_slots_total();
+	size_t pol = paging_policy_bytes(), copy = paging_copy_bytes();
+	size_t milli = frames ? (pol * 1000 + frames / 2) / frames : 0;
+
+	kprintf("efimm: paging: tables: %s %zu bytes, %zu.%03zu bytes per frame "
+		"of %zu; copy table %zu bytes, %zu per slot of %zu\n",
+		paging_policy_name(), pol, milli / 1000, milli % 1000, frames,
+		copy, slots ? copy / slots : 0, slots);
+}
+
 void paging_stats_print(void)
 {
 	const struct k_mem_paging_stats *s = &paging_st.stats;
@@ -40,6 +54,7 @@ void paging_stats_print(void)
 		"resident pages, %zu resident pageable frames, %zu free frames\n",
 		swap_slots_free(), swap_slots_total(), paging_st.cached,
 		paging_st.resident, pfdb_free_count());
+	paging_memory_print();
 	paging_hist_print("fault", &s->fault_cycles);
 	paging_hist_print("store", &s->store_cycles);
 }

@@ -1,7 +1,7 @@
 /*
  * mm/pgarray.h - a fixed-length array of small records kept in frames of
- * the frame database, for the side tables of demand paging (one record
- * per frame, one per backing-store slot).
+ * the frame database, for the side tables of demand paging (a policy's
+ * per-frame state, the copy table, the store's slot table).
  *
  * efimm has no heap and its data must not depend on the firmware's pool,
  * so the records live in pinned frames taken from the database, reached
@@ -15,7 +15,9 @@
  *        (for giving them back)        -> data frame (4096 / size records)
  *
  * Limits: record size a power of two <= 4096; at most PGARRAY_ROOT * 256
- * data frames (1 GiB of records - 64 Mi frames at 16 bytes, 256 GiB RAM).
+ * data frames (1 GiB of records: lru's 8-byte links for 128 Mi frames,
+ * 512 GiB of RAM; clock's bits for far more).  The index costs a
+ * directory frame per 256 data frames (0.4%).
  * Access is O(1): two loads.  Memory is zeroed at creation.
  */
 #ifndef MM_PGARRAY_H

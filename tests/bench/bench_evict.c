@@ -239,9 +239,38 @@ static void bench_traces(void)
 	}
 }
 
+/* What paging's tables take, measured from the frames they use: the
+ * policy's per-frame state and the copy table (per store slot). */
+static void bench_memory(void)
+{
+	const size_t frames = 1048576, slots = 2048;
+
+	printf("\n### Paging tables (host, measured: frames taken / frames of "
+	       "RAM or store slots; %zu frames of RAM, %zu store slots)\n\n",
+	       frames, slots);
+	printf("| policy | policy state | bytes per frame of RAM | copy table "
+	       "| bytes per store slot |\n|---|---:|---:|---:|---:|\n");
+	for (size_t p = 0; p < ARRAY_SIZE(policies); p++) {
+		size_t nf;
+
+		machine(frames);
+		if (paging_set_policy(policies[p]) ||
+		    paging_setup(slots * PAGE_SIZE, 0))
+			die("setup failed");
+		nf = pfdb_frame_count();
+		printf("| %s | %zu KiB | %.3f | %zu KiB | %.1f |\n", policies[p],
+		       paging_policy_bytes() >> 10,
+		       (double)paging_policy_bytes() / (double)nf,
+		       paging_copy_bytes() >> 10,
+		       (double)paging_copy_bytes() / (double)slots);
+		paging_teardown();
+	}
+}
+
 int main(void)
 {
 	printf("## Eviction policies (tests/bench/bench_evict.c)\n");
+	bench_memory();
 	bench_traces();
 	bench_select();
 	return 0;

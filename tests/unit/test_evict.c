@@ -2,12 +2,15 @@
  * tests/unit/test_evict.c - the frame ring and the policies' choices,
  * through the real paging core on the host MMU (tests/host/mmu_host.c).
  */
+#include <string.h>
+
 #include "../../lib/errno.h"
 #include "../../mm/evict.h"
 #include "../../mm/kmem.h"
 #include "../../mm/mm.h"
 #include "../../mm/paging.h"
 #include "../../mm/pfdb.h"
+#include "../../mm/pgarray.h"
 #include "../host/mmu_host.h"
 #include "../host/physmem_host.h"
 #include "unit.h"
@@ -44,25 +47,132 @@ START_TEST(ring_links_and_head)
 {
 	struct evict_ring r;
 	uint8_t *p = setup("clock", 4);
+	size_t free0 = pfdb_free_count();
 
-	evict_ring_init(&r);
+	ck_assert_int_eq(evict_ring_init(&r, pfdb_frame_count()), 0);
+	/* two 32-bit links per frame of the database */
+	ck_assert_uint_eq(pgarray_frames(&r.links),
+			  free0 - pfdb_free_count());
+	ck_assert_uint_le(pgarray_frames(&r.links) * PAGE_SIZE,
+			  pfdb_frame_count() * 8 + 2 * PAGE_SIZE);
 	ck_assert_ptr_null(evict_ring_head(&r));
-	/* the frames are on clock's ring already; use a fresh ring of two
-	 * after taking them off it through the policy */
-	evict_clock_ops.remove(frame(p, 0));
-	evict_clock_ops.remove(frame(p, 1));
 	evict_ring_push(&r, frame(p, 0));
 	evict_ring_push(&r, frame(p, 1));
 	ck_assert_ptr_eq(evict_ring_head(&r), frame(p, 0));
 	ck_assert_ptr_eq(evict_ring_next(&r, frame(p, 0)), frame(p, 1));
 	ck_assert_ptr_eq(evict_ring_next(&r, frame(p, 1)), frame(p, 0));
+	ck_assert_ptr_eq(evict_ring_prev(&r, frame(p, 0)), frame(p, 1));
 	evict_ring_remove(&r, frame(p, 0));
 	ck_assert_ptr_eq(evict_ring_head(&r), frame(p, 1));
 	ck_assert_uint_eq(r.count, 1);
 	evict_ring_remove(&r, frame(p, 1));
 	ck_assert_ptr_null(evict_ring_head(&r));
-	evict_clock_ops.add(frame(p, 0));
-	evict_clock_ops.add(frame(p, 1));
+	evict_ring_release(&r);
+	ck_assert_uint_eq(pfdb_free_count(), free0);
+	ck_assert_int_eq(evict_ring_init(&r, EVICT_NIL), -ENOMEM);
+	ck_assert_uint_eq(pfdb_free_count(), free0);
+}
+END_TEST
+
+/* The set at its limits: the last frame number, both ends of a word and
+ * of a level-1 word, wrapping both ways, a size not a multiple of 64. */
+START_TEST(set_limits_and_wrapping)
+{
+	static const size_t nframes = 3 * 4096 + 70;
+	static const size_t members[] = { 0, 63, 64, 4095, 4096, 8191,
+					  nframes - 1 };
+	struct evict_set s;
+	size_t free0;
+
+	setup("clock", 1);
+	free0 = pfdb_free_count();
+	ck_assert_int_eq(evict_set_init(&s, nframes), 0);
+	ck_assert_uint_eq(evict_set_next(&s, 0), EVICT_SET_NONE);
+	ck_assert_uint_eq(evict_set_prev(&s, 0), EVICT_SET_NONE);
+	for (size_t k = 0; k < ARRAY_SIZE(members); k++)
+		evict_set_add(&s, members[k]);
+	ck_assert_uint_eq(s.count, ARRAY_SIZE(members));
+	for (size_t k = 0; k < ARRAY_SIZE(members); k++) {
+		size_t m = members[k];
+		size_t nx = members[(k + 1) % ARRAY_SIZE(members)];
+		size_t pv = members[(k + ARRAY_SIZE(members) - 1) %
+				    ARRAY_SIZE(members)];
+
+		ck_assert(evict_set_has(&s, m));
+		ck_assert_uint_eq(evict_set_next(&s, m), m);
+		ck_assert_uint_eq(evict_set_next(&s, m + 1), nx);
+		ck_assert_uint_eq(evict_set_prev(&s, m), pv);
+		ck_assert_uint_eq(evict_set_prev(&s, m + 1), m);
+	}
+	ck_assert_uint_eq(evict_set_next(&s, nframes), 0);       /* wraps */
+	ck_assert_uint_eq(evict_set_prev(&s, nframes), nframes - 1);
+	ck_assert(!evict_set_has(&s, nframes));
+	evict_set_del(&s, 0);
+	evict_set_del(&s, nframes - 1);
+	ck_assert_uint_eq(evict_set_next(&s, 8192), 63);         /* wraps */
+	ck_assert_uint_eq(evict_set_prev(&s, 63), 8191);         /* wraps */
+	for (size_t k = 1; k + 1 < ARRAY_SIZE(members); k++)
+		evict_set_del(&s, members[k]);
+	ck_assert_uint_eq(evict_set_next(&s, 5), EVICT_SET_NONE);
+	evict_set_add(&s, nframes - 1);                 /* the only one */
+	ck_assert_uint_eq(evict_set_next(&s, 0), nframes - 1);
+	ck_assert_uint_eq(evict_set_prev(&s, 0), nframes - 1);
+	ck_assert_uint_eq(evict_set_next(&s, nframes - 1), nframes - 1);
+	/* one bit per frame and one per 64, in whole frames */
+	ck_assert_uint_eq(pgarray_frames(&s.words), 2);
+	evict_set_release(&s);
+	ck_assert_uint_eq(pfdb_free_count(), free0);
+}
+END_TEST
+
+/* What each policy keeps per frame of RAM: clock and nru a bit (the
+ * 16-byte records every policy used to cost fail this), lru 8 bytes. */
+START_TEST(policy_bytes_per_frame)
+{
+	static const char *const names[] = { "clock", "nru", "lru" };
+	size_t frames;
+
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
+		setup(names[k], 4);
+		frames = pfdb_frame_count();
+		if (strcmp(names[k], "lru") == 0) {
+			ck_assert_uint_le(paging_policy_bytes(),
+					  8 * frames + 2 * PAGE_SIZE);
+			ck_assert_uint_ge(paging_policy_bytes(), 8 * frames);
+		} else {
+			ck_assert_uint_le(paging_policy_bytes(),
+					  frames / 8 + frames / 512 + 2 * PAGE_SIZE);
+		}
+		ck_assert_uint_le(paging_policy_bytes(),
+				  PAGING_FRAME_BYTES_MAX * frames + 2 * PAGE_SIZE);
+		paging_teardown();
+		ck_assert_uint_eq(paging_policy_bytes(), 0);
+	}
+}
+END_TEST
+
+/* Switching policies while paging is on moves the frames, and the
+ * per-frame state with them: the old policy's frames go back. */
+START_TEST(switch_policy_moves_frames)
+{
+	uint8_t *p = setup("clock", 4);
+	size_t free0 = pfdb_free_count(), clock_bytes = paging_policy_bytes();
+	struct arch_pte_ref ref;
+	bool dirty;
+
+	ck_assert_int_eq(paging_set_policy("lru"), 0);
+	ck_assert_str_eq(paging_policy_name(), "lru");
+	ck_assert_uint_eq(paging_resident(), 4);
+	ck_assert_uint_gt(paging_policy_bytes(), clock_bytes);
+	ck_assert_uint_eq(pfdb_free_count() + (paging_policy_bytes() -
+			  clock_bytes) / PAGE_SIZE, free0);
+	ck_assert_ptr_eq(evict_lru_ops.select(&dirty, &ref), frame(p, 0));
+	ck_assert_int_eq(paging_set_policy("nru"), 0);
+	ck_assert_uint_eq(paging_policy_bytes(), clock_bytes);
+	ck_assert_uint_eq(pfdb_free_count(), free0);
+	ck_assert_ptr_eq(evict_nru_ops.select(&dirty, &ref), frame(p, 0));
+	ck_assert_int_eq(k_mem_unmap(p, 4 * PAGE_SIZE), 0);
+	ck_assert_uint_eq(paging_resident(), 0);
 }
 END_TEST
 
@@ -132,6 +242,9 @@ static Suite *evict_suite(void)
 	TCase *tc = tcase_create("evict");
 
 	tcase_add_test(tc, ring_links_and_head);
+	tcase_add_test(tc, set_limits_and_wrapping);
+	tcase_add_test(tc, policy_bytes_per_frame);
+	tcase_add_test(tc, switch_policy_moves_frames);
 	tcase_add_test(tc, lru_exact_with_reported_accesses);
 	tcase_add_test(tc, clock_skips_accessed_once);
 	tcase_add_test(tc, nru_prefers_lowest_class);

@@ -16,6 +16,7 @@
 #include "../../mm/kmem.h"
 #include "../../mm/mm.h"
 #include "../../mm/paging.h"
+#include "../../mm/paging_int.h"
 #include "../../mm/pfdb.h"
 #include "../../mm/swap.h"
 #include "../host/kstack_host.h"
@@ -860,6 +861,176 @@ START_TEST(evicting_calls_run_on_the_kernel_stack)
 }
 END_TEST
 
+/* A map whose last frame (0x901000, past a hole) is free and is handed
+ * out last: the free list is ascending. */
+static const struct mem_range map_tail[] = {
+	{ 0x1000, 0x9f000, FW_CONVENTIONAL, MEM_FREE },
+	{ 0x100000, 0x800000, FW_CONVENTIONAL, MEM_FREE },
+	{ 0x900000, 0x902000, FW_CONVENTIONAL, MEM_FREE },
+};
+
+static struct page_frame *held[4096];
+
+/* Takes every free frame but the last one of the database. */
+static size_t hold_all_but_last(void)
+{
+	size_t n = 0;
+
+	while (pfdb_free_count() > 1) {
+		ck_assert_uint_lt(n, ARRAY_SIZE(held));
+		held[n++] = pfdb_alloc();
+		pfdb_pin(held[n - 1]);
+	}
+	return n;
+}
+
+static size_t frame_no(void *base, size_t page)
+{
+	paddr_t ph;
+
+	ck_assert_int_eq(arch_mem_translate((vaddr_t)base + page * PAGE_SIZE,
+					    &ph, NULL), 0);
+	return pfdb_frame_index(pfdb_from_phys(ph));
+}
+
+/* The encodings at their limits, for every policy: a page in the last
+ * frame of the database (the policy's last bit or links) whose copy is
+ * in the store's last slot, evicted clean by a fault (the policy's
+ * choice) and by page-out. */
+START_TEST(last_frame_and_last_slot)
+{
+	static const char *const names[] = { "clock", "nru", "lru" };
+	enum { NSLOTS = 8 };
+	struct k_mem_paging_stats a;
+	size_t n;
+	uint8_t *p;
+
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
+		host_physmem_reset();
+		ck_assert_int_eq(mm_init(map_tail, ARRAY_SIZE(map_tail)), 0);
+		ck_assert_int_eq(paging_set_policy(names[k]), 0);
+		ck_assert_int_eq(paging_setup(NSLOTS * PAGE_SIZE, 0), 0);
+		p = k_mem_map(NSLOTS * PAGE_SIZE, K_MEM_PERM_RW);
+		for (size_t i = 0; i < NSLOTS; i++)
+			put(p, i, 20);
+		/* pages 1.. take slots 0 .., page 0 the last one */
+		ck_assert_int_eq(k_mem_page_out(p + PAGE_SIZE,
+						(NSLOTS - 1) * PAGE_SIZE), 0);
+		ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
+		ck_assert_str_eq(paging_classify((vaddr_t)p), "paged out (slot 7)");
+		n = hold_all_but_last();
+		check(p, 0, 20);                        /* page-in, copy kept */
+		ck_assert_uint_eq(frame_no(p, 0), pfdb_frame_count() - 1);
+		ck_assert_uint_eq(paging_cached(), 1);
+		a = stats();
+		check(p, 1, 20);                /* the fault evicts page 0 */
+		ck_assert(!resident(p, 0));
+		ck_assert_uint_eq(stats().eviction.clean, a.eviction.clean + 1);
+		ck_assert_uint_eq(stats().page_outs, a.page_outs);
+		ck_assert_str_eq(paging_classify((vaddr_t)p), "paged out (slot 7)");
+		ck_assert_int_eq(k_mem_page_out(p + PAGE_SIZE, PAGE_SIZE), 0);
+		check(p, 0, 20);
+		ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
+		ck_assert_uint_eq(stats().page_outs, a.page_outs);
+		ck_assert_str_eq(paging_classify((vaddr_t)p), "paged out (slot 7)");
+		while (n > 0) {
+			pfdb_unpin(held[--n]);
+			pfdb_free(held[n]);
+		}
+		for (size_t i = 0; i < NSLOTS; i++)
+			check(p, i, 20);
+		ck_assert_int_eq(k_mem_unmap(p, NSLOTS * PAGE_SIZE), 0);
+		ck_assert_uint_eq(swap_slots_free(), NSLOTS);
+		paging_teardown();
+	}
+}
+END_TEST
+
+/* The copy table's entry at its limits: the largest frame number it can
+ * hold (2^32 - 3: it keeps number + 1 below 2^32 - 1) and the largest
+ * slot (PAGING_SLOTS_MAX - 1); a store beyond the limit is refused with
+ * nothing taken. */
+START_TEST(copy_table_limits)
+{
+	const size_t fmax = UINT32_MAX - 2;
+	struct paging_copy h;
+	uint64_t slot;
+	size_t free0;
+
+	setup();
+	ck_assert(paging_copy_add(fmax, PAGING_SLOTS_MAX - 1, &h));
+	ck_assert(paging_copy_add(0, 0, &h));
+	ck_assert(paging_copy_find(fmax, &slot));
+	ck_assert_uint_eq(slot, PAGING_SLOTS_MAX - 1);
+	ck_assert(paging_copy_find(0, &slot));
+	ck_assert_uint_eq(slot, 0);
+	ck_assert(!paging_copy_find(fmax - 1, &slot));
+	ck_assert(paging_copy_del(fmax, &slot));
+	ck_assert_uint_eq(slot, PAGING_SLOTS_MAX - 1);
+	ck_assert(!paging_copy_find(fmax, &slot));
+	ck_assert(paging_copy_del(0, &slot));
+	paging_teardown();
+	free0 = pfdb_free_count();
+	ck_assert_int_eq(paging_setup((PAGING_SLOTS_MAX + 1) * PAGE_SIZE, 0),
+			 -ENOMEM);
+	ck_assert_uint_eq(pfdb_free_count(), free0);
+	ck_assert(!paging_enabled());
+}
+END_TEST
+
+/* Full load: a copy for every slot, frame numbers dense and spread, all
+ * found; past it (more copies than slots, which paging never makes) the
+ * kicks stop and one copy comes back homeless, the others still found. */
+START_TEST(copy_table_full_and_homeless)
+{
+	struct paging_copy h;
+	uint64_t slot;
+	size_t n = 0;
+
+	setup();
+	for (size_t i = 0; i < SLOTS; i++)
+		ck_assert(paging_copy_add(i * (i % 2 ? 1 : 7919), i, &h));
+	for (size_t i = 0; i < SLOTS; i++) {
+		ck_assert(paging_copy_find(i * (i % 2 ? 1 : 7919), &slot));
+		ck_assert_uint_eq(slot, i);
+	}
+	while (paging_copy_add(SLOTS * 7919 + n, n, &h))
+		n++;
+	ck_assert_uint_lt(n, 2 * paging_st.copy_half);
+	ck_assert(!paging_copy_find(h.frame1 - 1, &slot));
+	for (size_t i = 0; i < SLOTS; i++) {
+		size_t f = i * (i % 2 ? 1 : 7919);
+
+		ck_assert(h.frame1 == f + 1 || paging_copy_find(f, &slot));
+	}
+	for (size_t i = 0; paging_copy_take(&h); i++)
+		ck_assert_uint_le(i, SLOTS + n);
+	ck_assert(!paging_copy_find(0, &slot));
+	paging_teardown();
+}
+END_TEST
+
+/* A page zero-filled and never written needs no store room to be paged
+ * out: with no store at all it goes back to zero-fill (it used to count
+ * as needing a slot: -ENOMEM); a written one is refused. */
+START_TEST(zero_page_out_needs_no_slot)
+{
+	uint8_t *p;
+
+	setup_with("clock", POOL, 0);
+	p = k_mem_map(2 * PAGE_SIZE, K_MEM_PERM_RW);
+	ck_assert_uint_eq(acc(p, 0, false)[9], 0);
+	put(p, 1, 4);
+	ck_assert_int_eq(k_mem_page_out(p + PAGE_SIZE, PAGE_SIZE), -ENOMEM);
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), 0);
+	ck_assert_str_eq(paging_classify((vaddr_t)p), "not yet populated");
+	ck_assert_uint_eq(acc(p, 0, false)[9], 0);
+	check(p, 1, 4);
+	ck_assert_int_eq(k_mem_unmap(p, 2 * PAGE_SIZE), 0);
+	ck_assert_uint_eq(paging_resident(), 0);
+}
+END_TEST
+
 static Suite *paging_suite(void)
 {
 	Suite *s = suite_create("paging");
@@ -892,6 +1063,10 @@ static Suite *paging_suite(void)
 	tcase_add_test(tc, pin_beyond_memory_changes_nothing);
 	tcase_add_test(tc, evicting_calls_run_on_the_kernel_stack);
 	tcase_add_test(tc, mm_fault_serves_only_not_present_page_faults);
+	tcase_add_test(tc, last_frame_and_last_slot);
+	tcase_add_test(tc, copy_table_limits);
+	tcase_add_test(tc, copy_table_full_and_homeless);
+	tcase_add_test(tc, zero_page_out_needs_no_slot);
 	suite_add_tcase(s, tc);
 	return s;
 }

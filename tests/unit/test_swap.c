@@ -97,6 +97,30 @@ START_TEST(pgarray_spans_directories)
 }
 END_TEST
 
+/* lru's links' shape (8-byte records, not zeroed) at its limits: the
+ * first record of the second directory and the very last record; a
+ * length one record past a whole directory takes a directory more. */
+START_TEST(pgarray_raw_last_record)
+{
+	struct pgarray a;
+	size_t n = PGARRAY_PER_DIR * (PAGE_SIZE / 8) + 1, free0;
+
+	setup();
+	free0 = pfdb_free_count();
+	ck_assert_int_eq(pgarray_init_raw(&a, n, sizeof(uint64_t)), 0);
+	ck_assert_uint_eq(pgarray_frames(&a), PGARRAY_PER_DIR + 1 + 2);
+	*(uint64_t *)pgarray_at(&a, n - 2) = 0x1122334455667788ULL;
+	*(uint64_t *)pgarray_at(&a, n - 1) = ~0ULL;
+	*(uint64_t *)pgarray_at(&a, 0) = 1;
+	ck_assert_uint_eq(*(uint64_t *)pgarray_at(&a, n - 2), 0x1122334455667788ULL);
+	ck_assert_uint_eq(*(uint64_t *)pgarray_at(&a, n - 1), ~0ULL);
+	ck_assert_uint_eq(*(uint64_t *)pgarray_at(&a, 0), 1);
+	ck_assert_ptr_ne(pgarray_at(&a, n - 1), pgarray_at(&a, n - 2));
+	pgarray_release(&a);
+	ck_assert_uint_eq(pfdb_free_count(), free0);
+}
+END_TEST
+
 static Suite *swap_suite(void)
 {
 	Suite *s = suite_create("swap");
@@ -105,6 +129,7 @@ static Suite *swap_suite(void)
 	tcase_add_test(tc, slots_round_trip_and_run_out);
 	tcase_add_test(tc, too_big_takes_nothing);
 	tcase_add_test(tc, pgarray_spans_directories);
+	tcase_add_test(tc, pgarray_raw_last_record);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -126,9 +126,12 @@ int arch_mem_map_nonresident(vaddr_t virt, size_t size, uint64_t location,
 			     uint32_t flags);
 
 /* Makes virt's 4 KiB PTE non-present holding location, keeping its
- * permissions for the later page-in.  Precondition: virt is mapped
- * with a 4 KiB page. */
-void arch_mem_page_out(vaddr_t virt, uint64_t location);
+ * permissions for the later page-in, in one atomic exchange, and
+ * invalidates it on every CPU before returning.  Returns
+ * ARCH_DATA_PAGE_DIRTY if the PTE was dirty when it went (a CPU may
+ * have written the page after the caller last looked; after the return
+ * none can), else 0.  Precondition: virt is mapped with a 4 KiB page. */
+uint32_t arch_mem_page_out(vaddr_t virt, uint64_t location);
 
 /*
  * The fault path's handle on one 4 KiB-level PTE: found by one walk and
@@ -148,7 +151,7 @@ enum arch_page_location arch_page_locate(vaddr_t virt, uint64_t *location,
 uint32_t arch_page_info_ref(vaddr_t virt, bool clear_accessed,
 			    struct arch_pte_ref *ref);
 /* arch_mem_page_out through a ref, no walk. */
-void arch_pte_page_out(const struct arch_pte_ref *ref, uint64_t location);
+uint32_t arch_pte_page_out(const struct arch_pte_ref *ref, uint64_t location);
 /* Makes ref's paged-out PTE present again, pointing at phys, with the
  * permissions saved at page-out and A/D clear; no walk. */
 void arch_pte_page_in(const struct arch_pte_ref *ref, paddr_t phys);

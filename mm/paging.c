@@ -380,11 +380,55 @@ static int paging_evict_target(struct page_frame *pf, bool *dirty,
 	return 0;
 }
 
+/* Takes pf's page out of the tables (every CPU's TLB included) holding
+ * loc; returns whether its PTE was dirty as it went. */
+static bool paging_unmap_victim(struct page_frame *pf, uint64_t loc,
+				const struct arch_pte_ref *ref)
+{
+	uint32_t was = ref ? arch_pte_page_out(ref, loc) :
+			     arch_mem_page_out(pfdb_va(pf), loc);
+
+	return (was & ARCH_DATA_PAGE_DIRTY) != 0;
+}
+
+/*
+ * Another CPU wrote the page after the policy looked (its PTE turned
+ * dirty before the exchange): a page headed back to zero-fill needs a
+ * slot after all.  The page goes back in, and out again holding the new
+ * slot (a rare race: two more rounds).  Returns 0 with *loc, or -ENOMEM
+ * with the page back (present at pf; BACKED cleared, so that its next
+ * eviction writes it, the PTE's dirty bit being clear again).
+ */
+static int paging_evict_raced(struct page_frame *pf, const struct arch_pte_ref *ref,
+			      uint64_t *loc)
+{
+	struct arch_pte_ref r = { 0 };
+	uint64_t ignored;
+	int err;
+
+	if (*loc != PAGING_LOC_ZERO)
+		return 0;                       /* its own slot, rewritten */
+	if (!ref) {
+		arch_page_locate(pfdb_va(pf), &ignored, &r);
+		ref = &r;
+	}
+	arch_pte_page_in(ref, pfdb_to_phys(pf));
+	err = paging_slot_alloc(loc);
+	if (err) {
+		pfdb_clear_flags(pf, PFDB_BACKED);
+		return -ENOMEM;
+	}
+	arch_pte_page_out(ref, *loc);
+	return 0;
+}
+
 /*
  * Evicts the resident, unpinned page in pf (dirty: its PTE's dirty bit)
- * and frees the frame.  Writes only when the page is dirty or has no
- * copy in the store; a never-written zero-filled page is dropped.
- * Returns 0 or -ENOMEM (no slot; nothing changed).
+ * and frees the frame.  The PTE goes first, on every CPU, and only then
+ * is the frame read: no CPU can write the page between its copy and
+ * its end.  Writes only when the page is dirty or has no copy in the
+ * store; a never-written zero-filled page is dropped.  Returns 0 or
+ * -ENOMEM (no slot; nothing changed).
  */
 int paging_evict(struct page_frame *pf, bool dirty,
 		 const struct arch_pte_ref *ref)
@@ -393,6 +437,11 @@ int paging_evict(struct page_frame *pf, bool dirty,
 
 	if (paging_evict_target(pf, &dirty, &loc) != 0)
 		return -ENOMEM;
+	if (paging_unmap_victim(pf, loc, ref) && !dirty) {
+		if (paging_evict_raced(pf, ref, &loc) != 0)
+			return -ENOMEM;
+		dirty = true;
+	}
 	if (dirty) {
 		paging_store_write(pf, loc);
 		paging_st.stats.eviction.dirty++;
@@ -400,10 +449,6 @@ int paging_evict(struct page_frame *pf, bool dirty,
 		paging_st.stats.eviction.clean++;
 	}
 	paging_ring_remove(pf);
-	if (ref)
-		arch_pte_page_out(ref, loc);
-	else
-		arch_mem_page_out(pfdb_va(pf), loc);
 	pfdb_set_unmapped(pf);
 	pfdb_free(pf);
 	return 0;

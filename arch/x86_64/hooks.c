@@ -371,18 +371,23 @@ int arch_mem_map_nonresident(vaddr_t virt, size_t size, uint64_t location,
 	return ret;
 }
 
-void arch_pte_page_out(const struct arch_pte_ref *ref, uint64_t location)
+/* The exchange is atomic: another CPU's page walk may be setting A or
+ * D in this PTE at the same moment, and a D it sets must not be lost. */
+uint32_t arch_pte_page_out(const struct arch_pte_ref *ref, uint64_t location)
 {
-	uint64_t *slot = ref->pte, e = *slot;
+	uint64_t *slot = ref->pte, e = __atomic_load_n(slot, __ATOMIC_RELAXED), old;
 
 	ASSERT(location <= PTE_LOC_MAX, "arch: location 0x%llx too large",
 	       (unsigned long long)location);
 	ASSERT(e & PTE_P, "arch: 0x%lx is not mapped", ref->virt);
-	pt_pte_set(slot, ref->virt, pte_paged_out(location, e & PTE_PROT_MASK));
+	old = __atomic_exchange_n(slot, pte_paged_out(location, e & PTE_PROT_MASK),
+				  __ATOMIC_SEQ_CST);
+	cpu_invlpg(ref->virt);
 	tlb_sync();
+	return (old & PTE_D) ? ARCH_DATA_PAGE_DIRTY : 0;
 }
 
-void arch_mem_page_out(vaddr_t virt, uint64_t location)
+uint32_t arch_mem_page_out(vaddr_t virt, uint64_t location)
 {
 	struct arch_pte_ref ref;
 	int level;
@@ -391,7 +396,7 @@ void arch_mem_page_out(vaddr_t virt, uint64_t location)
 	ref.virt = virt;
 	ASSERT(level == PT_LEVEL_PT,
 	       "arch: 0x%lx is not mapped with a 4 KiB page", virt);
-	arch_pte_page_out(&ref, location);
+	return arch_pte_page_out(&ref, location);
 }
 
 void arch_pte_page_in(const struct arch_pte_ref *ref, paddr_t phys)

@@ -15,6 +15,8 @@
 #include "../../mm/fault.h"
 #include "../../mm/kmem.h"
 #include "../../mm/mm.h"
+#include "../../mm/mm_lock.h"
+#include "../../mm/paging_int.h"
 #include "../../mm/paging.h"
 #include "../../mm/paging_int.h"
 #include "../../mm/pfdb.h"
@@ -1031,6 +1033,53 @@ START_TEST(zero_page_out_needs_no_slot)
 }
 END_TEST
 
+/* Evicts page 0 of p as the policy would have with a stale look at its
+ * PTE (clean), after "another CPU" wrote it: returns paging_evict's. */
+static int evict_with_stale_look(uint8_t *p)
+{
+	paddr_t phys;
+	struct page_frame *pf;
+	unsigned long irq;
+	int ret;
+
+	ck_assert(arch_page_info_get((vaddr_t)p, &phys, false) & ARCH_DATA_PAGE_DIRTY);
+	pf = paging_resident_frame((vaddr_t)p, paddr_raw(phys));
+	ck_assert_ptr_nonnull(pf);
+	irq = mm_lock_take();
+	ret = paging_evict(pf, false, NULL);
+	mm_lock_drop(irq);
+	return ret;
+}
+
+/* SMP: a CPU writes a zero-filled page between the policy's look (clean:
+ * back to zero-fill) and the PTE's exchange.  The exchange's dirty bit
+ * wins: the page is written to a slot, or, with no slot, put back
+ * resident and no longer taken for a zero-fill copy. */
+START_TEST(eviction_sees_a_write_after_the_policy_looked)
+{
+	uint8_t *p;
+
+	setup();
+	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
+	ck_assert_uint_eq(acc(p, 0, false)[5], 0);        /* zero-filled, clean */
+	acc(p, 0, true)[5] = 0x5a;
+	ck_assert_int_eq(evict_with_stale_look(p), 0);
+	ck_assert_uint_eq(swap_slots_free(), SLOTS - 1);   /* written, not dropped */
+	ck_assert_uint_eq(acc(p, 0, false)[5], 0x5a);
+	ck_assert_int_eq(k_mem_unmap(p, PAGE_SIZE), 0);
+
+	setup_with("clock", POOL, 0);                       /* no slot at all */
+	p = k_mem_map(PAGE_SIZE, K_MEM_PERM_RW);
+	ck_assert_uint_eq(acc(p, 0, false)[5], 0);
+	acc(p, 0, true)[5] = 0x6b;
+	ck_assert_int_eq(evict_with_stale_look(p), -ENOMEM);
+	ck_assert(resident(p, 0));
+	ck_assert_uint_eq(acc(p, 0, false)[5], 0x6b);
+	ck_assert_int_eq(k_mem_page_out(p, PAGE_SIZE), -ENOMEM); /* needs a slot now */
+	ck_assert_int_eq(k_mem_unmap(p, PAGE_SIZE), 0);
+}
+END_TEST
+
 static Suite *paging_suite(void)
 {
 	Suite *s = suite_create("paging");
@@ -1067,6 +1116,7 @@ static Suite *paging_suite(void)
 	tcase_add_test(tc, copy_table_limits);
 	tcase_add_test(tc, copy_table_full_and_homeless);
 	tcase_add_test(tc, zero_page_out_needs_no_slot);
+	tcase_add_test(tc, eviction_sees_a_write_after_the_policy_looked);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -65,7 +65,8 @@ static size_t mmboot_markers(const struct mmboot_layout *l, struct ptdump_marker
 	return n;
 }
 
-uint64_t mmboot_ptdump_ranges(paddr_t root, const char *header,
+uint64_t mmboot_ptdump_ranges(paddr_t root, unsigned int levels,
+			      const char *header,
 			      const struct mmboot_layout *l)
 {
 	struct ptdump_marker mk[12];
@@ -74,7 +75,7 @@ uint64_t mmboot_ptdump_ranges(paddr_t root, const char *header,
 
 	if (l)
 		o.nmarkers = mmboot_markers(l, mk, ARRAY_SIZE(mk));
-	return ptdump_ranges(root, &o);
+	return ptdump_ranges(root, levels, &o);
 }
 
 int mmboot_bring_up(const struct mmboot_map *m, const struct memmap_opts *o,

@@ -97,7 +97,8 @@ void payload_api_set_view(const struct mmboot_layout *l,
 
 static void api_ptdump(void)
 {
-	mmboot_ptdump_ranges(arch_pt_root(), "Page tables: efimm's, live (CR3)",
+	mmboot_ptdump_ranges(arch_pt_root(), arch_pt_levels(),
+			     "Page tables: efimm's, live (CR3)",
 			     view_layout);
 }
 

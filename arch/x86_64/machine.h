@@ -13,8 +13,21 @@
 
 #include "../../lib/types.h"
 
-/* True if virt is canonical for 4-level paging (bits 63..47 equal). */
+/* True if virt is canonical for the live paging mode (bits 63..47
+ * equal with 4 levels, 63..56 with 5). */
 bool arch_is_canonical(vaddr_t virt);
+
+/* The number of levels (4, or 5 for LA57) the next arch_pt_init() gives
+ * the kernel address space, and the payload ones made from it.  Default
+ * 4.  Call before mm_init (mmboot). */
+void arch_pt_set_levels(unsigned int levels);
+
+/* The levels of the kernel address space arch_pt_init() made. */
+unsigned int arch_pt_levels(void);
+
+/* The live paging mode's levels, read from CR4.LA57 (target only); it
+ * also records them (pt_set_live_levels) for the canonical checks. */
+unsigned int arch_live_pt_levels(void);
 
 /* Physical address of the top-level table efimm runs on: the payload's
  * while one is live (arch_as_create, mm/arch_hooks.h), else the kernel's. */

@@ -6,6 +6,7 @@
 #include "../../lib/kstring.h"
 #include "cpu.h"
 #include "cpu_setup.h"
+#include "la57.h"
 #include "machine.h"
 #include "pt.h"
 
@@ -31,6 +32,14 @@ static void live_put(void *ctx, paddr_t frame)
 	UNUSED(frame);
 }
 
+unsigned int arch_live_pt_levels(void)
+{
+	unsigned int levels = (cpu_read_cr4() & CR4_LA57) ? 5 : 4;
+
+	pt_set_live_levels(levels);
+	return levels;
+}
+
 paddr_t arch_live_pt_root(void)
 {
 	return PADDR(cpu_read_cr3() & PTE_ADDR_MASK);
@@ -42,7 +51,8 @@ int arch_live_unmap_page(vaddr_t va)
 		.get = live_get, .put = live_put,
 	};
 	struct pt live = {
-		.root = arch_live_pt_root(), .alloc = &alloc,
+		.root = arch_live_pt_root(), .levels = arch_live_pt_levels(),
+		.alloc = &alloc,
 		.has_1g = false, .has_nx = cpu_has_nx(),
 	};
 	bool wp = cpu_set_write_protect(false);

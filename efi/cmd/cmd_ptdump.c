@@ -57,8 +57,9 @@ static EFI_STATUS parse(int argc, char **argv, struct ptdump_req *rq)
 	return EFI_SUCCESS;
 }
 
-static void show(paddr_t root, const char *whose, const struct ptdump_req *rq,
-		 const struct mmboot_layout *l)
+/* The views rq asks for of the tables at root, levels deep (4 or 5). */
+static void show(paddr_t root, unsigned int levels, const char *whose,
+		 const struct ptdump_req *rq, const struct mmboot_layout *l)
 {
 	char header[120];
 
@@ -66,14 +67,14 @@ static void show(paddr_t root, const char *whose, const struct ptdump_req *rq,
 		  (unsigned long)paddr_raw(root));
 	if (rq->has_addr) {
 		kprintf("%s, walk of 0x%016lx:\n", header, (unsigned long)rq->addr);
-		ptdump_walk(root, rq->addr);
+		ptdump_walk(root, levels, rq->addr);
 		return;
 	}
 	if (rq->views & VIEW_RANGES)
-		mmboot_ptdump_ranges(root, header, l);
+		mmboot_ptdump_ranges(root, levels, header, l);
 	if (rq->views & VIEW_GRID) {
 		kprintf("%s, grid view:\n", header);
-		ptdump_grid(root);
+		ptdump_grid(root, levels);
 	}
 }
 
@@ -81,6 +82,7 @@ EFI_STATUS cmd_ptdump(int argc, char **argv)
 {
 	static struct mmboot_layout l;
 	struct ptdump_req rq;
+	unsigned int fw_levels = arch_live_pt_levels();
 	paddr_t fw_root = arch_live_pt_root();
 	EFI_STATUS s = parse(argc, argv, &rq);
 
@@ -88,12 +90,14 @@ EFI_STATUS cmd_ptdump(int argc, char **argv)
 		return s;
 	mmboot_layout_get(&l);
 	if (rq.tables & TABLES_FW)
-		show(fw_root, "the firmware's, live from CR3", &rq, &l);
+		show(fw_root, fw_levels, "the firmware's, live from CR3", &rq, &l);
 	if (!(rq.tables & TABLES_EFIMM))
 		return EFI_SUCCESS;
+	arch_pt_set_levels(fw_levels);
 	s = mmboot_preview();
 	if (EFI_ERROR(s))
 		return s;
-	show(arch_pt_root(), "efimm's, built from the memory map", &rq, &l);
+	show(arch_pt_root(), arch_pt_levels(), "efimm's, built from the memory map",
+	     &rq, &l);
 	return EFI_SUCCESS;
 }

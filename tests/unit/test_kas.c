@@ -152,7 +152,7 @@ START_TEST(large_pages_used_and_no_wx_leaf)
 	struct pt_visitor v = { .entry = count_leaf, .ctx = &c };
 
 	build();
-	pt_visit(arch_pt_root(), &v);
+	pt_visit(arch_pt_root(), arch_pt_levels(), &v);
 	ck_assert_uint_eq(c.wx, 0);
 	ck_assert_uint_ge(c.leaves[PT_LEVEL_PDPT], 3);  /* 1..3 GiB, 4..7 GiB */
 	ck_assert_uint_gt(c.leaves[PT_LEVEL_PD], 100);
@@ -171,7 +171,7 @@ START_TEST(without_1g_pages_uses_2m)
 	cpu_host_set_1g(false);
 	ck_assert_int_eq(mm_init(six_gib, ARRAY_SIZE(six_gib)), 0);
 	ck_assert_int_eq(kas_build(six_gib, ARRAY_SIZE(six_gib), NULL, NULL, 0), 0);
-	pt_visit(arch_pt_root(), &v);
+	pt_visit(arch_pt_root(), arch_pt_levels(), &v);
 	cpu_host_set_1g(true);
 	ck_assert_uint_eq(c.leaves[PT_LEVEL_PDPT], 0);
 	ck_assert_uint_gt(c.leaves[PT_LEVEL_PD], 2500);

@@ -70,6 +70,11 @@ static const char *parse_timing(struct runopts *o, const char *value)
 	return parse_bool(value, &o->timing) ? NULL : "timing takes 0 or 1";
 }
 
+static const char *parse_la57(struct runopts *o, const char *value)
+{
+	return parse_bool(value, &o->la57) ? NULL : "la57 takes 0 or 1";
+}
+
 static const char *parse_timeout(struct runopts *o, const char *value)
 {
 	uint64_t v;
@@ -110,6 +115,7 @@ static const struct runopt_def defs[] = {
 	{ "timeout", RUNOPT_TIMEOUT, parse_timeout },
 	{ "ring", RUNOPT_RING, parse_ring },
 	{ "inject", RUNOPT_INJECT, parse_inject },
+	{ "la57", RUNOPT_LA57, parse_la57 },
 };
 
 void runopts_clear(struct runopts *o)
@@ -262,6 +268,8 @@ void runopts_merge(struct runopts *dst, const struct runopts *over)
 		dst->ring = over->ring;
 	if (s & RUNOPT_INJECT)
 		dst->inject = over->inject;
+	if (s & RUNOPT_LA57)
+		dst->la57 = over->la57;
 	dst->set |= s;
 	dst->extra_set |= over->extra_set;
 }

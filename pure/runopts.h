@@ -32,6 +32,7 @@ enum runopt_bit {
 	RUNOPT_TIMEOUT = 1u << 5,
 	RUNOPT_RING = 1u << 6,
 	RUNOPT_INJECT = 1u << 7,
+	RUNOPT_LA57 = 1u << 8,
 };
 
 /* inject=: efimm touches payload memory outside its copy helpers once,
@@ -53,6 +54,7 @@ struct runopts {
 	uint32_t timeout_s;     /* timeout=SECONDS, 0 = none */
 	uint8_t ring;           /* ring=0|3: the payload's privilege level */
 	uint8_t inject;         /* inject=smap|smep: enum runopt_inject */
+	bool la57;              /* la57=1: five-level paging (LA57) */
 	uint32_t set;           /* enum runopt_bit of the options given */
 	uint32_t extra_set;     /* bit i: extras->opt[i] given (runopts_split) */
 };

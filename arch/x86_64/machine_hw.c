@@ -1,6 +1,7 @@
 /*
  * arch/x86_64/machine_hw.c - the live (CR3) tables for the layers above
- * mm/ (machine.h): their root, and unmapping one page from them.
+ * mm/ (machine.h): their root and depth, unmapping one page from them,
+ * and the switch to five levels (la57.h).
  */
 #include "../../lib/errno.h"
 #include "../../lib/kstring.h"
@@ -38,6 +39,24 @@ unsigned int arch_live_pt_levels(void)
 
 	pt_set_live_levels(levels);
 	return levels;
+}
+
+bool arch_la57_supported(void)
+{
+	return la57_cpu_has();
+}
+
+void arch_la57_prepare(paddr_t base)
+{
+	la57_prepare(base, paddr_add(base, PAGE_SIZE));
+}
+
+bool arch_pt_switch_levels(void)
+{
+	if (arch_pt_levels() != 5 || (cpu_read_cr4() & CR4_LA57))
+		return false;
+	la57_switch(arch_pt_root());
+	return true;
 }
 
 paddr_t arch_live_pt_root(void)

@@ -5,6 +5,7 @@
 #include "mmboot.h"
 
 #include "../arch/x86_64/cpu.h"
+#include "../arch/x86_64/machine.h"
 #include "../arch/x86_64/ptdump.h"
 #include "../lib/errno.h"
 #include "../lib/timing.h"
@@ -91,6 +92,7 @@ int mmboot_bring_up(const struct mmboot_map *m, const struct memmap_opts *o,
 	out->nranges = (size_t)n;
 	mmboot_uc_extras(l, m);
 	out->failed = "frame database";
+	vm_kmem_place(arch_pt_levels() == 5);
 	err = mm_init(ranges, out->nranges);
 	if (err)
 		return err;

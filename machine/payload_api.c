@@ -160,6 +160,7 @@ static int api_info(void *info, size_t size)
 
 	prun_info(&i);
 	i.size = sizeof(i);
+	i.features |= arch_pt_levels() == 5 ? EFIMM_FEAT_LA57 : 0;
 	i.pt_root = paddr_raw(arch_pt_root());
 	err = uaccess_copy_out(info, &i, MIN(size, sizeof(i)));
 	return err ? err : (int)sizeof(i);

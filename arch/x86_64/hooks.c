@@ -120,7 +120,7 @@ void arch_pt_set_levels(unsigned int levels)
 
 unsigned int arch_pt_levels(void)
 {
-	return kpt()->levels;
+	return kernel_levels;
 }
 
 int arch_pt_init(const struct arch_pt_alloc *alloc)

@@ -22,7 +22,8 @@ bool arch_is_canonical(vaddr_t virt);
  * 4.  Call before mm_init (mmboot). */
 void arch_pt_set_levels(unsigned int levels);
 
-/* The levels of the kernel address space arch_pt_init() made. */
+/* The levels arch_pt_set_levels() chose: those of the kernel address
+ * space arch_pt_init() makes (and made, if the choice came before). */
 unsigned int arch_pt_levels(void);
 
 /* The live paging mode's levels, read from CR4.LA57 (target only); it

@@ -112,6 +112,11 @@ bool arch_is_canonical(vaddr_t virt)
 	return pte_va_canonical(virt);
 }
 
+bool arch_is_canonical_la57(vaddr_t virt)
+{
+	return pte_va_canonical_w(virt, PTE_VA_BITS_LA57);
+}
+
 void arch_pt_set_levels(unsigned int levels)
 {
 	ASSERT(levels == 4 || levels == 5, "arch: %u levels", levels);

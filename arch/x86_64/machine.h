@@ -16,6 +16,8 @@
 /* True if virt is canonical for the live paging mode (bits 63..47
  * equal with 4 levels, 63..56 with 5). */
 bool arch_is_canonical(vaddr_t virt);
+/* True if virt is canonical for five-level paging (bits 63..56 equal). */
+bool arch_is_canonical_la57(vaddr_t virt);
 
 /* The number of levels (4, or 5 for LA57) the next arch_pt_init() gives
  * the kernel address space, and the payload ones made from it.  Default

@@ -148,13 +148,20 @@ static void fill_req(const struct runopts *defaults)
 }
 
 /* Checks, as `run` does, that the largest backing store any payload
- * asks for leaves room. */
+ * asks for leaves room; and that no payload asks for la57=, which only
+ * `run` offers: the depth of the tables is chosen once per boot, before
+ * ExitBootServices, and a suite's payloads share that boot. */
 static EFI_STATUS check_room(void)
 {
 	uint64_t most = 0;
 
-	for (size_t i = 0; i < st->req.n; i++)
+	for (size_t i = 0; i < st->req.n; i++) {
+		if (st->req.p[i].opts.set & RUNOPT_LA57)
+			return suite_fail("la57=: five-level paging is run's option "
+					  "only (one paging depth per boot): use "
+					  "run PATH ... la57=1");
 		most = MAX(most, st->req.p[i].opts.swap);
+	}
 	return payload_check_room("suite", most);
 }
 

@@ -92,3 +92,10 @@ def test_bad_la57_value_is_refused(efimm_boot):
     res = efimm_boot(args=f"run {PAYLOAD} la57=2", timeout=60)
     assert "efimm: run: bad option 'la57=2': la57 takes 0 or 1" in res.text
     assert "boot services exited" not in res.text
+
+
+def test_la57_in_a_suite_is_refused(efimm_boot):
+    res = efimm_boot(args="suite la57=1 efimm/payloads/hello.elf", timeout=60)
+    assert ("efimm: suite: la57=: five-level paging is run's option only "
+            "(one paging depth per boot): use run PATH ... la57=1") in res.text
+    assert "boot services exited" not in res.text

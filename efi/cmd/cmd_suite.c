@@ -18,6 +18,7 @@
 #include "../../pure/suite_list.h"
 
 #include "../../arch/x86_64/enter.h"
+#include "../../arch/x86_64/machine.h"
 #include "../../lib/kstring.h"
 #include "../../lib/printf.h"
 
@@ -241,6 +242,8 @@ EFI_STATUS cmd_suite(int argc, char **argv)
 	s = check_room();
 	if (EFI_ERROR(s))
 		return s;
+	/* A firmware that runs five levels keeps them: efimm's tables follow. */
+	arch_pt_set_levels(arch_live_pt_levels());
 	load_all();
 	s = payload_alloc_stack(&st->req.stack_guard, &stack_top);
 	if (EFI_ERROR(s)) {

@@ -8,7 +8,9 @@
  * 64-bit code -> 32-bit compatibility code (its own small GDT) -> CR0.PG
  * off -> CR4.LA57 on -> CR3 = a copy of the new PML5 below 4 GiB -> CR0.PG
  * on (long mode again, EFER.LME stays set) -> 64-bit code -> CR3 = the
- * real root, efimm's GDT and segments back.  Target only.
+ * real root, efimm's GDT and segments back.  Target only.  Interrupts
+ * are off throughout; an NMI in the few instructions with paging off
+ * would not be survivable, and nothing efimm sets up sends one.
  */
 #ifndef ARCH_X86_64_LA57_H
 #define ARCH_X86_64_LA57_H

@@ -55,7 +55,7 @@ paddr_t la57_tramp_page(void)
 	return tramp_code;
 }
 
-/* Offset of a trampoline symbol in the copy. */
+/* Where the trampoline symbol sym (a data word) lies in the copy. */
 static uint64_t *tramp_word(const char *sym)
 {
 	return (uint64_t *)((uint8_t *)arch_phys_to_ptr(tramp_code) +

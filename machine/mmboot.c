@@ -5,6 +5,7 @@
 #include "mmboot.h"
 
 #include "../arch/x86_64/cpu.h"
+#include "../arch/x86_64/machine.h"
 #include "../arch/x86_64/ptdump.h"
 #include "../lib/errno.h"
 #include "../lib/timing.h"
@@ -65,7 +66,8 @@ static size_t mmboot_markers(const struct mmboot_layout *l, struct ptdump_marker
 	return n;
 }
 
-uint64_t mmboot_ptdump_ranges(paddr_t root, const char *header,
+uint64_t mmboot_ptdump_ranges(paddr_t root, unsigned int levels,
+			      const char *header,
 			      const struct mmboot_layout *l)
 {
 	struct ptdump_marker mk[12];
@@ -74,7 +76,7 @@ uint64_t mmboot_ptdump_ranges(paddr_t root, const char *header,
 
 	if (l)
 		o.nmarkers = mmboot_markers(l, mk, ARRAY_SIZE(mk));
-	return ptdump_ranges(root, &o);
+	return ptdump_ranges(root, levels, &o);
 }
 
 int mmboot_bring_up(const struct mmboot_map *m, const struct memmap_opts *o,
@@ -90,6 +92,7 @@ int mmboot_bring_up(const struct mmboot_map *m, const struct memmap_opts *o,
 	out->nranges = (size_t)n;
 	mmboot_uc_extras(l, m);
 	out->failed = "frame database";
+	vm_kmem_place(arch_pt_levels() == 5);
 	err = mm_init(ranges, out->nranges);
 	if (err)
 		return err;

@@ -67,11 +67,13 @@ int mmboot_bring_up(const struct mmboot_map *m, const struct memmap_opts *o,
 		    struct mmboot_layout *l, struct mmboot_outcome *out);
 
 /*
- * The ptdump range view of the tables at root under header, with the
- * region markers of layout l (none if l is NULL) and the CPU's PAT.
+ * The ptdump range view of the tables at root (levels deep: 4 or 5)
+ * under header, with the region markers of layout l (none if l is NULL)
+ * and the CPU's PAT.
  * Returns the W+X page count.
  */
-uint64_t mmboot_ptdump_ranges(paddr_t root, const char *header,
+uint64_t mmboot_ptdump_ranges(paddr_t root, unsigned int levels,
+			      const char *header,
 			      const struct mmboot_layout *l);
 
 #endif

@@ -99,7 +99,8 @@ void payload_api_set_view(const struct mmboot_layout *l,
 
 static void api_ptdump(void)
 {
-	mmboot_ptdump_ranges(arch_pt_root(), "Page tables: efimm's, live (CR3)",
+	mmboot_ptdump_ranges(arch_pt_root(), arch_pt_levels(),
+			     "Page tables: efimm's, live (CR3)",
 			     view_layout);
 }
 
@@ -161,6 +162,7 @@ static int api_info(void *info, size_t size)
 
 	prun_info(&i);
 	i.size = sizeof(i);
+	i.features |= arch_pt_levels() == 5 ? EFIMM_FEAT_LA57 : 0;
 	i.pt_root = paddr_raw(arch_pt_root());
 	err = uaccess_copy_out(info, &i, MIN(size, sizeof(i)));
 	return err ? err : (int)sizeof(i);

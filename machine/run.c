@@ -91,6 +91,8 @@ void run_take_memory(const struct mmboot_map *map, struct mmboot_layout *layout,
 	unmap_stack_guards(stack_guard);
 	smp_unmap_guards();
 	register_stacks(stack_guard);
+	if (arch_pt_switch_levels())
+		kprintf("efimm: five-level paging (LA57) on: switched from the firmware's four levels\n");
 	arch_pt_activate();
 	timeout_init();
 	smp_start(timeout_tsc_khz());

@@ -7,7 +7,6 @@
 #include "arch_hooks.h"
 #include "pfdb.h"
 
-#define PFDB_MAX_SEGS    0xffffu
 #define PFDB_MAX_FRAMES  (1ULL << 36)
 #define PFDB_DIR_SHIFT   30          /* one directory entry per GiB */
 
@@ -100,7 +99,7 @@ static void pfdb_fill_span(uint64_t lo, uint64_t hi, uint64_t bits,
 {
 	uint64_t count = (hi - lo) >> PAGE_SHIFT, first = *idx - count;
 	struct page_frame *e = pfdb_st.ent + first, *end = pfdb_st.ent + *idx;
-	uint64_t link = bits | ((first + 2) << PAGE_SHIFT);
+	uint64_t link = bits | ((first + 2) << PFDB_PN_SHIFT);
 
 	*idx = first;
 	pfdb_st.npinned += (bits & PFDB_PINNED) ? count : 0;
@@ -113,15 +112,15 @@ static void pfdb_fill_span(uint64_t lo, uint64_t hi, uint64_t bits,
 	if (!count)
 		return;
 	for (struct page_frame *stop = count > 4 ? end - 4 : e; e < stop;
-	     e += 4, link += 4 * PAGE_SIZE) {
+	     e += 4, link += 4 * PFDB_LINK_ONE) {
 		e[0].bits = link;
-		e[1].bits = link + 1 * PAGE_SIZE;
-		e[2].bits = link + 2 * PAGE_SIZE;
-		e[3].bits = link + 3 * PAGE_SIZE;
+		e[1].bits = link + 1 * PFDB_LINK_ONE;
+		e[2].bits = link + 2 * PFDB_LINK_ONE;
+		e[3].bits = link + 3 * PFDB_LINK_ONE;
 	}
-	for (; e < end - 1; e++, link += PAGE_SIZE)
+	for (; e < end - 1; e++, link += PFDB_LINK_ONE)
 		e->bits = link;
-	e->bits = bits | (pfdb_st.free_head << PAGE_SHIFT);
+	e->bits = bits | (pfdb_st.free_head << PFDB_PN_SHIFT);
 	pfdb_st.free_head = first + 1;
 	pfdb_st.nfree += count;
 }
@@ -215,12 +214,12 @@ void pfdb_reserve(struct page_frame *pf)
 /* The free-list link of a FREE entry: next index + 1, 0 at the end. */
 static uint64_t pfdb_link(const struct page_frame *pf)
 {
-	return (pf->bits & PFDB_ADDR_MASK) >> PAGE_SHIFT;
+	return (pf->bits & PFDB_PN_MASK) >> PFDB_PN_SHIFT;
 }
 
 static void pfdb_set_link(struct page_frame *pf, uint64_t link)
 {
-	pf->bits = (pf->bits & ~PFDB_ADDR_MASK) | (link << PAGE_SHIFT);
+	pf->bits = (pf->bits & ~PFDB_PN_MASK) | (link << PFDB_PN_SHIFT);
 }
 
 void pfdb_cap(size_t keep)

@@ -4,17 +4,21 @@
  *
  * Entry layout (struct page_frame.bits):
  *
- *   63          48 47                                12 11      6 5      0
- *  +--------------+------------------------------------+---------+--------+
- *  | segment      | MAPPED: virtual address bits 47..12 |  zero   | flags  |
- *  | index (16)   | FREE:   next free frame index + 1   |         | (6)    |
- *  |              |         (0 = end of the free list)  |         |        |
- *  +--------------+------------------------------------+---------+--------+
+ *   63         51 50                                         6 5      0
+ *  +-------------+--------------------------------------------+--------+
+ *  | segment     | MAPPED: virtual page number, VA bits 56..12 | flags  |
+ *  | index (13)  | FREE:   next free frame index + 1           | (6)    |
+ *  |             |         (0 = end of the free list)          |        |
+ *  +-------------+--------------------------------------------+--------+
  *
  * A frame is never FREE and MAPPED at once, so the VA and the free-list
- * link share bits 47..12.  The segment index makes frame->phys O(1):
- * phys = seg.start + (index - seg.first) * 4 KiB.  Limits: 65535 segments,
- * 2^36 frames (256 TiB of RAM), virtual addresses below 2^48.
+ * link share bits 50..6.  The 45-bit page number holds a 57-bit VA (five
+ * levels, LA57) whole: bits 63..57 of a canonical VA repeat bit 56 and
+ * are sign-extended back from it, so the upper half fits too.  The
+ * segment index makes frame->phys O(1): phys = seg.start + (index -
+ * seg.first) * 4 KiB.  Limits: 8191 segments (maximal runs of contiguous
+ * RAM: firmware maps have tens), 2^36 frames (256 TiB of RAM), virtual
+ * addresses canonical for 57 bits (so every 48-bit one).
  *
  * No memory is spent on holes.  RAM is described by segments (maximal
  * runs of physically contiguous RAM ranges, 24 bytes each); entries of
@@ -48,8 +52,14 @@
 #define PFDB_BUSY       (1u << 4)
 #define PFDB_BACKED     (1u << 5)
 #define PFDB_FLAGS_MASK 0x3fu
-#define PFDB_SEG_SHIFT  48
-#define PFDB_ADDR_MASK  0x0000fffffffff000ULL
+#define PFDB_PN_SHIFT   6               /* page number / free link */
+#define PFDB_PN_BITS    45
+#define PFDB_PN_MASK    (((1ULL << PFDB_PN_BITS) - 1) << PFDB_PN_SHIFT)
+#define PFDB_LINK_ONE   (1ULL << PFDB_PN_SHIFT)  /* link + 1 */
+#define PFDB_SEG_SHIFT  51
+#define PFDB_SEG_BITS   13
+#define PFDB_MAX_SEGS   ((1u << PFDB_SEG_BITS) - 1)
+#define PFDB_VA_BITS    57              /* widest VA a MAPPED entry holds */
 
 struct page_frame {
 	uint64_t bits;
@@ -125,8 +135,8 @@ static inline struct page_frame *pfdb_alloc(void)
 		return NULL;
 	pf = &pfdb_st.ent[pfdb_st.free_head - 1];
 	ASSERT(pfdb_flags(pf) == PFDB_FREE, "pfdb: free list corrupt");
-	pfdb_st.free_head = (pf->bits & PFDB_ADDR_MASK) >> PAGE_SHIFT;
-	pf->bits &= ~(PFDB_ADDR_MASK | PFDB_FLAGS_MASK);
+	pfdb_st.free_head = (pf->bits & PFDB_PN_MASK) >> PFDB_PN_SHIFT;
+	pf->bits &= ~(PFDB_PN_MASK | PFDB_FLAGS_MASK);
 	pfdb_st.nfree--;
 	return pf;
 }
@@ -140,8 +150,8 @@ static inline void pfdb_free(struct page_frame *pf)
 	       "pfdb: freeing frame %llx with flags %x",
 	       (unsigned long long)paddr_raw(pfdb_to_phys(pf)), pfdb_flags(pf));
 	pfdb_st.npinned -= (pfdb_flags(pf) & PFDB_PINNED) != 0;
-	pf->bits = (pf->bits & ~(PFDB_ADDR_MASK | PFDB_FLAGS_MASK)) |
-		   PFDB_FREE | (pfdb_st.free_head << PAGE_SHIFT);
+	pf->bits = (pf->bits & ~(PFDB_PN_MASK | PFDB_FLAGS_MASK)) |
+		   PFDB_FREE | (pfdb_st.free_head << PFDB_PN_SHIFT);
 	pfdb_st.free_head = i + 1;
 	pfdb_st.nfree++;
 }
@@ -184,20 +194,31 @@ static inline void pfdb_check_owned(const struct page_frame *pf)
 /* Pin/unpin a frame that is not FREE or RESERVED. */
 void pfdb_pin(struct page_frame *pf);
 void pfdb_unpin(struct page_frame *pf);
-/* Records that pf is mapped at va (page-aligned, below 2^48) / not. */
+/* VA's bits 63..57 repeat bit 56 (canonical for 57 bits, hence for 48). */
+static inline bool pfdb_va_ok(vaddr_t va)
+{
+	return (vaddr_t)((int64_t)((uint64_t)va << (64 - PFDB_VA_BITS)) >>
+			 (64 - PFDB_VA_BITS)) == va;
+}
+
+/* Records that pf is mapped at va (page-aligned, canonical for 57 bits)
+ * / not. */
 static inline void pfdb_set_mapped(struct page_frame *pf, vaddr_t va)
 {
+	uint64_t pn = ((uint64_t)va >> PAGE_SHIFT) & ((1ULL << PFDB_PN_BITS) - 1);
+
 	pfdb_check_owned(pf);
-	ASSERT(IS_ALIGNED(va, PAGE_SIZE) && (va & ~PFDB_ADDR_MASK) == 0,
+	ASSERT(IS_ALIGNED(va, PAGE_SIZE) && pfdb_va_ok(va),
 	       "pfdb: bad va %llx", (unsigned long long)va);
 	pfdb_st.nmapped += !(pf->bits & PFDB_MAPPED);
-	pf->bits = (pf->bits & ~PFDB_ADDR_MASK) | va | PFDB_MAPPED;
+	pf->bits = (pf->bits & ~PFDB_PN_MASK) | (pn << PFDB_PN_SHIFT) |
+		   PFDB_MAPPED;
 }
 
 static inline void pfdb_set_unmapped(struct page_frame *pf)
 {
 	pfdb_st.nmapped -= (pf->bits & PFDB_MAPPED) != 0;
-	pf->bits &= ~(PFDB_ADDR_MASK | PFDB_MAPPED);
+	pf->bits &= ~(PFDB_PN_MASK | PFDB_MAPPED);
 }
 
 /* Sets/clears BUSY or BACKED (the demand-paging flags). */
@@ -217,8 +238,11 @@ static inline void pfdb_clear_flags(struct page_frame *pf, uint32_t flags)
 /* VA of a MAPPED frame. */
 static inline vaddr_t pfdb_va(const struct page_frame *pf)
 {
+	uint64_t va = ((pf->bits & PFDB_PN_MASK) >> PFDB_PN_SHIFT) << PAGE_SHIFT;
+
 	ASSERT(pfdb_flags(pf) & PFDB_MAPPED, "pfdb: frame not mapped");
-	return (vaddr_t)(pf->bits & PFDB_ADDR_MASK);
+	return (vaddr_t)((int64_t)(va << (64 - PFDB_VA_BITS)) >>
+			 (64 - PFDB_VA_BITS));
 }
 
 /* Free frames (O(1)), all frames, and bytes the database itself uses. */

@@ -11,6 +11,15 @@
 #include "pfdb.h"
 #include "vm.h"
 
+vaddr_t vm_kmem_base = VM_KMEM_BASE_4LEVEL;
+vaddr_t vm_kmem_end = VM_KMEM_END_4LEVEL;
+
+void vm_kmem_place(bool la57)
+{
+	vm_kmem_base = la57 ? VM_KMEM_BASE_LA57 : VM_KMEM_BASE_4LEVEL;
+	vm_kmem_end = la57 ? VM_KMEM_END_LA57 : VM_KMEM_END_4LEVEL;
+}
+
 /* Puts n nodes starting at nodes on the spare list. */
 static void vm_spare_add(struct vm_space *vs, struct vm_extent *nodes, size_t n)
 {

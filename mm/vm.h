@@ -12,6 +12,19 @@
  *   0x0000_6000_0000_0000  k_mem_map / z_phys_map area (this allocator)
  *   0x0000_7000_0000_0000  unused up to the canonical hole at 2^47
  *
+ * With five levels (LA57, 57-bit addresses) the k_mem_map area moves
+ * above 2^47, where only five-level paging reaches, still under the
+ * first PML5 entry so that the payload's part of an address space
+ * (window to area end) stays one run of PML4 slots:
+ *
+ *   0x0000_5000_0000_0000  payload image window (ELF payloads)
+ *   0x0000_6000_0000_0000  unused
+ *   0x0000_8000_0000_0000  k_mem_map / z_phys_map area
+ *   0x0000_9000_0000_0000  unused up to the canonical hole at 2^56
+ *
+ * VM_KMEM_BASE and VM_KMEM_END are the area of the current layout
+ * (vm_kmem_place).
+ *
  * The allocator keeps two address-sorted lists of extents: free space and
  * live regions.  Their nodes come from a pool: VM_INLINE_NODES inside
  * struct vm_space (enough for VM_INLINE_NODES / 2 - 1 live regions
@@ -32,8 +45,19 @@
 #define VM_DIRECT_MAP_END     0x0000400000000000ULL
 #define VM_PAYLOAD_BASE       0x0000500000000000ULL
 #define VM_PAYLOAD_END        0x0000600000000000ULL
-#define VM_KMEM_BASE          0x0000600000000000ULL
-#define VM_KMEM_END           0x0000700000000000ULL
+#define VM_KMEM_BASE_4LEVEL   0x0000600000000000ULL
+#define VM_KMEM_END_4LEVEL    0x0000700000000000ULL
+#define VM_KMEM_BASE_LA57     0x0000800000000000ULL
+#define VM_KMEM_END_LA57      0x0000900000000000ULL
+
+/* The k_mem_map area of the current layout. */
+extern vaddr_t vm_kmem_base, vm_kmem_end;
+#define VM_KMEM_BASE          vm_kmem_base
+#define VM_KMEM_END           vm_kmem_end
+
+/* Picks the layout: the area above 2^47 for five levels (la57), else
+ * the 4-level one (the default).  Call before mm_init. */
+void vm_kmem_place(bool la57);
 
 /* Nodes kept inside struct vm_space before frames are taken. */
 #define VM_INLINE_NODES       256

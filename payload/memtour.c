@@ -16,8 +16,11 @@
  */
 #include "efimm.h"
 
-#define KMAP_LO         0x0000600000000000ull
-#define KMAP_HI         0x0000700000000000ull
+/* The k_mem_map area: above 2^47 with five levels (EFIMM_FEAT_LA57). */
+static uintptr_t kmap_lo = 0x0000600000000000ull;
+static uintptr_t kmap_hi = 0x0000700000000000ull;
+#define KMAP_LO         kmap_lo
+#define KMAP_HI         kmap_hi
 #define TOUR_PAGES      2
 #define STACK_SCAN_MAX  (1ul << 18)     /* pages: 1 GiB */
 
@@ -247,7 +250,13 @@ static void tour_refusals(void)
 
 int main(int argc, char **argv)
 {
+	struct efimm_info info;
+
 	(void)argc;
+	if (efimm_info_get(&info) >= 0 && (info.features & EFIMM_FEAT_LA57)) {
+		kmap_lo = 0x0000800000000000ull;
+		kmap_hi = 0x0000900000000000ull;
+	}
 	printk("%s: free memory %lu KiB\n", argv[0],
 	       (unsigned long)k_mem_free_get() / 1024);
 	tour_image();

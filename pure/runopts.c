@@ -70,6 +70,11 @@ static const char *parse_timing(struct runopts *o, const char *value)
 	return parse_bool(value, &o->timing) ? NULL : "timing takes 0 or 1";
 }
 
+static const char *parse_la57(struct runopts *o, const char *value)
+{
+	return parse_bool(value, &o->la57) ? NULL : "la57 takes 0 or 1";
+}
+
 static const char *parse_timeout(struct runopts *o, const char *value)
 {
 	uint64_t v;
@@ -119,6 +124,7 @@ static const struct runopt_def defs[] = {
 	{ "ring", RUNOPT_RING, parse_ring },
 	{ "inject", RUNOPT_INJECT, parse_inject },
 	{ "shootdown", RUNOPT_SHOOTDOWN, parse_shootdown },
+	{ "la57", RUNOPT_LA57, parse_la57 },
 };
 
 void runopts_clear(struct runopts *o)
@@ -273,6 +279,8 @@ void runopts_merge(struct runopts *dst, const struct runopts *over)
 		dst->inject = over->inject;
 	if (s & RUNOPT_SHOOTDOWN)
 		dst->shootdown_off = over->shootdown_off;
+	if (s & RUNOPT_LA57)
+		dst->la57 = over->la57;
 	dst->set |= s;
 	dst->extra_set |= over->extra_set;
 }

@@ -33,6 +33,7 @@ enum runopt_bit {
 	RUNOPT_RING = 1u << 6,
 	RUNOPT_INJECT = 1u << 7,
 	RUNOPT_SHOOTDOWN = 1u << 8,
+	RUNOPT_LA57 = 1u << 9,
 };
 
 /* inject=: efimm touches payload memory outside its copy helpers once,
@@ -56,6 +57,7 @@ struct runopts {
 	uint8_t inject;         /* inject=smap|smep: enum runopt_inject */
 	bool shootdown_off;     /* shootdown=off: no remote TLB flushes
 				 * (fault injection, README "Multiple CPUs") */
+	bool la57;              /* la57=1: five-level paging (LA57) */
 	uint32_t set;           /* enum runopt_bit of the options given */
 	uint32_t extra_set;     /* bit i: extras->opt[i] given (runopts_split) */
 };

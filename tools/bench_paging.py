@@ -7,8 +7,10 @@ touched pages) per page, zero-fill, page-in with a dirty eviction,
 page-in with a clean eviction, each as a multiple of one 4 KiB memcpy
 (rep movsb) measured in the same boot.  Prints markdown tables: the
 mapping calls, then the fault service per policy.  Usage:
-bench_paging.py [POLICY...] (default: efimm's default policy only; each
-policy is one boot of about a minute, two at a time)."""
+bench_paging.py [POLICY[:la57]...] (default: efimm's default policy only;
+each policy is one boot of about a minute, two at a time; POLICY:la57
+runs it with five-level paging, `la57=1`, on QEMU's -cpu max, and
+labels its rows "POLICY, five levels")."""
 import os
 import re
 import sys
@@ -34,9 +36,11 @@ MOVSQ = re.compile(r"paging_bench: copy-4k-movsq (\d+) cycles")
 def measure(policy):
     """One boot: {policy, copy, movsq, rows: {fault: [median, mean, n,
     clean, dirty]}, maps: {map|unmap: [cycles, pages, evictions]}}."""
+    policy, _, mode = (policy or "").partition(":")
     evict = f" evict={policy}" if policy else ""
+    la57 = " la57=1" if mode == "la57" else ""
     cfg = ("timeout 0\ndefault b\nentry b \"bench\" run "
-           f"efimm/payloads/paging_bench.elf mem=2M swap=8M{evict} ; poweroff\n")
+           f"efimm/payloads/paging_bench.elf mem=2M swap=8M{evict}{la57} ; poweroff\n")
     with tempfile.TemporaryDirectory() as tmp:
         img = efimm_qemu.build_image(os.path.join(tmp, "b.img"), config=cfg)
         # a generous wall-clock limit: host load slows a boot down but
@@ -52,6 +56,7 @@ def measure(policy):
         sys.exit(f"bench_paging: no figures for {policy or 'default'} "
                  f"(status {res.status})\n{res.text[-2000:]}")
     pol = re.search(r"efimm: paging: policy (\w+)", res.text).group(1)
+    pol += ", five levels" if la57 else ""
     return {"policy": pol, "copy": int(copy.group(1)),
             "movsq": int(movsq.group(1)), "rows": rows, "maps": maps}
 

@@ -158,7 +158,7 @@ static void print_efimm(const struct snapfile *f)
 	kprintf("== ptdump --efimm --ranges\n");
 	snprintf(header, sizeof(header), "Page tables: %s (root 0x%lx)",
 		 "efimm's, built from the memory map", (unsigned long)paddr_raw(arch_pt_root()));
-	mmboot_ptdump_ranges(arch_pt_root(), header, &l);
+	mmboot_ptdump_ranges(arch_pt_root(), arch_pt_levels(), header, &l);
 }
 
 /* --json: efimm's tables rebuilt quietly (the range view kept through
@@ -188,7 +188,7 @@ static int print_json(const char *path, const struct snapfile *f,
 	pfdb_counts(&c);
 	snprintf(header, sizeof(header), "Page tables: %s (root 0x%lx)",
 		 "efimm's, built from the memory map", (unsigned long)paddr_raw(arch_pt_root()));
-	mmboot_ptdump_ranges(arch_pt_root(), header, &l);
+	mmboot_ptdump_ranges(arch_pt_root(), arch_pt_levels(), header, &l);
 	n = con_tee_stop(NULL);
 	ranges[n] = '\0';
 	x.frames = &c;

@@ -23,6 +23,7 @@
  */
 #include "../../lib/assert.h"
 #include "../../lib/errno.h"
+#include "../../lib/kstring.h"
 #include "../../mm/arch_hooks.h"
 #include "../../mm/kmem.h"
 #include "cpu.h"
@@ -36,11 +37,16 @@
 
 static struct pt kernel_pt;
 static bool kernel_pt_live;
+static unsigned int kernel_levels = 4;   /* for the next arch_pt_init */
 
 /* The payload's address space: its own root, the kernel's top-level
- * entries outside [lo, hi). */
+ * entries outside [lo, hi).  With five levels the root is a PML5 copy
+ * whose entry for [lo, hi) points to a PML4 copy (chain[1]): the tables
+ * from the top down to the PML4, one per level, are the payload's. */
 static struct {
 	struct pt pt;
+	paddr_t chain[PT_LEVELS];
+	unsigned int nchain;
 	vaddr_t lo, hi;
 	bool live;
 	bool kernel_changed;    /* a kernel mapping changed while it was live */
@@ -111,9 +117,25 @@ bool arch_is_canonical(vaddr_t virt)
 	return pte_va_canonical(virt);
 }
 
+bool arch_is_canonical_la57(vaddr_t virt)
+{
+	return pte_va_canonical_w(virt, PTE_VA_BITS_LA57);
+}
+
+void arch_pt_set_levels(unsigned int levels)
+{
+	ASSERT(levels == 4 || levels == 5, "arch: %u levels", levels);
+	kernel_levels = levels;
+}
+
+unsigned int arch_pt_levels(void)
+{
+	return kernel_levels;
+}
+
 int arch_pt_init(const struct arch_pt_alloc *alloc)
 {
-	int ret = pt_init(&kernel_pt, alloc, cpu_has_1g_pages(),
+	int ret = pt_init(&kernel_pt, alloc, kernel_levels, cpu_has_1g_pages(),
 			  cpu_enable_nx());
 
 	kernel_pt_live = ret == 0;
@@ -126,40 +148,80 @@ paddr_t arch_pt_root(void)
 	return uas.live ? uas.pt.root : kpt()->root;
 }
 
-/* Top-level index of va. */
+/* PML4 index of va: the user range is a run of PML4 entries. */
 static unsigned int top_index(vaddr_t va)
 {
 	return pt_index(PT_LEVEL_PML4, va);
 }
 
-int arch_as_create(vaddr_t user_lo, vaddr_t user_hi)
+/* Takes the n table pages of the payload's chain.  0 or -ENOMEM (none
+ * kept). */
+static int as_chain_get(unsigned int n)
 {
 	const struct arch_pt_alloc *a = kpt()->alloc;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (a->get(a->ctx, &uas.chain[i]) == 0)
+			continue;
+		while (i--)
+			a->put(a->ctx, uas.chain[i]);
+		return -ENOMEM;
+	}
+	uas.nchain = n;
+	return 0;
+}
+
+/*
+ * Fills the chain: each table a copy of the kernel's at its level on
+ * lo's path, except that the entry for lo points to the next copy and,
+ * in the PML4, the user slots [first, last] are empty.
+ */
+static void as_chain_fill(vaddr_t lo, unsigned int first, unsigned int last)
+{
+	const uint64_t *src = arch_phys_to_ptr(kpt()->root);
+	int l = pt_top(kpt()->levels);
+
+	for (unsigned int c = 0; c < uas.nchain; c++, l++) {
+		uint64_t *dst = arch_phys_to_ptr(uas.chain[c]);
+		unsigned int at = pt_index(l, lo);
+
+		memcpy(dst, src, PAGE_SIZE);
+		if (l != PT_LEVEL_PML4) {
+			ASSERT(pt_is_table(l, src[at]), "arch: no %s for the user range",
+			       pt_levels[l + 1].name);
+			dst[at] = (src[at] & ~PTE_ADDR_MASK) | paddr_raw(uas.chain[c + 1]);
+			src = pt_table_ptr(l, src[at]);
+			continue;
+		}
+		for (unsigned int i = first; i <= last; i++) {
+			ASSERT(src[i] == 0, "arch: kernel tables map user slot %u", i);
+			dst[i] = 0;
+		}
+	}
+}
+
+int arch_as_create(vaddr_t user_lo, vaddr_t user_hi)
+{
 	unsigned int first = top_index(user_lo), last = top_index(user_hi - 1);
-	uint64_t *dst, *src;
-	paddr_t root;
+	unsigned int n = kpt()->levels - 3;   /* tables from the top to PML4 */
 
 	ASSERT(!uas.live, "arch: a payload address space is live already");
 	ASSERT(IS_ALIGNED(user_lo, pt_span(PT_LEVEL_PML4)) &&
-	       IS_ALIGNED(user_hi, pt_span(PT_LEVEL_PML4)) && user_lo < user_hi,
-	       "arch: user range %lx-%lx not top-level aligned", user_lo, user_hi);
-	if (a->get(a->ctx, &root))
+	       IS_ALIGNED(user_hi, pt_span(PT_LEVEL_PML4)) && user_lo < user_hi &&
+	       (user_lo >> pt_levels[PT_LEVEL_PML5].shift) ==
+	       ((user_hi - 1) >> pt_levels[PT_LEVEL_PML5].shift),
+	       "arch: user range %lx-%lx not in one PML4's aligned slots",
+	       user_lo, user_hi);
+	if (as_chain_get(n))
 		return -ENOMEM;
-	dst = arch_phys_to_ptr(root);
-	src = arch_phys_to_ptr(kpt()->root);
-	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
-		bool user = i >= first && i <= last;
-
-		ASSERT(!user || src[i] == 0, "arch: kernel tables map user slot %u", i);
-		dst[i] = user ? 0 : src[i];
-	}
+	as_chain_fill(user_lo, first, last);
 	uas.pt = *kpt();
-	uas.pt.root = root;
+	uas.pt.root = uas.chain[0];
 	uas.lo = user_lo;
 	uas.hi = user_hi;
 	uas.kernel_changed = false;
 	uas.live = true;
-	cpu_write_cr3(paddr_raw(root) | (pcid_on ? PCID_PAYLOAD : 0));
+	cpu_write_cr3(paddr_raw(uas.pt.root) | (pcid_on ? PCID_PAYLOAD : 0));
 	return 0;
 }
 
@@ -170,7 +232,7 @@ void arch_as_destroy(void)
 	uint64_t cr3 = paddr_raw(kpt()->root);
 
 	ASSERT(uas.live, "arch: no payload address space");
-	t = arch_phys_to_ptr(uas.pt.root);
+	t = arch_phys_to_ptr(uas.chain[uas.nchain - 1]);
 	for (unsigned int i = top_index(uas.lo); i <= top_index(uas.hi - 1); i++)
 		ASSERT(t[i] == 0, "arch: payload slot %u still mapped", i);
 	if (pcid_on && !uas.kernel_changed)
@@ -179,7 +241,8 @@ void arch_as_destroy(void)
 	if (invpcid_on)
 		cpu_invpcid_context(PCID_PAYLOAD);
 	uas.live = false;
-	a->put(a->ctx, uas.pt.root);
+	for (unsigned int c = 0; c < uas.nchain; c++)
+		a->put(a->ctx, uas.chain[c]);
 }
 
 bool arch_as_live(void)
@@ -265,7 +328,9 @@ void arch_pt_activate(void)
 static uint64_t *hooks_pte(vaddr_t virt, int *level)
 {
 	ASSERT(pte_va_canonical(virt), "arch: 0x%lx is not canonical", virt);
-	return pt_find(pt_of(virt)->root, virt, level);
+	const struct pt *pt = pt_of(virt);
+
+	return pt_find(pt->root, pt->levels, virt, level);
 }
 
 /* The 4 KiB frame holding virt, mapped by the leaf e at level. */
@@ -317,7 +382,7 @@ enum arch_page_location arch_page_locate(vaddr_t virt, uint64_t *location,
 	ref->virt = virt;
 	if (!pte_va_canonical(virt))
 		return ARCH_PAGE_LOCATION_BAD;
-	slot = pt_find(pt_of(virt)->root, virt, &level);
+	slot = hooks_pte(virt, &level);
 	e = *slot;
 	if (pt_is_leaf(level, e)) {
 		*location = hooks_frame(level, e, virt);

@@ -13,8 +13,41 @@
 
 #include "../../lib/types.h"
 
-/* True if virt is canonical for 4-level paging (bits 63..47 equal). */
+/* True if virt is canonical for the live paging mode (bits 63..47
+ * equal with 4 levels, 63..56 with 5). */
 bool arch_is_canonical(vaddr_t virt);
+/* True if virt is canonical for five-level paging (bits 63..56 equal). */
+bool arch_is_canonical_la57(vaddr_t virt);
+
+/* The number of levels (4, or 5 for LA57) the next arch_pt_init() gives
+ * the kernel address space, and the payload ones made from it.  Default
+ * 4.  Call before mm_init (mmboot). */
+void arch_pt_set_levels(unsigned int levels);
+
+/* The levels arch_pt_set_levels() chose: those of the kernel address
+ * space arch_pt_init() makes (and made, if the choice came before). */
+unsigned int arch_pt_levels(void);
+
+/* The live paging mode's levels, read from CR4.LA57 (target only); it
+ * also records them (pt_set_live_levels) for the canonical checks. */
+unsigned int arch_live_pt_levels(void);
+
+/* Five-level paging (arch/x86_64/la57.h), target only.  The trampoline
+ * needs ARCH_LA57_PAGES pages below 4 GiB, taken before
+ * ExitBootServices; the first must be identity-mapped R+X in the kernel
+ * tables (a kas_extra), the second only reserved. */
+#define ARCH_LA57_PAGES 2
+/* True if the CPU can run five levels (CPUID.(EAX=7,ECX=0):ECX[16]). */
+bool arch_la57_supported(void);
+/* Copies the trampoline into the pages at base (la57_prepare). */
+void arch_la57_prepare(paddr_t base);
+/*
+ * Call after the kernel address space is built, before
+ * arch_pt_activate(), with interrupts off: if it has five levels and the
+ * CPU runs four, switches to five (CR4.LA57) through the trampoline,
+ * loading the kernel tables.  Returns true if it switched.
+ */
+bool arch_pt_switch_levels(void);
 
 /* Physical address of the top-level table efimm runs on: the payload's
  * while one is live (arch_as_create, mm/arch_hooks.h), else the kernel's. */

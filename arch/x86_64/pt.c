@@ -1,5 +1,5 @@
 /*
- * arch/x86_64/pt.c - the 4-level page-table walker (see pt.h).
+ * arch/x86_64/pt.c - the 4- and 5-level page-table walker (see pt.h).
  *
  * Every changing operation (map, unmap, protect) is one struct pt_op run
  * in two passes over the same decision function, pt_decide():
@@ -19,11 +19,28 @@
 #include "pt.h"
 
 const struct pt_level pt_levels[PT_LEVELS] = {
+	{ "PML5", 48, PTE_ADDR_MASK, 0, PT_PS_NEVER, NULL },
 	{ "PML4", 39, PTE_ADDR_MASK, 0, PT_PS_NEVER, NULL },
 	{ "PDPT", 30, PTE_ADDR_MASK, PTE_ADDR_1G_MASK, PT_PS_IF_1G, "1G" },
 	{ "PD", 21, PTE_ADDR_MASK, PTE_ADDR_2M_MASK, PT_PS_ALWAYS, "2M" },
 	{ "PT", 12, PTE_ADDR_MASK, PTE_ADDR_MASK, PT_PS_LEAF, "4K" },
 };
+
+/* The live paging mode: pt_live_levels(), and its width for pte.h. */
+static unsigned int live_levels = 4;
+unsigned int pte_live_va_bits = PTE_VA_BITS;
+
+unsigned int pt_live_levels(void)
+{
+	return live_levels;
+}
+
+void pt_set_live_levels(unsigned int levels)
+{
+	ASSERT(levels == 4 || levels == 5, "pt: %u levels", levels);
+	live_levels = levels;
+	pte_live_va_bits = pt_va_bits(levels);
+}
 
 enum pt_op_kind { PT_OP_MAP, PT_OP_UNMAP, PT_OP_PROTECT };
 
@@ -440,7 +457,7 @@ static int pt_run(const struct pt *pt, const struct pt_op *op, vaddr_t lo,
 
 	ASSERT(pt->alloc, "pt: tables at 0x%llx are read-only",
 	       (unsigned long long)paddr_raw(pt->root));
-	need = pt_walk_range(&w, PT_LEVEL_PML4, root, 0, lo, last);
+	need = pt_walk_range(&w, pt_top(pt->levels), root, 0, lo, last);
 	if (need < 0)
 		return (int)need;
 	ret = pt_pool_fill(pt, &pool, (size_t)need);
@@ -450,19 +467,22 @@ static int pt_run(const struct pt *pt, const struct pt_op *op, vaddr_t lo,
 	}
 	w.entry = pt_apply_entry;
 	w.pool = &pool;
-	pt_walk_range(&w, PT_LEVEL_PML4, root, 0, lo, last);
+	pt_walk_range(&w, pt_top(pt->levels), root, 0, lo, last);
 	if (pool.count)
 		panic("pt: %zu table pages counted but not used", pool.count);
 	return 0;
 }
 
-/* Checks [va, va+size): ASSERTs alignment, sets *last; 0 or -EINVAL. */
-static int pt_range(vaddr_t va, size_t size, vaddr_t *last)
+/* Checks [va, va+size) against pt's width: ASSERTs alignment, sets
+ * *last; 0 or -EINVAL. */
+static int pt_range(const struct pt *pt, vaddr_t va, size_t size,
+		    vaddr_t *last)
 {
 	ASSERT(IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED(size, PAGE_SIZE) &&
 	       size > 0, "pt: bad range 0x%lx + 0x%zx", va, size);
 	*last = va + (size - 1);
-	return pte_range_canonical(va, *last) ? 0 : -EINVAL;
+	return pte_range_canonical_w(va, *last, pt_va_bits(pt->levels)) ?
+	       0 : -EINVAL;
 }
 
 /* Attributes a pt can hold: known bits only, XD only with NX. */
@@ -475,22 +495,27 @@ static uint64_t pt_prot(const struct pt *pt, uint64_t prot)
 
 /* ---- public ------------------------------------------------------------ */
 
-int pt_init(struct pt *pt, const struct arch_pt_alloc *alloc, bool has_1g,
-	    bool has_nx)
+int pt_init(struct pt *pt, const struct arch_pt_alloc *alloc,
+	    unsigned int levels, bool has_1g, bool has_nx)
 {
-	int ret = alloc->get(alloc->ctx, &pt->root);
+	int ret;
 
+	ASSERT(levels == 4 || levels == 5, "pt: %u levels", levels);
+	ret = alloc->get(alloc->ctx, &pt->root);
 	if (ret)
 		return ret;
+	pt->levels = levels;
 	pt->alloc = alloc;
 	pt->has_1g = has_1g;
 	pt->has_nx = has_nx;
 	return 0;
 }
 
-void pt_attach(struct pt *pt, paddr_t root)
+void pt_attach(struct pt *pt, paddr_t root, unsigned int levels)
 {
+	ASSERT(levels == 4 || levels == 5, "pt: %u levels", levels);
 	pt->root = root;
+	pt->levels = levels;
 	pt->alloc = NULL;
 	pt->has_1g = false;
 	pt->has_nx = false;
@@ -499,7 +524,7 @@ void pt_attach(struct pt *pt, paddr_t root)
 void pt_destroy(struct pt *pt)
 {
 	ASSERT(pt->alloc, "pt: destroying a read-only view");
-	pt_free_tree(pt, PT_LEVEL_PML4, pt->root, 0, false);
+	pt_free_tree(pt, pt_top(pt->levels), pt->root, 0, false);
 	pt->root = PADDR_INVALID;
 }
 
@@ -511,7 +536,7 @@ int pt_map(struct pt *pt, vaddr_t va, paddr_t phys, size_t size,
 		.prot = pt_prot(pt, prot), .large = large,
 	};
 	vaddr_t last;
-	int ret = pt_range(va, size, &last);
+	int ret = pt_range(pt, va, size, &last);
 
 	ASSERT(IS_ALIGNED(op.phys, PAGE_SIZE), "pt: unaligned phys 0x%llx",
 	       (unsigned long long)op.phys);
@@ -526,7 +551,7 @@ int pt_map_nonresident(struct pt *pt, vaddr_t va, size_t size, uint64_t pte)
 {
 	struct pt_op op = { .kind = PT_OP_MAP, .va = va, .fixed = pte };
 	vaddr_t last;
-	int ret = pt_range(va, size, &last);
+	int ret = pt_range(pt, va, size, &last);
 
 	ASSERT(pte_is_paged_out(pte), "pt: 0x%llx is not a paged-out PTE",
 	       (unsigned long long)pte);
@@ -539,7 +564,7 @@ int pt_unmap(struct pt *pt, vaddr_t va, size_t size)
 {
 	struct pt_op op = { .kind = PT_OP_UNMAP, .va = va };
 	vaddr_t last;
-	int ret = pt_range(va, size, &last);
+	int ret = pt_range(pt, va, size, &last);
 
 	return ret ? ret : pt_run(pt, &op, va, last);
 }
@@ -550,7 +575,7 @@ int pt_protect(struct pt *pt, vaddr_t va, size_t size, uint64_t prot)
 		.kind = PT_OP_PROTECT, .va = va, .prot = pt_prot(pt, prot),
 	};
 	vaddr_t last;
-	int ret = pt_range(va, size, &last);
+	int ret = pt_range(pt, va, size, &last);
 
 	return ret ? ret : pt_run(pt, &op, va, last);
 }
@@ -607,20 +632,20 @@ size_t pt_merge(struct pt *pt, vaddr_t va, size_t size)
 	vaddr_t last;
 
 	ASSERT(pt->alloc, "pt: merging a read-only view");
-	if (pt_range(va, size, &last))
+	if (pt_range(pt, va, size, &last))
 		return 0;
-	return (size_t)pt_walk_range(&w, PT_LEVEL_PML4,
+	return (size_t)pt_walk_range(&w, pt_top(pt->levels),
 				     arch_phys_to_ptr(pt->root), 0, va, last);
 }
 
 /* The single-address walk; records each entry it passes in path unless
  * path is NULL (pt_find, on the fault path, skips the bookkeeping). */
-static inline uint64_t *pt_walk_va(paddr_t root, vaddr_t va, int *level,
-				   struct pt_path *path)
+static inline uint64_t *pt_walk_va(paddr_t root, unsigned int levels,
+				   vaddr_t va, int *level, struct pt_path *path)
 {
 	uint64_t *table = arch_phys_to_ptr(root);
 
-	for (int l = PT_LEVEL_PML4;; l++) {
+	for (int l = pt_top(levels);; l++) {
 		uint64_t *slot = &table[pt_index(l, va)];
 		uint64_t e = *slot;
 
@@ -637,17 +662,18 @@ static inline uint64_t *pt_walk_va(paddr_t root, vaddr_t va, int *level,
 	}
 }
 
-void pt_walk(paddr_t root, vaddr_t va, struct pt_path *path)
+void pt_walk(paddr_t root, unsigned int levels, vaddr_t va,
+	     struct pt_path *path)
 {
 	int level;
 
 	path->n = 0;
-	pt_walk_va(root, va, &level, path);
+	pt_walk_va(root, levels, va, &level, path);
 }
 
-uint64_t *pt_find(paddr_t root, vaddr_t va, int *level)
+uint64_t *pt_find(paddr_t root, unsigned int levels, vaddr_t va, int *level)
 {
-	return pt_walk_va(root, va, level, NULL);
+	return pt_walk_va(root, levels, va, level, NULL);
 }
 
 int pt_translate(const struct pt *pt, vaddr_t va, paddr_t *phys,
@@ -656,9 +682,9 @@ int pt_translate(const struct pt *pt, vaddr_t va, paddr_t *phys,
 	uint64_t e;
 	int l;
 
-	if (!pte_va_canonical(va))
+	if (!pte_va_canonical_w(va, pt_va_bits(pt->levels)))
 		return -EINVAL;
-	e = *pt_find(pt->root, va, &l);
+	e = *pt_find(pt->root, pt->levels, va, &l);
 	if (!pt_is_leaf(l, e))
 		return -EFAULT;
 	if (phys)
@@ -689,18 +715,22 @@ static uint64_t pt_effective(uint64_t path, uint64_t e)
 	       (path & PTE_XD);
 }
 
-static void pt_visit_table(const struct pt_visitor *v, int level,
-			   paddr_t table, vaddr_t base, uint64_t path)
+/* Visits the table at level mapping from base; bits: the width of the
+ * walk's addresses (48 or 57). */
+static void pt_visit_table(const struct pt_visitor *v, unsigned int bits,
+			   int level, paddr_t table, vaddr_t base,
+			   uint64_t path)
 {
 	const uint64_t *t = arch_phys_to_ptr(table);
 
 	if (v->table)
 		v->table(v->ctx, level, table, base);
 	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
-		vaddr_t va = pte_va_canonicalize(base + i * pt_span(level));
+		vaddr_t va = pte_va_canonicalize_w(base + i * pt_span(level),
+						   bits);
 
 		if (pt_is_table(level, t[i]))
-			pt_visit_table(v, level + 1,
+			pt_visit_table(v, bits, level + 1,
 				       PADDR(t[i] & pt_levels[level].table_mask),
 				       va, pt_effective(path, t[i]));
 		else if (v->entry)
@@ -709,7 +739,8 @@ static void pt_visit_table(const struct pt_visitor *v, int level,
 	}
 }
 
-void pt_visit(paddr_t root, const struct pt_visitor *v)
+void pt_visit(paddr_t root, unsigned int levels, const struct pt_visitor *v)
 {
-	pt_visit_table(v, PT_LEVEL_PML4, root, 0, PTE_RW | PTE_US);
+	pt_visit_table(v, pt_va_bits(levels), pt_top(levels), root, 0,
+		       PTE_RW | PTE_US);
 }

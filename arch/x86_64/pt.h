@@ -1,9 +1,14 @@
 /*
- * arch/x86_64/pt.h - x86_64 4-level page tables: one table-driven walker
- * for map, unmap, protect, translate, merge and read-only visits.
+ * arch/x86_64/pt.h - x86_64 page tables, four or five levels: one
+ * table-driven walker for map, unmap, protect, translate, merge and
+ * read-only visits.
  *
- * A struct pt names a root table, the allocator its table pages come
- * from, and what the CPU allows (1 GiB pages, XD).  The same code walks
+ * The levels are data (pt_levels[]: PML5, PML4, PDPT, PD, PT).  A
+ * 4-level address space starts its walks at PML4, a 5-level one (LA57)
+ * at PML5; nothing else differs, so no code is written per level.
+ *
+ * A struct pt names a root table, its number of levels, the allocator
+ * its table pages come from, and what the CPU allows (1 GiB pages, XD).  The same code walks
  * any root: efimm's kernel address space (arch/x86_64/hooks.c keeps the
  * one instance the arch hooks act on) or, read-only, the firmware's.
  *
@@ -28,16 +33,17 @@
 #include "../../mm/arch_hooks.h"
 #include "pte.h"
 
-#define PT_LEVELS      4
-#define PT_LEVEL_PML4  0
-#define PT_LEVEL_PDPT  1
-#define PT_LEVEL_PD    2
-#define PT_LEVEL_PT    3   /* the 4 KiB leaf level */
+#define PT_LEVELS      5   /* levels of the deepest walk (LA57) */
+#define PT_LEVEL_PML5  0
+#define PT_LEVEL_PML4  1
+#define PT_LEVEL_PDPT  2
+#define PT_LEVEL_PD    3
+#define PT_LEVEL_PT    4   /* the 4 KiB leaf level */
 #define PT_ENTRIES     512
 
 /* Where a level may hold a leaf. */
 enum pt_ps {
-	PT_PS_NEVER,    /* PML4: only tables */
+	PT_PS_NEVER,    /* PML5, PML4: only tables */
 	PT_PS_IF_1G,    /* PDPT: 1 GiB leaves when CPUID reports them */
 	PT_PS_ALWAYS,   /* PD: 2 MiB leaves */
 	PT_PS_LEAF,     /* PT: every present entry is a 4 KiB leaf */
@@ -56,11 +62,24 @@ struct pt_level {
 extern const struct pt_level pt_levels[PT_LEVELS];
 
 struct pt {
-	paddr_t root;                      /* top-level (PML4) table */
+	paddr_t root;                      /* top-level (PML4 or PML5) table */
+	unsigned int levels;               /* 4 or 5 (LA57) */
 	const struct arch_pt_alloc *alloc; /* NULL: read-only view */
 	bool has_1g;                       /* may create 1 GiB leaves */
 	bool has_nx;                       /* may set PTE_XD */
 };
+
+/* The level a walk of a levels-deep address space (4 or 5) starts at. */
+static inline int pt_top(unsigned int levels)
+{
+	return PT_LEVELS - (int)levels;
+}
+
+/* Bits of a canonical address under levels (48 or 57). */
+static inline unsigned int pt_va_bits(unsigned int levels)
+{
+	return 12 + 9 * levels;
+}
 
 /* Bytes one entry at level covers. */
 static inline uint64_t pt_span(int level)
@@ -112,14 +131,16 @@ static inline uint64_t *pt_table_ptr(int level, uint64_t e)
 }
 
 /*
- * Allocates an empty root table.  has_1g/has_nx say what the CPU allows.
- * Returns 0 or -ENOMEM.
+ * Allocates an empty root table for a levels-deep address space (4 or
+ * 5, ASSERT).  has_1g/has_nx say what the CPU allows.  Returns 0 or
+ * -ENOMEM.
  */
-int pt_init(struct pt *pt, const struct arch_pt_alloc *alloc, bool has_1g,
-	    bool has_nx);
+int pt_init(struct pt *pt, const struct arch_pt_alloc *alloc,
+	    unsigned int levels, bool has_1g, bool has_nx);
 
-/* A read-only view of an existing root (e.g. the firmware's CR3). */
-void pt_attach(struct pt *pt, paddr_t root);
+/* A read-only view of an existing root of levels (4 or 5) levels (e.g.
+ * the firmware's CR3). */
+void pt_attach(struct pt *pt, paddr_t root, unsigned int levels);
 
 /*
  * Gives back every table page, the root included.  No TLB flush: the
@@ -134,7 +155,8 @@ void pt_destroy(struct pt *pt);
  * replaces (and frees) a table below it, which is how a range merges back
  * on map.  Existing mappings are replaced; large pages at the edges are
  * split.  va, phys, size page-aligned, size > 0 (ASSERT).  Returns 0,
- * -EINVAL (non-canonical or wrapping range) or -ENOMEM (nothing changed).
+ * -EINVAL (non-canonical for pt's levels, or wrapping range) or -ENOMEM
+ * (nothing changed).
  */
 int pt_map(struct pt *pt, vaddr_t va, paddr_t phys, size_t size,
 	   uint64_t prot, bool large);
@@ -173,7 +195,8 @@ size_t pt_merge(struct pt *pt, vaddr_t va, size_t size);
 /*
  * Translates va.  Returns 0 and the exact physical byte address, the
  * leaf's attributes (4 KiB layout) and level; -EFAULT if not present
- * (paged-out included); -EINVAL if non-canonical.  Outputs may be NULL.
+ * (paged-out included); -EINVAL if non-canonical for pt's levels.
+ * Outputs may be NULL.
  */
 int pt_translate(const struct pt *pt, vaddr_t va, paddr_t *phys,
 		 uint64_t *prot, int *level);
@@ -188,26 +211,29 @@ struct pt_step {
 
 /* The entries from the root down to va's last one, in walk order. */
 struct pt_path {
-	unsigned int n;   /* 1..PT_LEVELS */
+	unsigned int n;   /* 1..levels of the walk */
 	struct pt_step step[PT_LEVELS];
 };
 
 /*
- * Walks from root to va's last entry: the leaf, or the first entry that
- * is not a table pointer (not present, or paged out).  Fills *path with
- * every entry it passed, that one last.  va must be canonical.
+ * Walks from root (a table of a levels-deep address space, 4 or 5) to
+ * va's last entry: the leaf, or the first entry that is not a table
+ * pointer (not present, or paged out).  Fills *path with every entry it
+ * passed, that one last.  va must be canonical for levels.
  */
-void pt_walk(paddr_t root, vaddr_t va, struct pt_path *path);
+void pt_walk(paddr_t root, unsigned int levels, vaddr_t va,
+	     struct pt_path *path);
 
 /* The same walk for callers that need only the last entry: returns a
  * pointer to it and its level. */
-uint64_t *pt_find(paddr_t root, vaddr_t va, int *level);
+uint64_t *pt_find(paddr_t root, unsigned int levels, vaddr_t va, int *level);
 
 /* Writes *slot = e for the entry mapping va; flushes if it was present. */
 void pt_pte_set(uint64_t *slot, vaddr_t va, uint64_t e);
 
 /*
- * Read-only visit of every entry under root in address order.  table()
+ * Read-only visit of every entry under root (of levels levels, 4 or 5)
+ * in address order, addresses canonical for levels.  table()
  * is called on entering each table (root first); entry() for each entry
  * that is not a table pointer, with eff = the entry as the CPU applies
  * it (RW/US cleared if a parent lacks them, XD set if a parent has it).
@@ -219,6 +245,6 @@ struct pt_visitor {
 		      uint64_t eff);
 	void *ctx;
 };
-void pt_visit(paddr_t root, const struct pt_visitor *v);
+void pt_visit(paddr_t root, unsigned int levels, const struct pt_visitor *v);
 
 #endif

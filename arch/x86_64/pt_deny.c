@@ -31,14 +31,14 @@ static enum pt_deny_why pt_deny_super(const struct pt_access *a)
 	return a->smap && !a->ac ? PT_DENY_SMAP : PT_DENY_NONE;
 }
 
-struct pt_deny pt_deny_check(paddr_t root, vaddr_t va,
+struct pt_deny pt_deny_check(paddr_t root, unsigned int levels, vaddr_t va,
 			     const struct pt_access *a)
 {
 	struct pt_path path;
 	const struct pt_step *last;
 	int no_us, no_rw, xd;
 
-	pt_walk(root, va, &path);
+	pt_walk(root, levels, va, &path);
 	last = &path.step[path.n - 1];
 	if (!pt_is_leaf(last->level, last->e))
 		return pt_deny_at(PT_DENY_NOT_PRESENT, last->level);
@@ -57,7 +57,7 @@ struct pt_deny pt_deny_check(paddr_t root, vaddr_t va,
 	return pt_deny_at(PT_DENY_NONE, -1);
 }
 
-/* "PML4E", "PDPTE", "PDE", "PTE" for a level; "?" out of range. */
+/* "PML5E", "PML4E", "PDPTE", "PDE", "PTE" for a level; "?" out of range. */
 static const char *pt_deny_entry(int level, char *buf, size_t size)
 {
 	if (level < 0 || level >= PT_LEVELS)

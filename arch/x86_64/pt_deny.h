@@ -43,13 +43,14 @@ struct pt_deny {
 };
 
 /*
- * Walks root's tables for va (canonical: a #PF address always is) and
- * says what forbids access a.  When several rules do, the first of:
+ * Walks root's tables (levels deep: 4 or 5) for va (canonical: a #PF
+ * address always is) and says what forbids access a.  When several
+ * rules do, the first of:
  * not present, U/S (user), SMEP/SMAP (supervisor), R/W, XD; for U/S,
  * R/W and XD the level is the highest (closest to the root) entry that
  * decides.  A paged-out PTE is not present.
  */
-struct pt_deny pt_deny_check(paddr_t root, vaddr_t va,
+struct pt_deny pt_deny_check(paddr_t root, unsigned int levels, vaddr_t va,
 			     const struct pt_access *a);
 
 /*

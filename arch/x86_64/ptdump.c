@@ -137,13 +137,14 @@ static void ptdump_entry(void *ctx, int level, vaddr_t va, uint64_t e,
 	*r = (struct ptdump_run){ kind, va, last, attrs, level };
 }
 
-uint64_t ptdump_ranges(paddr_t root, const struct ptdump_opts *o)
+uint64_t ptdump_ranges(paddr_t root, unsigned int levels,
+		       const struct ptdump_opts *o)
 {
 	struct ptdump_state s = { .o = o };
 	struct pt_visitor v = { .entry = ptdump_entry, .ctx = &s };
 
 	kprintf("%s\n", o->header);
-	pt_visit(root, &v);
+	pt_visit(root, levels, &v);
 	ptdump_flush(&s);
 	ptdump_markers(&s, 0, true);
 	kprintf("W+X audit: %llu W+X pages %s\n", (unsigned long long)s.wx,
@@ -151,12 +152,12 @@ uint64_t ptdump_ranges(paddr_t root, const struct ptdump_opts *o)
 	return s.wx;
 }
 
-uint64_t ptdump_wx_count(paddr_t root)
+uint64_t ptdump_wx_count(paddr_t root, unsigned int levels)
 {
 	struct ptdump_state s = { .o = NULL };
 	struct pt_visitor v = { .entry = ptdump_entry, .ctx = &s };
 
-	pt_visit(root, &v);
+	pt_visit(root, levels, &v);
 	return s.wx;
 }
 
@@ -195,12 +196,14 @@ struct grid_row {
 	uint8_t color[64];
 };
 
+/* bits: the width of the dump's addresses (48 or 57). */
 static void grid_row_fill(struct grid_row *r, int level, const uint64_t *t,
-			  vaddr_t base, unsigned int first)
+			  vaddr_t base, unsigned int first, unsigned int bits)
 {
 	for (unsigned int i = 0; i < 64; i++) {
 		unsigned int n = first + i;
-		vaddr_t va = pte_va_canonicalize(base + n * pt_span(level));
+		vaddr_t va = pte_va_canonicalize_w(base + n * pt_span(level),
+						   bits);
 
 		r->code[i] = ptdump_code(level, t[n]);
 		r->color[i] = (uint8_t)ptdump_color(level, t[n], va);
@@ -239,13 +242,13 @@ static void ptdump_grid_table(void *ctx, int level, paddr_t table,
 			      vaddr_t base)
 {
 	const uint64_t *t = arch_phys_to_ptr(table);
+	const unsigned int *levels = ctx;
 	struct grid_row rows[2];
 	unsigned int repeats = 0;
 
-	(void)ctx;
 	kprintf("%s at 0x%016llx: ", pt_levels[level].name,
 		(unsigned long long)paddr_raw(table));
-	if (level == PT_LEVEL_PML4)
+	if (level == pt_top(*levels))
 		kprintf("entire address space\n");
 	else
 		kprintf("for 0x%016lx - 0x%016lx\n", base,
@@ -253,7 +256,7 @@ static void ptdump_grid_table(void *ctx, int level, paddr_t table,
 	for (unsigned int r = 0; r < PT_ENTRIES / 64; r++) {
 		struct grid_row *row = &rows[r & 1], *prev = &rows[!(r & 1)];
 
-		grid_row_fill(row, level, t, base, r * 64);
+		grid_row_fill(row, level, t, base, r * 64, pt_va_bits(*levels));
 		if (r && memcmp(row, prev, sizeof(*row)) == 0) {
 			repeats++;
 			continue;
@@ -264,11 +267,11 @@ static void ptdump_grid_table(void *ctx, int level, paddr_t table,
 	grid_repeats_flush(&repeats);
 }
 
-void ptdump_grid(paddr_t root)
+void ptdump_grid(paddr_t root, unsigned int levels)
 {
-	struct pt_visitor v = { .table = ptdump_grid_table };
+	struct pt_visitor v = { .table = ptdump_grid_table, .ctx = &levels };
 
-	pt_visit(root, &v);
+	pt_visit(root, levels, &v);
 }
 
 /* ---- single address ----------------------------------------------------- */
@@ -317,15 +320,15 @@ static void ptdump_step(const struct pt_step *st)
 		flags);
 }
 
-void ptdump_walk(paddr_t root, vaddr_t va)
+void ptdump_walk(paddr_t root, unsigned int levels, vaddr_t va)
 {
 	struct pt_path path;
 
-	if (!pte_va_canonical(va)) {
+	if (!pte_va_canonical_w(va, pt_va_bits(levels))) {
 		kprintf("ptdump: 0x%016lx is not canonical\n", va);
 		return;
 	}
-	pt_walk(root, va, &path);
+	pt_walk(root, levels, va, &path);
 	for (unsigned int i = 0; i < path.n; i++)
 		ptdump_step(&path.step[i]);
 }

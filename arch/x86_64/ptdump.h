@@ -1,7 +1,8 @@
 /*
  * arch/x86_64/ptdump.h - page-table dumps of ANY root (the firmware's
  * live tables from CR3, or efimm's), after Linux mm/ptdump.c: one walker
- * (pt_visit) feeding separate printers.
+ * (pt_visit) feeding separate printers.  Every function takes the root's
+ * number of levels: 4 (PML4 on top) or 5 (LA57, PML5 on top).
  *
  *   ptdump_ranges  runs of identical attributes, one line each, with
  *                  region markers and the W+X audit line;
@@ -41,7 +42,8 @@ struct ptdump_opts {
  * markers where they fall, and "W+X audit: N W+X pages (PASS|FAIL)".
  * Returns N, the number of 4 KiB pages both writable and executable.
  */
-uint64_t ptdump_ranges(paddr_t root, const struct ptdump_opts *o);
+uint64_t ptdump_ranges(paddr_t root, unsigned int levels,
+		       const struct ptdump_opts *o);
 
 /*
  * Prints every table, root first then each child after its parent
@@ -51,7 +53,7 @@ uint64_t ptdump_ranges(paddr_t root, const struct ptdump_opts *o);
  * uppercase for user, 's'/'S' paged out.  Colours: identity-mapped leaf
  * YELLOW, other leaf GREEN, table MAGENTA, not present GREY, paged out RED.
  */
-void ptdump_grid(paddr_t root);
+void ptdump_grid(paddr_t root, unsigned int levels);
 
 /*
  * Prints va's walk: one "NAMEE: 0xVIRT -> 0xPHYS: FLAGS" line per level
@@ -59,9 +61,9 @@ void ptdump_grid(paddr_t root);
  * points to), ending in the leaf, "NAMEE: not present" or
  * "PTE: paged out to slot N: FLAGS".
  */
-void ptdump_walk(paddr_t root, vaddr_t va);
+void ptdump_walk(paddr_t root, unsigned int levels, vaddr_t va);
 
 /* Number of 4 KiB pages mapped writable and executable under root. */
-uint64_t ptdump_wx_count(paddr_t root);
+uint64_t ptdump_wx_count(paddr_t root, unsigned int levels);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * arch/x86_64/pte.h - x86_64 4-level paging entries: every bit named once
- * (Intel SDM vol. 3A, 4.5, tables 4-15 to 4-20), the address masks, the
- * canonical-address rule, and efimm's non-present "paged-out" encoding.
+ * arch/x86_64/pte.h - x86_64 4- and 5-level paging entries: every bit
+ * named once (Intel SDM vol. 3A, 4.5, tables 4-15 to 4-20; a PML5E is laid
+ * out as a PML4E), the address masks, the canonical-address rule for 48-
+ * and 57-bit addresses, and efimm's non-present "paged-out" encoding.
  *
  * A present entry at any level:
  *
@@ -73,29 +74,57 @@ static inline unsigned int pte_pat_index(uint64_t prot)
 
 /*
  * Canonical addresses: with 4-level paging bits 63..47 must all equal
- * bit 47.  The lower half ends at PTE_CANON_LOW_END, the upper half starts
- * at PTE_CANON_HIGH_START.
+ * bit 47 (48-bit addresses), with 5-level paging (LA57) bits 63..56 must
+ * equal bit 56 (57-bit addresses).  The *_w functions take the width;
+ * the others use the live paging mode's (pte_live_va_bits, set by
+ * pt_set_live_levels() in pt.c).  For 48 bits the lower half ends at
+ * PTE_CANON_LOW_END and the upper half starts at PTE_CANON_HIGH_START.
  */
 #define PTE_VA_BITS           48
+#define PTE_VA_BITS_LA57      57
 #define PTE_CANON_LOW_END     0x00007FFFFFFFFFFFULL
 #define PTE_CANON_HIGH_START  0xFFFF800000000000ULL
 
+extern unsigned int pte_live_va_bits;
+
+/*
+ * The paging mode the CPU runs now (4, or 5 with CR4.LA57), in pt.c:
+ * what the canonical checks of addresses not tied to a struct pt use, and
+ * the depth of the live (CR3) tables.  4 until the firmware's mode or
+ * the LA57 switch says 5; setting it sets pte_live_va_bits.
+ */
+unsigned int pt_live_levels(void);
+void pt_set_live_levels(unsigned int levels);
+
+/* True if va is canonical for bits-bit addresses (48 or 57). */
+static inline bool pte_va_canonical_w(vaddr_t va, unsigned int bits)
+{
+	unsigned int sh = 64 - bits;
+
+	return (vaddr_t)((int64_t)((uint64_t)va << sh) >> sh) == va;
+}
+
+/* Sign-extends a bits-bit address (as a walker builds it) to canonical. */
+static inline vaddr_t pte_va_canonicalize_w(uint64_t va, unsigned int bits)
+{
+	unsigned int sh = 64 - bits;
+
+	return (vaddr_t)((int64_t)(va << sh) >> sh);
+}
+
+/* True if [va, last] holds only addresses canonical for bits-bit
+ * addresses (no hole inside). */
+static inline bool pte_range_canonical_w(vaddr_t va, vaddr_t last,
+					 unsigned int bits)
+{
+	return va <= last && pte_va_canonical_w(va, bits) &&
+	       pte_va_canonical_w(last, bits) && (va >> 63) == (last >> 63);
+}
+
+/* pte_va_canonical_w for the live paging mode's width. */
 static inline bool pte_va_canonical(vaddr_t va)
 {
-	return (vaddr_t)((int64_t)((uint64_t)va << 16) >> 16) == va;
-}
-
-/* Sign-extends a 48-bit address (as a walker builds it) to canonical. */
-static inline vaddr_t pte_va_canonicalize(uint64_t va48)
-{
-	return (vaddr_t)((int64_t)(va48 << 16) >> 16);
-}
-
-/* True if [va, last] holds only canonical addresses (no hole inside). */
-static inline bool pte_range_canonical(vaddr_t va, vaddr_t last)
-{
-	return va <= last && pte_va_canonical(va) && pte_va_canonical(last) &&
-	       (va >> 63) == (last >> 63);
+	return pte_va_canonical_w(va, pte_live_va_bits);
 }
 
 /*

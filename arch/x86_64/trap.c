@@ -96,7 +96,7 @@ bool trap_has_error_code(unsigned int vector)
 /* The walk of va under the tables of a raw CR3 (PCID/flag bits off). */
 static void default_walker(uint64_t cr3, uint64_t va)
 {
-	ptdump_walk(PADDR(cr3 & PTE_ADDR_MASK), va);
+	ptdump_walk(PADDR(cr3 & PTE_ADDR_MASK), pt_live_levels(), va);
 }
 
 static void report_pf_error(uint64_t e)
@@ -225,7 +225,8 @@ static void report_denial(const struct trap_frame *f)
 
 	if (f->vector != TRAP_PF || !pte_va_canonical(f->cr2))
 		return;
-	d = pt_deny_check(PADDR(f->cr3 & PTE_ADDR_MASK), f->cr2, &a);
+	d = pt_deny_check(PADDR(f->cr3 & PTE_ADDR_MASK), pt_live_levels(),
+			  f->cr2, &a);
 	kprintf("efimm: denied: %s\n", pt_deny_text(&d, buf, sizeof(buf)));
 }
 

@@ -1,5 +1,6 @@
 /*
- * efi/cmd/cmd_ptdump.c - `ptdump [--ranges|--grid] [ADDR]`.
+ * efi/cmd/cmd_ptdump.c - `ptdump [--ranges|--grid] [ADDR] [la57=1]`
+ * (la57=1: efimm's tables as `run ... la57=1` builds them, five levels).
  *
  * First the firmware's live tables (CR3, read before efimm changes
  * anything), then the tables efimm builds from the memory map (built,
@@ -23,6 +24,7 @@ struct ptdump_req {
 	unsigned views;
 	unsigned tables;
 	bool has_addr;
+	bool la57;      /* la57=1: efimm's tables built with five levels */
 	uint64_t addr;
 };
 
@@ -38,6 +40,8 @@ static EFI_STATUS parse(int argc, char **argv, struct ptdump_req *rq)
 			rq->tables |= TABLES_FW;
 		else if (strcmp(argv[i], "--efimm") == 0)
 			rq->tables |= TABLES_EFIMM;
+		else if (strcmp(argv[i], "la57=1") == 0)
+			rq->la57 = true;
 		else if (argv[i][0] == '-')
 			return cmd_bad_option("ptdump", argv[i]);
 		else if (rq->has_addr)
@@ -47,7 +51,13 @@ static EFI_STATUS parse(int argc, char **argv, struct ptdump_req *rq)
 		else
 			rq->has_addr = true;
 	}
-	if (rq->has_addr && !arch_is_canonical(rq->addr))
+	if (rq->la57 && !arch_la57_supported()) {
+		kprintf("efimm: ptdump: la57=1: this CPU has no five-level paging "
+			"(CPUID.(EAX=7,ECX=0):ECX[16] clear)\n");
+		return EFI_UNSUPPORTED;
+	}
+	if (rq->has_addr && !(rq->la57 ? arch_is_canonical_la57(rq->addr) :
+			      arch_is_canonical(rq->addr)))
 		return cmd_bad_arg("ptdump", argv[argc - 1],
 				   "not a canonical address");
 	if (!rq->views)
@@ -57,8 +67,9 @@ static EFI_STATUS parse(int argc, char **argv, struct ptdump_req *rq)
 	return EFI_SUCCESS;
 }
 
-static void show(paddr_t root, const char *whose, const struct ptdump_req *rq,
-		 const struct mmboot_layout *l)
+/* The views rq asks for of the tables at root, levels deep (4 or 5). */
+static void show(paddr_t root, unsigned int levels, const char *whose,
+		 const struct ptdump_req *rq, const struct mmboot_layout *l)
 {
 	char header[120];
 
@@ -66,14 +77,14 @@ static void show(paddr_t root, const char *whose, const struct ptdump_req *rq,
 		  (unsigned long)paddr_raw(root));
 	if (rq->has_addr) {
 		kprintf("%s, walk of 0x%016lx:\n", header, (unsigned long)rq->addr);
-		ptdump_walk(root, rq->addr);
+		ptdump_walk(root, levels, rq->addr);
 		return;
 	}
 	if (rq->views & VIEW_RANGES)
-		mmboot_ptdump_ranges(root, header, l);
+		mmboot_ptdump_ranges(root, levels, header, l);
 	if (rq->views & VIEW_GRID) {
 		kprintf("%s, grid view:\n", header);
-		ptdump_grid(root);
+		ptdump_grid(root, levels);
 	}
 }
 
@@ -81,6 +92,7 @@ EFI_STATUS cmd_ptdump(int argc, char **argv)
 {
 	static struct mmboot_layout l;
 	struct ptdump_req rq;
+	unsigned int fw_levels = arch_live_pt_levels();
 	paddr_t fw_root = arch_live_pt_root();
 	EFI_STATUS s = parse(argc, argv, &rq);
 
@@ -88,12 +100,14 @@ EFI_STATUS cmd_ptdump(int argc, char **argv)
 		return s;
 	mmboot_layout_get(&l);
 	if (rq.tables & TABLES_FW)
-		show(fw_root, "the firmware's, live from CR3", &rq, &l);
+		show(fw_root, fw_levels, "the firmware's, live from CR3", &rq, &l);
 	if (!(rq.tables & TABLES_EFIMM))
 		return EFI_SUCCESS;
+	arch_pt_set_levels(rq.la57 ? 5 : fw_levels);
 	s = mmboot_preview();
 	if (EFI_ERROR(s))
 		return s;
-	show(arch_pt_root(), "efimm's, built from the memory map", &rq, &l);
+	show(arch_pt_root(), arch_pt_levels(), "efimm's, built from the memory map",
+	     &rq, &l);
 	return EFI_SUCCESS;
 }

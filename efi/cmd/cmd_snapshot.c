@@ -160,7 +160,7 @@ static EFI_STATUS show_tables(struct snap_state *st)
 	}
 	ksnprintf(header, sizeof(header), "Page tables: %s (root 0x%lx)",
 		  "efimm's, built from the memory map", (unsigned long)paddr_raw(arch_pt_root()));
-	mmboot_ptdump_ranges(arch_pt_root(), header, &st->layout);
+	mmboot_ptdump_ranges(arch_pt_root(), arch_pt_levels(), header, &st->layout);
 	return EFI_SUCCESS;
 }
 

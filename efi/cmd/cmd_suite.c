@@ -18,6 +18,7 @@
 #include "../../pure/suite_list.h"
 
 #include "../../arch/x86_64/enter.h"
+#include "../../arch/x86_64/machine.h"
 #include "../../lib/kstring.h"
 #include "../../lib/printf.h"
 
@@ -148,13 +149,20 @@ static void fill_req(const struct runopts *defaults)
 }
 
 /* Checks, as `run` does, that the largest backing store any payload
- * asks for leaves room. */
+ * asks for leaves room; and that no payload asks for la57=, which only
+ * `run` offers: the depth of the tables is chosen once per boot, before
+ * ExitBootServices, and a suite's payloads share that boot. */
 static EFI_STATUS check_room(void)
 {
 	uint64_t most = 0;
 
-	for (size_t i = 0; i < st->req.n; i++)
+	for (size_t i = 0; i < st->req.n; i++) {
+		if (st->req.p[i].opts.set & RUNOPT_LA57)
+			return suite_fail("la57=: five-level paging is run's option "
+					  "only (one paging depth per boot): use "
+					  "run PATH ... la57=1");
 		most = MAX(most, st->req.p[i].opts.swap);
+	}
 	return payload_check_room("suite", most);
 }
 
@@ -234,6 +242,8 @@ EFI_STATUS cmd_suite(int argc, char **argv)
 	s = check_room();
 	if (EFI_ERROR(s))
 		return s;
+	/* A firmware that runs five levels keeps them: efimm's tables follow. */
+	arch_pt_set_levels(arch_live_pt_levels());
 	load_all();
 	s = payload_alloc_stack(&st->req.stack_guard, &stack_top);
 	if (EFI_ERROR(s)) {

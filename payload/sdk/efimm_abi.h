@@ -224,6 +224,8 @@ struct k_mem_paging_stats {
 #define EFIMM_FEAT_SMAP         (1u << 2)       /* CR4.SMAP on */
 #define EFIMM_FEAT_PCID         (1u << 3)       /* CR4.PCIDE on */
 #define EFIMM_FEAT_INVPCID      (1u << 4)       /* INVPCID used */
+#define EFIMM_FEAT_LA57         (1u << 5)       /* five-level paging (la57=1):
+						 * k_mem_map above 2^47 */
 
 #ifndef __ASSEMBLER__
 struct efimm_info {

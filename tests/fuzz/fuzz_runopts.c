@@ -14,7 +14,7 @@
 
 #define ALL_BITS (RUNOPT_MEM | RUNOPT_SWAP | RUNOPT_EVICT | RUNOPT_PAGING | \
 		  RUNOPT_TIMING | RUNOPT_TIMEOUT | RUNOPT_RING | RUNOPT_INJECT | \
-		  RUNOPT_SHOOTDOWN)
+		  RUNOPT_SHOOTDOWN | RUNOPT_LA57)
 
 static const char *hook(void *ctx, const char *value)
 {

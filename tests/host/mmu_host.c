@@ -23,7 +23,7 @@ void mmu_host_report_accesses(bool report)
 static uint64_t *mmu_pte(vaddr_t va)
 {
 	int level;
-	uint64_t *e = pt_find(arch_pt_root(), va, &level);
+	uint64_t *e = pt_find(arch_pt_root(), arch_pt_levels(), va, &level);
 
 	return (level == PT_LEVEL_PT && (*e & PTE_P)) ? e : NULL;
 }

@@ -92,13 +92,13 @@ static void snap_table(struct pt_snapshot *s, size_t *cap, int level,
 				   PADDR(t[i] & pt_levels[level].table_mask));
 }
 
-void pt_snapshot_take(struct pt_snapshot *s, paddr_t root)
+void pt_snapshot_take(struct pt_snapshot *s, paddr_t root, unsigned int levels)
 {
 	size_t cap = 0;
 
 	s->words = NULL;
 	s->len = 0;
-	snap_table(s, &cap, PT_LEVEL_PML4, root);
+	snap_table(s, &cap, pt_top(levels), root);
 }
 
 bool pt_snapshot_equal(const struct pt_snapshot *a, const struct pt_snapshot *b)
@@ -122,11 +122,11 @@ static void count_table(void *ctx, int level, paddr_t table, vaddr_t base)
 	(*(size_t *)ctx)++;
 }
 
-size_t pt_count_tables(paddr_t root)
+size_t pt_count_tables(paddr_t root, unsigned int levels)
 {
 	size_t n = 0;
 	struct pt_visitor v = { .table = count_table, .ctx = &n };
 
-	pt_visit(root, &v);
+	pt_visit(root, levels, &v);
 	return n;
 }

@@ -23,16 +23,18 @@ struct tframes {
 void tframes_init(struct tframes *f, uint64_t base, size_t nframes);
 void tframes_fini(struct tframes *f);
 
-/* Every table under root, depth first, with its physical address. */
+/* Every table under root (levels deep), depth first, with its physical
+ * address. */
 struct pt_snapshot {
 	uint64_t *words;   /* per table: its address then its 512 entries */
 	size_t len;
 };
-void pt_snapshot_take(struct pt_snapshot *s, paddr_t root);
+void pt_snapshot_take(struct pt_snapshot *s, paddr_t root, unsigned int levels);
 bool pt_snapshot_equal(const struct pt_snapshot *a, const struct pt_snapshot *b);
 void pt_snapshot_free(struct pt_snapshot *s);
 
-/* Number of tables reachable from root (root included). */
-size_t pt_count_tables(paddr_t root);
+/* Number of tables reachable from root (levels deep: 4 or 5; root
+ * included). */
+size_t pt_count_tables(paddr_t root, unsigned int levels);
 
 #endif

@@ -152,7 +152,7 @@ START_TEST(large_pages_used_and_no_wx_leaf)
 	struct pt_visitor v = { .entry = count_leaf, .ctx = &c };
 
 	build();
-	pt_visit(arch_pt_root(), &v);
+	pt_visit(arch_pt_root(), arch_pt_levels(), &v);
 	ck_assert_uint_eq(c.wx, 0);
 	ck_assert_uint_ge(c.leaves[PT_LEVEL_PDPT], 3);  /* 1..3 GiB, 4..7 GiB */
 	ck_assert_uint_gt(c.leaves[PT_LEVEL_PD], 100);
@@ -171,7 +171,7 @@ START_TEST(without_1g_pages_uses_2m)
 	cpu_host_set_1g(false);
 	ck_assert_int_eq(mm_init(six_gib, ARRAY_SIZE(six_gib)), 0);
 	ck_assert_int_eq(kas_build(six_gib, ARRAY_SIZE(six_gib), NULL, NULL, 0), 0);
-	pt_visit(arch_pt_root(), &v);
+	pt_visit(arch_pt_root(), arch_pt_levels(), &v);
 	cpu_host_set_1g(true);
 	ck_assert_uint_eq(c.leaves[PT_LEVEL_PDPT], 0);
 	ck_assert_uint_gt(c.leaves[PT_LEVEL_PD], 2500);
@@ -243,11 +243,40 @@ START_TEST(out_of_table_pages_is_enomem)
 }
 END_TEST
 
+/* Five levels (LA57): the same address space under one more table, the
+ * PML5, and every page as promised (the tests above, fixture la57). */
+START_TEST(five_levels_add_one_table)
+{
+	size_t four;
+	paddr_t p;
+
+	arch_pt_set_levels(4);
+	build();
+	four = mm_pt_pages();
+	arch_pt_set_levels(5);
+	build();
+	ck_assert_uint_eq(mm_pt_pages(), four + 1);
+	ck_assert_int_eq(arch_mem_translate(0x1c0000000 - 8, &p, NULL), 0);
+	ck_assert_uint_eq(paddr_raw(p), 0x1c0000000 - 8);
+}
+END_TEST
+
+static void setup_la57(void)
+{
+	arch_pt_set_levels(5);
+}
+
+static void teardown_la57(void)
+{
+	arch_pt_set_levels(4);
+}
+
 static Suite *kas_suite(void)
 {
 	Suite *s = suite_create("kas");
 	TCase *walk = tcase_create("walk");
 	TCase *tc = tcase_create("kas");
+	TCase *la57 = tcase_create("kas-la57");
 
 	tcase_set_timeout(walk, 120);
 	tcase_add_test(walk, every_page_has_its_permissions_and_no_wx);
@@ -259,6 +288,12 @@ static Suite *kas_suite(void)
 	tcase_add_test(tc, attribute_table_sections_override_runtime_code);
 	tcase_add_test(tc, out_of_table_pages_is_enomem);
 	suite_add_tcase(s, tc);
+	tcase_set_timeout(la57, 120);
+	tcase_add_checked_fixture(la57, setup_la57, teardown_la57);
+	tcase_add_test(la57, every_page_has_its_permissions_and_no_wx);
+	tcase_add_test(la57, large_pages_used_and_no_wx_leaf);
+	tcase_add_test(la57, five_levels_add_one_table);
+	suite_add_tcase(s, la57);
 	return s;
 }
 UNIT_SUITE(kas_suite)

@@ -221,6 +221,82 @@ START_TEST(mapped_pinned_flags)
 }
 END_TEST
 
+/* Five-level VAs: above 2^47, at the top of the 57-bit lower half and
+ * in its upper half (sign-extended from bit 56), and the segment index
+ * beside them untouched. */
+START_TEST(mapped_va_57_bits)
+{
+	static const vaddr_t vas[] = {
+		0x0000800000000000ULL, 0x0012340000005000ULL,
+		0x00fffffffffff000ULL, 0xff00000000000000ULL,
+		0xfffffffffffff000ULL, 0x0000000000001000ULL,
+	};
+	struct page_frame *pf;
+	paddr_t phys;
+
+	setup_big();
+	pf = pfdb_from_phys(PADDR(0x10000000000ULL + 7 * PAGE_SIZE));
+	ck_assert_ptr_nonnull(pf);
+	phys = pfdb_to_phys(pf);
+	pf->bits &= ~(uint64_t)PFDB_FLAGS_MASK;    /* as if allocated */
+	for (size_t i = 0; i < ARRAY_SIZE(vas); i++) {
+		pfdb_set_mapped(pf, vas[i]);
+		ck_assert_uint_eq(pfdb_va(pf), vas[i]);
+		ck_assert_uint_eq(pfdb_flags(pf), PFDB_MAPPED);
+		ck_assert_uint_eq(paddr_raw(pfdb_to_phys(pf)), paddr_raw(phys));
+	}
+	pfdb_set_unmapped(pf);
+	ck_assert_uint_eq(pfdb_flags(pf), 0);
+}
+END_TEST
+
+/* A VA not canonical for 57 bits cannot be recorded. */
+START_TEST(mapped_va_noncanonical_dies)
+{
+	struct page_frame *pf;
+
+	setup_big();
+	pf = pfdb_alloc();
+	pfdb_set_mapped(pf, 0x0100000000000000ULL);
+}
+END_TEST
+
+/* n one-page RAM segments with holes between them, then one 64 MiB
+ * segment for the database; returns the map's length. */
+static size_t many_segments(struct mem_range *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		r[i] = (struct mem_range){ 0x100000 + i * 0x2000,
+					   0x101000 + i * 0x2000,
+					   FW_CONVENTIONAL, MEM_FREE };
+	r[n] = (struct mem_range){ GiB(1), GiB(1) + MiB(64), FW_CONVENTIONAL,
+				   MEM_FREE };
+	return n + 1;
+}
+
+/* The 13-bit segment index: 8191 segments fit, 8192 are refused; the
+ * last segment's frames still know their address. */
+START_TEST(segment_limit)
+{
+	static struct mem_range r[PFDB_MAX_SEGS + 1];
+	struct pfdb_span last;
+	size_t n;
+
+	host_physmem_reset();
+	n = many_segments(r, PFDB_MAX_SEGS - 1);
+	ck_assert_int_eq(pfdb_init(r, n), 0);
+	ck_assert(pfdb_segment(PFDB_MAX_SEGS - 1, &last));
+	ck_assert(!pfdb_segment(PFDB_MAX_SEGS, &last));
+	ck_assert_uint_eq(paddr_raw(pfdb_to_phys(pfdb_from_phys(
+		PADDR(GiB(1) + MiB(3))))), GiB(1) + MiB(3));
+	ck_assert_uint_eq(paddr_raw(pfdb_to_phys(pfdb_from_phys(
+		PADDR(0x100000 + (PFDB_MAX_SEGS - 2) * 0x2000)))),
+		0x100000 + (PFDB_MAX_SEGS - 2) * 0x2000);
+	n = many_segments(r, PFDB_MAX_SEGS);
+	ck_assert_int_eq(pfdb_init(r, n), -E2BIG);
+}
+END_TEST
+
 START_TEST(freeing_reserved_frame_dies)
 {
 	setup_big();
@@ -286,6 +362,9 @@ static Suite *pfdb_suite(void)
 	tcase_add_test(tc, free_list_drains_and_refills);
 	tcase_add_test(tc, one_pass_build_free_list_ascends);
 	tcase_add_test(tc, mapped_pinned_flags);
+	tcase_add_test(tc, mapped_va_57_bits);
+	tcase_add_test_raise_signal(tc, mapped_va_noncanonical_dies, SIGABRT);
+	tcase_add_test(tc, segment_limit);
 	tcase_add_test_raise_signal(tc, freeing_reserved_frame_dies, SIGABRT);
 	tcase_add_test(tc, no_room_for_database);
 	tcase_add_test(tc, dump_collapses_rows);

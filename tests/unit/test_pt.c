@@ -1,7 +1,9 @@
 /*
  * tests/unit/test_pt.c - arch/x86_64/pt.c and hooks.c on the host: page
  * tables live in the host "physical" arena, table pages come from a
- * counting allocator (pt_testlib.c), invlpg calls are recorded.
+ * counting allocator (pt_testlib.c), invlpg calls are recorded.  Every
+ * test runs twice, with four levels and with five (LA57: fixture
+ * setup5); table counts are written in terms of lv, the fixture's.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -23,21 +25,36 @@
 
 static struct tframes tf;
 static struct pt pt;
+static unsigned int lv = 4;     /* levels of the fixture's tables */
+static vaddr_t rnd_base;        /* the randomised test's window */
 
 static void setup(void)
 {
+	pt_set_live_levels(lv);
+	arch_pt_set_levels(lv);
+	rnd_base = lv == 5 ? 0x0012340000000000ULL : GiB(6);
 	host_physmem_reset();
 	cpu_host_set_1g(true);
 	cpu_host_set_nx(true);
 	cpu_host_set_pcid(false, false);
 	cpu_host_invlpg_reset();
 	tframes_init(&tf, FRAMES_BASE, NFRAMES);
-	ck_assert_int_eq(pt_init(&pt, &tf.alloc, true, true), 0);
+	ck_assert_int_eq(pt_init(&pt, &tf.alloc, lv, true, true), 0);
+}
+
+/* The same fixture with five levels. */
+static void setup5(void)
+{
+	lv = 5;
+	setup();
 }
 
 static void teardown(void)
 {
 	tframes_fini(&tf);
+	lv = 4;
+	pt_set_live_levels(4);
+	arch_pt_set_levels(4);
 }
 
 /* Translation of va: phys (or ~0 if unmapped), prot and level. */
@@ -81,7 +98,7 @@ START_TEST(map_translate_4k)
 	ck_assert_uint_eq(prot, RWNX);
 	ck_assert_int_eq(level, PT_LEVEL_PT);
 	ck_assert_uint_eq(xlate(0x403000, NULL, NULL), ~0ULL);
-	ck_assert_uint_eq(tf.outstanding, 4);
+	ck_assert_uint_eq(tf.outstanding, lv);
 	ck_assert_int_eq(pt_protect(&pt, 0x400000, PAGE_SIZE, PTE_PCD), 0);
 	ck_assert_uint_eq(xlate(0x400000, &prot, NULL), 0x12345000);
 	ck_assert_uint_eq(prot, PTE_PCD);
@@ -140,29 +157,34 @@ START_TEST(no_1g_without_cpuid)
 	ck_assert_int_eq(arch_pt_init(&tf.alloc), 0);
 	ck_assert_int_eq(arch_mem_map(SZ_1G, PADDR(SZ_1G), SZ_1G,
 				      K_MEM_PERM_RW | K_MEM_MAP_LARGE), 0);
-	pt_attach(&pt, arch_pt_root());
+	pt_attach(&pt, arch_pt_root(), lv);
 	ck_assert_int_eq(pt_translate(&pt, SZ_1G + 5, &p, NULL, &level), 0);
 	ck_assert_int_eq(level, PT_LEVEL_PD);
 	ck_assert_uint_eq(paddr_raw(p), SZ_1G + 5);
-	ck_assert_uint_eq(pt_count_tables(arch_pt_root()), 3);
+	ck_assert_uint_eq(pt_count_tables(arch_pt_root(), lv), lv - 1);
 }
 END_TEST
 
+/* The canonical hole of the fixture's width: 2^47 or 2^56 up. */
 START_TEST(noncanonical_einval)
 {
-	ck_assert(!arch_is_canonical(0x0000800000000000ULL));
-	ck_assert(arch_is_canonical(0xffff800000000000ULL));
-	ck_assert(arch_is_canonical(0x00007ffffffff000ULL));
-	ck_assert_int_eq(pt_map(&pt, 0x0000800000000000ULL, PADDR(0), PAGE_SIZE,
+	const vaddr_t hole = 1ULL << (pt_va_bits(lv) - 1);
+	const vaddr_t low_last = hole - PAGE_SIZE;
+
+	ck_assert(!arch_is_canonical(hole));
+	ck_assert(arch_is_canonical(~(hole - 1)));
+	ck_assert(arch_is_canonical(low_last));
+	ck_assert(arch_is_canonical(0x0000800000000000ULL) == (lv == 5));
+	ck_assert_int_eq(pt_map(&pt, hole, PADDR(0), PAGE_SIZE,
 				0, false), -EINVAL);
 	/* Crossing the hole, and wrapping past 2^64. */
-	ck_assert_int_eq(pt_map(&pt, 0x00007ffffffff000ULL, PADDR(0),
+	ck_assert_int_eq(pt_map(&pt, low_last, PADDR(0),
 				2 * PAGE_SIZE, 0, false), -EINVAL);
 	ck_assert_int_eq(pt_unmap(&pt, 0xfffffffffffff000ULL, 2 * PAGE_SIZE),
 			 -EINVAL);
-	ck_assert_int_eq(pt_protect(&pt, 0x0000900000000000ULL, PAGE_SIZE, 0),
+	ck_assert_int_eq(pt_protect(&pt, hole + 0x100000000000ULL, PAGE_SIZE, 0),
 			 -EINVAL);
-	ck_assert_int_eq(pt_translate(&pt, 0x0000800000000000ULL, NULL, NULL,
+	ck_assert_int_eq(pt_translate(&pt, hole, NULL, NULL,
 				      NULL), -EINVAL);
 	/* Phys beyond MAXPHYADDR. */
 	ck_assert_int_eq(pt_map(&pt, 0, PADDR(1ULL << 52), PAGE_SIZE, 0, false),
@@ -172,9 +194,9 @@ START_TEST(noncanonical_einval)
 	ck_assert_int_eq(pt_map(&pt, 0xfffffffffffff000ULL, PADDR(0x5000),
 				PAGE_SIZE, 0, false), 0);
 	ck_assert_uint_eq(xlate(0xffffffffffffffffULL, NULL, NULL), 0x5fff);
-	ck_assert_int_eq(pt_map(&pt, 0x00007ffffffff000ULL, PADDR(0x6000),
+	ck_assert_int_eq(pt_map(&pt, low_last, PADDR(0x6000),
 				PAGE_SIZE, 0, false), 0);
-	ck_assert_uint_eq(xlate(0x00007ffffffff000ULL, NULL, NULL), 0x6000);
+	ck_assert_uint_eq(xlate(low_last, NULL, NULL), 0x6000);
 }
 END_TEST
 
@@ -186,7 +208,7 @@ START_TEST(split_keeps_other_pages)
 
 	ck_assert_int_eq(pt_map(&pt, va, PADDR(0x80000000), SZ_2M,
 				RWNX | PTE_PCD | PTE_PAT, true), 0);
-	pde = pt_find(pt.root, va, &level);
+	pde = pt_find(pt.root, lv, va, &level);
 	ck_assert_int_eq(level, PT_LEVEL_PD);
 	ck_assert(*pde & PTE_PAT_LARGE);
 	*pde |= PTE_A | PTE_D;
@@ -194,7 +216,7 @@ START_TEST(split_keeps_other_pages)
 	ck_assert_int_eq(pt_protect(&pt, va + 7 * PAGE_SIZE, PAGE_SIZE, PTE_XD), 0);
 	ck_assert(flushed(va + 7 * PAGE_SIZE, PAGE_SIZE));
 	for (unsigned int i = 0; i < 512; i++) {
-		uint64_t *pte = pt_find(pt.root, va + i * PAGE_SIZE, &level);
+		uint64_t *pte = pt_find(pt.root, lv, va + i * PAGE_SIZE, &level);
 
 		ck_assert_int_eq(level, PT_LEVEL_PT);
 		ck_assert_uint_eq(xlate(va + i * PAGE_SIZE, &prot, NULL),
@@ -203,7 +225,7 @@ START_TEST(split_keeps_other_pages)
 				  RWNX | PTE_PCD | PTE_PAT);
 		ck_assert_uint_eq(*pte & (PTE_A | PTE_D), PTE_A | PTE_D);
 	}
-	ck_assert_uint_eq(tf.outstanding, 4);
+	ck_assert_uint_eq(tf.outstanding, lv);
 	/* Not uniform yet: no merge. */
 	ck_assert_uint_eq(pt_merge(&pt, va, SZ_2M), 0);
 	ck_assert_int_eq(pt_protect(&pt, va + 7 * PAGE_SIZE, PAGE_SIZE,
@@ -211,13 +233,13 @@ START_TEST(split_keeps_other_pages)
 	/* A range not covering the whole table does not merge it. */
 	ck_assert_uint_eq(pt_merge(&pt, va, SZ_2M - PAGE_SIZE), 0);
 	ck_assert_uint_eq(pt_merge(&pt, va, SZ_2M), 1);
-	pde = pt_find(pt.root, va, &level);
+	pde = pt_find(pt.root, lv, va, &level);
 	ck_assert_int_eq(level, PT_LEVEL_PD);
 	ck_assert_uint_eq(*pde & (PTE_A | PTE_D | PTE_PAT_LARGE),
 			  PTE_A | PTE_D | PTE_PAT_LARGE);
 	ck_assert_uint_eq(xlate(va + 0x1234, &prot, NULL), 0x80001234);
 	ck_assert_uint_eq(prot, RWNX | PTE_PCD | PTE_PAT);
-	ck_assert_uint_eq(tf.outstanding, 3);
+	ck_assert_uint_eq(tf.outstanding, lv - 1);
 }
 END_TEST
 
@@ -231,13 +253,13 @@ START_TEST(split_1g_and_merge_up)
 	ck_assert_int_eq(level_of(va + SZ_2M), PT_LEVEL_PT);
 	ck_assert_uint_eq(xlate(va + SZ_2M + PAGE_SIZE, NULL, NULL), ~0ULL);
 	ck_assert_uint_eq(xlate(va + SZ_1G - 1, NULL, NULL), GiB(9) - 1);
-	ck_assert_uint_eq(tf.outstanding, 4);
+	ck_assert_uint_eq(tf.outstanding, lv);
 	ck_assert_int_eq(pt_map(&pt, va + SZ_2M + PAGE_SIZE,
 				PADDR(GiB(8) + SZ_2M + PAGE_SIZE), PAGE_SIZE,
 				PTE_RW, false), 0);
 	ck_assert_uint_eq(pt_merge(&pt, 0, GiB(8)), 2);
 	ck_assert_int_eq(level_of(va + SZ_2M), PT_LEVEL_PDPT);
-	ck_assert_uint_eq(tf.outstanding, 2);
+	ck_assert_uint_eq(tf.outstanding, lv - 2);
 }
 END_TEST
 
@@ -251,11 +273,13 @@ START_TEST(emptied_tables_freed)
 	for (size_t i = 0; i < ARRAY_SIZE(vas); i++)
 		ck_assert_int_eq(pt_map(&pt, vas[i], PADDR(0x1000 * i),
 					PAGE_SIZE, 0, false), 0);
-	ck_assert_uint_eq(tf.outstanding, 1 + 3 * ARRAY_SIZE(vas));
+	/* With five levels the lower and upper addresses share a PML4 each. */
+	ck_assert_uint_eq(tf.outstanding, 1 + 3 * ARRAY_SIZE(vas) +
+			  (lv == 5 ? 2 : 0));
 	for (size_t i = 0; i < ARRAY_SIZE(vas); i++)
 		ck_assert_int_eq(pt_unmap(&pt, vas[i], PAGE_SIZE), 0);
 	ck_assert_uint_eq(tf.outstanding, 1);
-	ck_assert_uint_eq(pt_count_tables(pt.root), 1);
+	ck_assert_uint_eq(pt_count_tables(pt.root, lv), 1);
 	pt_destroy(&pt);
 	ck_assert_uint_eq(tf.outstanding, 0);
 }
@@ -271,7 +295,7 @@ START_TEST(user_bit_on_intermediates)
 	ck_assert_int_eq(pt_map(&pt, 0x201000, PADDR(0), PAGE_SIZE, PTE_US,
 				false), 0);
 	ck_assert(root[0] & PTE_US);
-	e = pt_find(pt.root, 0x201000, &level);
+	e = pt_find(pt.root, lv, 0x201000, &level);
 	ck_assert(*e & PTE_US);
 	ck_assert_int_eq(pt_unmap(&pt, 0x201000, PAGE_SIZE), 0);
 	ck_assert(!(root[0] & PTE_US));
@@ -291,7 +315,7 @@ static void rollback_every_n(int (*op)(void))
 		size_t before = tf.outstanding, nflush;
 		int ret;
 
-		pt_snapshot_take(&a, pt.root);
+		pt_snapshot_take(&a, pt.root, lv);
 		cpu_host_invlpg_reset();
 		tf.fail_after = n;
 		ret = op();
@@ -302,7 +326,7 @@ static void rollback_every_n(int (*op)(void))
 			return;
 		}
 		ck_assert_int_eq(ret, -ENOMEM);
-		pt_snapshot_take(&b, pt.root);
+		pt_snapshot_take(&b, pt.root, lv);
 		ck_assert(pt_snapshot_equal(&a, &b));
 		ck_assert_uint_eq(tf.outstanding, before);
 		cpu_host_invlpg_log(&nflush);
@@ -357,23 +381,28 @@ START_TEST(walk_returns_path)
 				false), 0);
 	ck_assert_int_eq(pt_map(&pt, GiB(1), PADDR(GiB(1)), SZ_2M, PTE_RW,
 				true), 0);
-	pt_walk(pt.root, 0x201008, &path);
-	ck_assert_uint_eq(path.n, PT_LEVELS);
+	pt_walk(pt.root, lv, 0x201008, &path);
+	ck_assert_uint_eq(path.n, lv);
 	for (unsigned int i = 0; i < path.n; i++) {
-		ck_assert_int_eq(path.step[i].level, (int)i);
+		int l = pt_top(lv) + (int)i;
+
+		ck_assert_int_eq(path.step[i].level, l);
 		ck_assert_uint_eq(path.step[i].e, *path.step[i].slot);
 		ck_assert_uint_eq(path.step[i].base,
-				  ALIGN_DOWN(0x201008, pt_span((int)i)));
+				  ALIGN_DOWN(0x201008, pt_span(l)));
 	}
-	ck_assert_ptr_eq(path.step[3].slot, pt_find(pt.root, 0x201008, &level));
-	ck_assert_uint_eq(path.step[3].e, PTE_P | PTE_RW | 0x5000);
-	ck_assert(pt_is_table(0, path.step[0].e));
-	pt_walk(pt.root, GiB(1) + 0x3000, &path);
-	ck_assert_uint_eq(path.n, 3);
-	ck_assert(pt_is_leaf(PT_LEVEL_PD, path.step[2].e));
-	pt_walk(pt.root, 0x7f0000000000ULL, &path);
-	ck_assert_uint_eq(path.n, 1);
-	ck_assert_uint_eq(path.step[0].e, 0);
+	ck_assert_str_eq(pt_levels[path.step[0].level].name,
+			 lv == 5 ? "PML5" : "PML4");
+	ck_assert_ptr_eq(path.step[lv - 1].slot,
+			 pt_find(pt.root, lv, 0x201008, &level));
+	ck_assert_uint_eq(path.step[lv - 1].e, PTE_P | PTE_RW | 0x5000);
+	ck_assert(pt_is_table(pt_top(lv), path.step[0].e));
+	pt_walk(pt.root, lv, GiB(1) + 0x3000, &path);
+	ck_assert_uint_eq(path.n, lv - 1);
+	ck_assert(pt_is_leaf(PT_LEVEL_PD, path.step[lv - 2].e));
+	pt_walk(pt.root, lv, 0x7f0000000000ULL, &path);
+	ck_assert_uint_eq(path.n, lv - 3);
+	ck_assert_uint_eq(path.step[lv - 4].e, 0);
 }
 END_TEST
 
@@ -396,13 +425,13 @@ START_TEST(nonresident_range)
 	rollback_every_n(op_nonresident_range);
 	ck_assert(flushed(GiB(3), PAGE_SIZE));
 	for (vaddr_t va = GiB(3) - MiB(1); va < GiB(3) + MiB(1); va += PAGE_SIZE) {
-		e = pt_find(pt.root, va, &level);
+		e = pt_find(pt.root, lv, va, &level);
 		ck_assert_int_eq(level, PT_LEVEL_PT);
 		ck_assert(pte_is_paged_out(*e));
 		ck_assert_uint_eq(pte_paged_out_location(*e), 9);
 	}
 	ck_assert_uint_eq(xlate(GiB(3) - MiB(1) - PAGE_SIZE, NULL, NULL), ~0ULL);
-	ck_assert(!pte_is_paged_out(*pt_find(pt.root, GiB(3) + MiB(1), &level)));
+	ck_assert(!pte_is_paged_out(*pt_find(pt.root, lv, GiB(3) + MiB(1), &level)));
 	ck_assert_int_eq(pt_unmap(&pt, GiB(3) - MiB(1), SZ_2M), 0);
 	ck_assert_uint_eq(tf.outstanding, 1);
 }
@@ -470,7 +499,7 @@ START_TEST(paging_hooks_round_trip)
 	ck_assert_uint_eq(paddr_raw(p), 0x55008);
 	ck_assert_uint_eq(flags, K_MEM_PERM_RW | K_MEM_PERM_USER);
 	/* Accessed/dirty as the CPU would set them, then clear_accessed. */
-	*pt_find(arch_pt_root(), va, &(int){ 0 }) |= PTE_A | PTE_D;
+	*pt_find(arch_pt_root(), lv, va, &(int){ 0 }) |= PTE_A | PTE_D;
 	cpu_host_invlpg_reset();
 	ck_assert_uint_eq(arch_page_info_get(va, NULL, true),
 			  ARCH_DATA_PAGE_LOADED | ARCH_DATA_PAGE_ACCESSED |
@@ -491,7 +520,7 @@ START_TEST(paging_hooks_round_trip)
 			 ARCH_PAGE_LOCATION_PAGED_IN);
 	ck_assert_uint_eq(loc, 0x66000);
 	ck_assert_int_eq(arch_mem_unmap(va, PAGE_SIZE), 0);
-	ck_assert_uint_eq(pt_count_tables(arch_pt_root()), 1);
+	ck_assert_uint_eq(pt_count_tables(arch_pt_root(), lv), 1);
 	ck_assert_uint_eq(tf.outstanding, 2);   /* the fixture's root too */
 }
 END_TEST
@@ -529,7 +558,7 @@ START_TEST(no_nx_no_xd)
 	ck_assert_int_eq(arch_pt_init(&tf.alloc), 0);
 	ck_assert_int_eq(arch_mem_map(0x1000, PADDR(0x1000), PAGE_SIZE,
 				      K_MEM_PERM_RW), 0);
-	ck_assert(!(*pt_find(arch_pt_root(), 0x1000, &(int){ 0 }) & PTE_XD));
+	ck_assert(!(*pt_find(arch_pt_root(), lv, 0x1000, &(int){ 0 }) & PTE_XD));
 	ck_assert_int_eq(arch_mem_translate(0x1000, NULL, &flags), 0);
 	ck_assert_uint_eq(flags, K_MEM_PERM_RW | K_MEM_PERM_EXEC);
 }
@@ -546,6 +575,14 @@ END_TEST
 
 #define AS_LO 0x0000500000000000ULL
 #define AS_HI 0x0000700000000000ULL
+
+/* The PML4 under root (its first entry's table with five levels). */
+static const uint64_t *pml4_of(paddr_t root)
+{
+	const uint64_t *t = arch_phys_to_ptr(root);
+
+	return lv == 5 ? pt_table_ptr(PT_LEVEL_PML5, t[0]) : t;
+}
 
 /* A kernel page at 0x1000 and the kernel tables loaded. */
 static void as_kernel(void)
@@ -573,15 +610,17 @@ START_TEST(as_shares_kernel_owns_user)
 	/* the user page is in the payload's tables only, with U/S on the path */
 	ck_assert_int_eq(arch_mem_translate(AS_LO, &p, NULL), 0);
 	ck_assert_uint_eq(paddr_raw(p), 0xa000);
-	ck_assert(*pt_find(uroot, AS_LO, &level) & PTE_US);
+	ck_assert(*pt_find(uroot, lv, AS_LO, &level) & PTE_US);
 	ck_assert_uint_eq(level, PT_LEVEL_PT);
-	ck_assert(((uint64_t *)arch_phys_to_ptr(uroot))[pt_index(PT_LEVEL_PML4, AS_LO)] & PTE_US);
-	pt_find(kroot, AS_LO, &level);
+	ck_assert(pml4_of(uroot)[pt_index(PT_LEVEL_PML4, AS_LO)] & PTE_US);
+	/* with five levels the PML5E above the user slots is the payload's */
+	ck_assert(lv == 4 || (((uint64_t *)arch_phys_to_ptr(uroot))[0] & PTE_US));
+	pt_find(kroot, lv, AS_LO, &level);
 	ck_assert_int_eq(level, PT_LEVEL_PML4);
-	/* efimm's page: the same entry, supervisor-only, in both */
-	ck_assert_uint_eq(((uint64_t *)arch_phys_to_ptr(uroot))[0],
-			  ((uint64_t *)arch_phys_to_ptr(kroot))[0]);
-	ck_assert(!(*pt_find(uroot, 0x1000, &level) & PTE_US));
+	/* efimm's page: the same PML4 entry, supervisor-only, in both */
+	ck_assert_ptr_ne(pml4_of(uroot), pml4_of(kroot));
+	ck_assert_uint_eq(pml4_of(uroot)[0], pml4_of(kroot)[0]);
+	ck_assert(!(*pt_find(uroot, lv, 0x1000, &level) & PTE_US));
 	ck_assert_int_eq(arch_mem_unmap(AS_LO, PAGE_SIZE), 0);
 	arch_as_destroy();
 	ck_assert_uint_eq(cpu_read_cr3(), paddr_raw(kroot));
@@ -626,7 +665,7 @@ END_TEST
 
 /* ---- randomised test against a flat reference model -------------------- */
 
-#define RND_BASE    GiB(6)
+#define RND_BASE    rnd_base
 #define RND_SPAN    GiB(2)
 #define RND_PAGES   (RND_SPAN / PAGE_SIZE)
 #define RND_FULL    250   /* full check every RND_FULL steps */
@@ -846,9 +885,9 @@ static void random_run(bool has_1g, int steps)
 			continue;
 		for (uint64_t i = 0; i < RND_PAGES; i++)
 			model_check_page(m, i);
-		check_table_invariants(PT_LEVEL_PML4,
+		check_table_invariants(pt_top(lv),
 				       arch_phys_to_ptr(pt.root), true);
-		ck_assert_uint_eq(pt_count_tables(pt.root), tf.outstanding);
+		ck_assert_uint_eq(pt_count_tables(pt.root, lv), tf.outstanding);
 	}
 	ck_assert_int_eq(pt_unmap(&pt, RND_BASE, RND_SPAN), 0);
 	ck_assert_uint_eq(tf.outstanding, 1);
@@ -869,13 +908,45 @@ START_TEST(randomised_against_model_no_1g)
 }
 END_TEST
 
-static Suite *pt_suite(void)
+/* Five levels only: map, split, merge and unmap near the top of the
+ * 57-bit lower half and in its upper half, which four levels cannot
+ * address; the walk starts at the PML5 entry for bits 56..48. */
+START_TEST(la57_upper_range)
 {
-	Suite *s = suite_create("pt");
-	TCase *tc = tcase_create("core");
-	TCase *rnd_tc = tcase_create("random");
+	const vaddr_t va = 0x00ff000000000000ULL - SZ_1G;
+	const vaddr_t up = 0xff00000000001000ULL;
+	struct pt_path path;
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	ck_assert_int_eq(pt_map(&pt, va, PADDR(GiB(8)), SZ_1G, PTE_RW, true), 0);
+	ck_assert_int_eq(level_of(va), PT_LEVEL_PDPT);
+	ck_assert_int_eq(pt_unmap(&pt, va + SZ_2M + PAGE_SIZE, PAGE_SIZE), 0);
+	ck_assert_int_eq(level_of(va), PT_LEVEL_PD);
+	ck_assert_int_eq(level_of(va + SZ_2M), PT_LEVEL_PT);
+	ck_assert_uint_eq(xlate(va + SZ_2M + PAGE_SIZE, NULL, NULL), ~0ULL);
+	ck_assert_uint_eq(tf.outstanding, 5);
+	ck_assert_int_eq(pt_map(&pt, va + SZ_2M + PAGE_SIZE,
+				PADDR(GiB(8) + SZ_2M + PAGE_SIZE), PAGE_SIZE,
+				PTE_RW, false), 0);
+	ck_assert_uint_eq(pt_merge(&pt, va, SZ_1G), 2);
+	ck_assert_int_eq(level_of(va + SZ_2M), PT_LEVEL_PDPT);
+	ck_assert_uint_eq(xlate(va + SZ_1G - 1, NULL, NULL), GiB(9) - 1);
+	ck_assert_int_eq(pt_map(&pt, up, PADDR(0x7000), PAGE_SIZE, PTE_XD,
+				false), 0);
+	ck_assert_uint_eq(xlate(up + 8, NULL, NULL), 0x7008);
+	pt_walk(pt.root, lv, up, &path);
+	ck_assert_uint_eq(path.n, 5);
+	ck_assert_ptr_eq(path.step[0].slot,
+			 (uint64_t *)arch_phys_to_ptr(pt.root) + 0x100);
+	ck_assert_uint_eq(path.step[4].base, up);
+	ck_assert_int_eq(pt_unmap(&pt, va, SZ_1G), 0);
+	ck_assert_int_eq(pt_unmap(&pt, up, PAGE_SIZE), 0);
+	ck_assert_uint_eq(tf.outstanding, 1);
+}
+END_TEST
+
+/* The tests that run with both four and five levels. */
+static void add_core_tests(TCase *tc)
+{
 	tcase_add_test(tc, map_translate_4k);
 	tcase_add_test(tc, map_large_pages);
 	tcase_add_test(tc, no_1g_without_cpuid);
@@ -895,12 +966,36 @@ static Suite *pt_suite(void)
 	tcase_add_test(tc, as_shares_kernel_owns_user);
 	tcase_add_test(tc, as_pcid_switches);
 	tcase_add_test_raise_signal(tc, as_destroy_with_user_pages_dies, SIGABRT);
+}
+
+static void add_random_tests(TCase *tc)
+{
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, randomised_against_model);
+	tcase_add_test(tc, randomised_against_model_no_1g);
+}
+
+static Suite *pt_suite(void)
+{
+	Suite *s = suite_create("pt");
+	TCase *tc = tcase_create("core");
+	TCase *tc5 = tcase_create("core-la57");
+	TCase *rnd_tc = tcase_create("random");
+	TCase *rnd5 = tcase_create("random-la57");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	add_core_tests(tc);
 	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(tc5, setup5, teardown);
+	add_core_tests(tc5);
+	tcase_add_test(tc5, la57_upper_range);
+	suite_add_tcase(s, tc5);
 	tcase_add_checked_fixture(rnd_tc, setup, teardown);
-	tcase_set_timeout(rnd_tc, 120);
-	tcase_add_test(rnd_tc, randomised_against_model);
-	tcase_add_test(rnd_tc, randomised_against_model_no_1g);
+	add_random_tests(rnd_tc);
 	suite_add_tcase(s, rnd_tc);
+	tcase_add_checked_fixture(rnd5, setup5, teardown);
+	add_random_tests(rnd5);
+	suite_add_tcase(s, rnd5);
 	return s;
 }
 

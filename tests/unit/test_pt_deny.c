@@ -40,7 +40,7 @@ static void setup(void)
 {
 	host_physmem_reset();
 	tframes_init(&tf, FRAMES_BASE, NFRAMES);
-	ck_assert_int_eq(pt_init(&pt, &tf.alloc, true, true), 0);
+	ck_assert_int_eq(pt_init(&pt, &tf.alloc, 4, true, true), 0);
 	ck_assert_int_eq(pt_map(&pt, USER_RW, PADDR(0x10000000), PAGE_SIZE,
 				PTE_US | PTE_RW, false), 0);
 	ck_assert_int_eq(pt_map(&pt, SUPER_RW, PADDR(0x10001000), PAGE_SIZE,
@@ -73,7 +73,7 @@ static const struct pt_access user_exec = { .user = true, .exec = true,
 static void expect(vaddr_t va, const struct pt_access *a,
 		   enum pt_deny_why why, int level)
 {
-	struct pt_deny d = pt_deny_check(pt.root, va, a);
+	struct pt_deny d = pt_deny_check(pt.root, pt.levels, va, a);
 
 	ck_assert_msg(d.why == why && d.level == level,
 		      "va %#lx: got why %d level %d, want why %d level %d",
@@ -84,10 +84,11 @@ static void expect(vaddr_t va, const struct pt_access *a,
 static void poke(vaddr_t va, int level, uint64_t clear, uint64_t set)
 {
 	struct pt_path path;
+	unsigned int i = (unsigned int)(level - pt_top(pt.levels));
 
-	pt_walk(pt.root, va, &path);
-	ck_assert_uint_gt(path.n, (unsigned int)level);
-	*path.step[level].slot = (path.step[level].e & ~clear) | set;
+	pt_walk(pt.root, pt.levels, va, &path);
+	ck_assert_uint_gt(path.n, i);
+	*path.step[i].slot = (path.step[i].e & ~clear) | set;
 }
 
 START_TEST(not_present_at_each_level)
@@ -225,11 +226,29 @@ START_TEST(smap_and_ac)
 }
 END_TEST
 
+/* Five levels: the PML5E decides too, and an empty one is named. */
+START_TEST(five_levels_pml5e)
+{
+	pt_destroy(&pt);
+	ck_assert_int_eq(pt_init(&pt, &tf.alloc, 5, true, true), 0);
+	ck_assert_int_eq(pt_map(&pt, USER_RW, PADDR(0x10000000), PAGE_SIZE,
+				PTE_US | PTE_RW, false), 0);
+	expect(USER_RW, &user_write, PT_DENY_NONE, -1);
+	expect(0x0001000000000000UL, &user_read, PT_DENY_NOT_PRESENT,
+	       PT_LEVEL_PML5);
+	poke(USER_RW, PT_LEVEL_PML5, PTE_US, 0);
+	expect(USER_RW, &user_read, PT_DENY_US, PT_LEVEL_PML5);
+	poke(USER_RW, PT_LEVEL_PML5, 0, PTE_XD);
+	expect(USER_RW, &(struct pt_access){ .exec = true, .nxe = true },
+	       PT_DENY_XD, PT_LEVEL_PML5);
+}
+END_TEST
+
 START_TEST(large_page_leaf)
 {
 	struct pt_path path;
 
-	pt_walk(pt.root, LARGE + 0x1234, &path);
+	pt_walk(pt.root, pt.levels, LARGE + 0x1234, &path);
 	ck_assert_uint_eq(path.n, 3);
 	expect(LARGE + 0x1234, &user_read, PT_DENY_NONE, -1);
 	expect(LARGE + 0x1234, &user_write, PT_DENY_RW, PT_LEVEL_PD);
@@ -266,6 +285,8 @@ START_TEST(texts)
 			 "R/W clear in the PTE (read-only)");
 	ck_assert_str_eq(text(PT_DENY_XD, PT_LEVEL_PML4),
 			 "XD set in the PML4E (no-execute)");
+	ck_assert_str_eq(text(PT_DENY_US, PT_LEVEL_PML5),
+			 "U/S clear in the PML5E (supervisor-only)");
 	ck_assert_str_eq(text(PT_DENY_SMAP, -1),
 			 "SMAP: a supervisor-mode data access to a user page "
 			 "(U/S set at every level)");
@@ -282,7 +303,7 @@ END_TEST
  * them; a small buffer is cut, not overrun. */
 START_TEST(text_of_a_verdict_and_cut)
 {
-	struct pt_deny d = pt_deny_check(pt.root, SUPER_RW, &user_read);
+	struct pt_deny d = pt_deny_check(pt.root, pt.levels, SUPER_RW, &user_read);
 	char buf[16];
 
 	memset(buf, 'X', sizeof(buf));
@@ -308,6 +329,7 @@ static Suite *pt_deny_suite(void)
 	tcase_add_test(tc, smep);
 	tcase_add_test(tc, smap_and_ac);
 	tcase_add_test(tc, large_page_leaf);
+	tcase_add_test(tc, five_levels_pml5e);
 	tcase_add_test(tc, texts);
 	tcase_add_test(tc, text_of_a_verdict_and_cut);
 	suite_add_tcase(s, tc);

@@ -30,6 +30,7 @@ START_TEST(defaults_and_clear)
 	ck_assert_uint_eq(o.timeout_s, 60);
 	ck_assert_uint_eq(o.ring, 3);
 	ck_assert_uint_eq(o.inject, RUNOPT_INJECT_NONE);
+	ck_assert(!o.la57);
 	ck_assert_uint_eq(o.set, 0);
 	runopts_clear(&o);
 	ck_assert_uint_eq(o.swap, 0);
@@ -91,6 +92,11 @@ START_TEST(every_option_accepts_its_values)
 	ck_assert_uint_eq(o.set, RUNOPT_SHOOTDOWN);
 	ck_assert_int_eq(one(&o, "shootdown=on"), 0);
 	ck_assert(!o.shootdown_off);
+	ck_assert_int_eq(one(&o, "la57=1"), 0);
+	ck_assert(o.la57);
+	ck_assert_uint_eq(o.set, RUNOPT_LA57);
+	ck_assert_int_eq(one(&o, "la57=0"), 0);
+	ck_assert(!o.la57);
 }
 END_TEST
 
@@ -116,6 +122,8 @@ START_TEST(bad_values_name_the_word)
 		{ "inject=", "bad option 'inject=': inject takes smap, smep or ap-stuck" },
 		{ "shootdown=no", "bad option 'shootdown=no': shootdown takes on or off" },
 		{ "shootdown=", "bad option 'shootdown=': shootdown takes on or off" },
+		{ "la57=2", "bad option 'la57=2': la57 takes 0 or 1" },
+		{ "la57=yes", "bad option 'la57=yes': la57 takes 0 or 1" },
 	};
 	struct runopts o;
 
@@ -179,6 +187,7 @@ START_TEST(merge_puts_a_line_over_defaults)
 	ck_assert_int_eq(runopts_parse_word(&line, "swap=0", NULL, why), 0);
 	ck_assert_int_eq(runopts_parse_word(&line, "timing=1", NULL, why), 0);
 	ck_assert_int_eq(runopts_parse_word(&line, "ring=0", NULL, why), 0);
+	ck_assert_int_eq(runopts_parse_word(&line, "la57=1", NULL, why), 0);
 	runopts_merge(&o, &d);
 	runopts_merge(&o, &line);
 	ck_assert_uint_eq(o.mem, 4ULL << 20);
@@ -187,8 +196,10 @@ START_TEST(merge_puts_a_line_over_defaults)
 	ck_assert(o.paging_report && o.timing);
 	ck_assert_uint_eq(o.swap, 0);           /* given as 0: not the default */
 	ck_assert_uint_eq(o.ring, 0);
+	ck_assert(o.la57);
 	ck_assert_uint_eq(o.set, RUNOPT_MEM | RUNOPT_TIMEOUT | RUNOPT_EVICT |
-			  RUNOPT_PAGING | RUNOPT_SWAP | RUNOPT_TIMING | RUNOPT_RING);
+			  RUNOPT_PAGING | RUNOPT_SWAP | RUNOPT_TIMING | RUNOPT_RING |
+			  RUNOPT_LA57);
 	/* nothing given: the defaults stay */
 	runopts_default(&o);
 	runopts_clear(&line);

@@ -41,7 +41,7 @@ static void setup(void)
 	trap_host_reset();
 	con_capture_reset();
 	tframes_init(&tf, FRAMES_BASE, 64);
-	ck_assert_int_eq(pt_init(&pt, &tf.alloc, true, true), 0);
+	ck_assert_int_eq(pt_init(&pt, &tf.alloc, 4, true, true), 0);
 	/* One page at 0x1000: the walk of page 0 reaches a PTE. */
 	ck_assert_int_eq(pt_map(&pt, 0x1000, PADDR(MiB(8)), PAGE_SIZE,
 				PTE_RW | PTE_XD, false), 0);

@@ -296,6 +296,7 @@ static long sys_paging_print(struct trap_frame *f)
 {
 	UNUSED(f);
 	paging_stats_print();
+	smp_tlb_report();
 	return 0;
 }
 

@@ -8,6 +8,7 @@
  * ends in payload_exit() or the fatal report, both of which power the
  * machine off with a status.
  */
+#include "smp_run.h"
 #include "run.h"
 #include "payload_api.h"
 #include "prun.h"
@@ -167,8 +168,10 @@ __attribute__((noreturn)) static void run_exited(const struct run_req *rq, int s
 		kprintf("efimm: payload failed: %s\n", why);
 		code = 1;
 	}
-	if (rq->opts.paging_report)
+	if (rq->opts.paging_report) {
 		paging_stats_print();
+		smp_tlb_report();
+	}
 	sys_poweroff(code, code ? "payload failure" : "EFI_SUCCESS");
 }
 

@@ -213,6 +213,19 @@ void smp_stop_all(bool says)
 	smp_wait_idle();
 }
 
+void smp_tlb_report(void)
+{
+	struct tlb_stats s;
+
+	if (ncpus < 2)
+		return;
+	tlb_stats_get(&s);
+	kprintf("efimm: tlb: %lu shootdowns since boot (%lu pages, %lu full flushes), "
+		"%lu IPIs, %lu skipped by shootdown=off\n",
+		(unsigned long)s.shootdowns, (unsigned long)s.pages,
+		(unsigned long)s.full, (unsigned long)s.ipis, (unsigned long)s.skipped);
+}
+
 static void smp_tlb_irq(struct trap_frame *f)
 {
 	UNUSED(f);

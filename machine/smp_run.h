@@ -67,4 +67,9 @@ void smp_stop_all(bool says);
 
 #define SMP_STOP_MS 2000
 
+/* With more than one CPU online, the paging report's TLB line:
+ * `efimm: tlb: N shootdowns since boot (P pages, F full flushes), I IPIs,
+ * S skipped by shootdown=off`. */
+void smp_tlb_report(void);
+
 #endif

@@ -10,6 +10,7 @@
  * state); the counts must then equal the baseline, or the payload fails
  * naming them (and the baseline moves, so one leak fails one payload).
  */
+#include "smp_run.h"
 #include "suite.h"
 #include "prun.h"
 #include "run.h"
@@ -130,8 +131,10 @@ static const char *suite_run_one(struct suite_payload *sp, const char *policy,
 	testapi_begin("    ", true);
 	err = prun_run(&p, sp->opts.timeout_s, &r);
 	testapi_end(&c);
-	if (sp->opts.paging_report)
+	if (sp->opts.paging_report) {
 		paging_stats_print();
+		smp_tlb_report();
+	}
 	fail = suite_verdict(sp, err, &r, &c, why);
 	left = suite_teardown(sp, base, leak);
 	if (left && fail)

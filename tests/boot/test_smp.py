@@ -61,6 +61,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SMP = os.path.join(ROOT, "tests", "suites", "smp")
 
 
+TLB = re.compile(r"efimm: tlb: (\d+) shootdowns since boot \((\d+) pages, (\d+) full "
+                 r"flushes\), (\d+) IPIs, (\d+) skipped by shootdown=off")
+
+
 def smp_suite(tmp_path, name, cpus, files, *extra):
     junit = str(tmp_path / f"{name}.xml")
     run = efimm_test(name, ["--cpus", str(cpus), *extra] +
@@ -72,12 +76,16 @@ def smp_suite(tmp_path, name, cpus, files, *extra):
 def test_smp_suite(tmp_path, cpus):
     """basic and torture pass on 2 and 4 CPUs (torture: zero stale reads);
     fault_ap fails with its CPU named, hang_ap (on 2) times out (CPU 1
-    stopped where it was), leave_running passes with CPU 1 stopped at main's end,
+    stopped where it was), stress (on 4: four times memory, every CPU
+    paging at once) passes, leave_running passes with CPU 1 stopped at main's end,
     and every payload after them still runs."""
-    hang = ["hang_ap.c"] if cpus == 2 else []       # one wait of 20 s is enough
+    # one wait of 20 s is enough; the 4x-memory stress with every CPU on 4
+    more = ["hang_ap.c"] if cpus == 2 else ["stress.c"]
     run, cases = smp_suite(tmp_path, f"smp{cpus}", cpus,
-                           ["fault_ap.c"] + hang + ["leave_running.c", "basic.c",
-                                                    "torture.c"], "--timeout", "20")
+                           ["fault_ap.c"] + more + ["leave_running.c", "basic.c",
+                                                    "torture.c"],
+                           "--timeout", "20" if cpus == 2 else "120",
+                           "--opt", "paging=1")
     assert cases["basic"][0] == "pass", cases["basic"]
     assert cases["torture"][0] == "pass", cases["torture"]
     assert cases["leave_running"][0] == "pass"
@@ -85,25 +93,34 @@ def test_smp_suite(tmp_path, cpus):
     assert kind == "failure" and re.search(r"^#PF page fault at RIP 0x5\w+, CR2 0x0 "
                                            r"on CPU 1$", msg), msg
     assert re.search(r"efimm: cpu: 1 of %d" % cpus, run.serial)
-    if hang:
+    if cpus == 2:
         kind, msg, _ = cases["hang_ap"]
         assert kind == "failure" and msg.startswith("timed out after 20 s"), msg
+    else:
+        assert cases["stress"][0] == "pass", cases["stress"]
     assert re.search(r"efimm: CPU 1 stopped at RIP 0x0*5\w+", run.serial)
     assert "efimm: CPU 1 still runs a payload function: stopping it" in run.serial
     m = re.search(r"torture: (\d+) reads by (\d+) CPUs, (\d+) stale", run.serial)
     assert m and int(m.group(1)) > 0 and int(m.group(2)) == cpus - 1 and m.group(3) == "0"
+    tlb = TLB.findall(run.serial)
+    assert tlb, "no `efimm: tlb:` line in the paging reports"
+    shootdowns, pages, full, ipis, skipped = map(int, tlb[-1])
+    assert shootdowns > 0 and pages > 0 and skipped == 0
+    assert ipis >= shootdowns * (cpus - 1)      # one IPI per other CPU per round
 
 
 def test_torture_sees_stale_reads_without_shootdowns(tmp_path):
     """Fault injection: shootdown=off skips the remote invalidations, and
     the same torture payload must then read stale frames and fail."""
     run, cases = smp_suite(tmp_path, "smp-noshootdown", 4, ["torture.c"],
-                           "--opt", "shootdown=off")
+                           "--opt", "shootdown=off", "--opt", "paging=1")
     assert "efimm: shootdown=off: other CPUs keep stale translations" in run.serial
     kind, msg, _ = cases["torture"]
     assert kind == "failure", cases["torture"]
     m = re.search(r"torture: (\d+) reads by 3 CPUs, (\d+) stale", run.serial)
     assert m and int(m.group(2)) > 0, "no stale read without shootdowns"
+    shootdowns, _, _, _, skipped = map(int, TLB.findall(run.serial)[-1])
+    assert skipped > 0
 
 
 def test_ap_fault_under_run(efimm_boot, tmp_path):

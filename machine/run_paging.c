@@ -15,8 +15,11 @@
  * payload's image, stack and page tables, and the frames the pager keeps
  * evictable (PAGING_PIN_RESERVE). */
 #define RUN_PAGING_MIN_ROOM    (8ULL << 20)
-/* Per 4 KiB frame of RAM: the frame database and the paging records. */
-#define RUN_PAGING_FRAME_COST  24
+/* Per 4 KiB frame of RAM: the frame database entry (8 bytes) and the
+ * policy's tables; per store slot: its frame and the copy table's share
+ * (24 bytes, 28 with its index: 32 keeps a margin). */
+#define RUN_PAGING_FRAME_COST  (8 + PAGING_FRAME_BYTES_MAX)
+#define RUN_PAGING_SLOT_COST   32
 
 const char *run_paging_check_room(uint64_t swap, uint64_t free_bytes,
 				  uint64_t ram_bytes)
@@ -24,7 +27,9 @@ const char *run_paging_check_room(uint64_t swap, uint64_t free_bytes,
 	static char why[128];
 	uint64_t need = RUN_PAGING_MIN_ROOM +
 			ram_bytes / PAGE_SIZE * RUN_PAGING_FRAME_COST;
-	uint64_t most = free_bytes > need ? free_bytes - need : 0;
+	/* each slot takes its page and its share of the copy table */
+	uint64_t most = free_bytes > need ? (free_bytes - need) /
+			(PAGE_SIZE + RUN_PAGING_SLOT_COST) * PAGE_SIZE : 0;
 
 	if (swap <= most)
 		return NULL;

@@ -34,7 +34,8 @@
  *   R RESERVED (firmware/ACPI/runtime RAM)  B BUSY (page-in/out under way)
  *   P PINNED (never evicted: efimm, tables) . FREE (on the free list)
  *   M MAPPED (at the recorded VA)           ? none: allocated, not yet used
- * BACKED: the page has a copy in the backing store (demand paging).
+ * BACKED: the page has a copy: in the backing store, or zero-fill (a page
+ *         zero-filled and not written since; demand paging, mm/paging.h).
  *
  * Single CPU, interrupts off: no locking.
  */

@@ -26,7 +26,7 @@ LABELS = {"load": "load (read + check the ELF; firmware disk I/O, varies)",
           "exit-boot-services": "exit-boot-services (+ console switch, GDT/IDT)",
           "frame-database": "frame-database",
           "page-tables": "page-tables (build + CR3)",
-          "paging-setup": "paging-setup (backing store, per-frame records)",
+          "paging-setup": "paging-setup (backing store, the policy's tables)",
           "payload-map": "payload-map (segments, stack, arguments)",
           "exact": "**total less load** (entry -> payload, repeats exactly)",
           "total": "total (with load)"}

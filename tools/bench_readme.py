@@ -26,12 +26,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_boot  # noqa: E402
 import bench_linux  # noqa: E402
 import bench_paging  # noqa: E402
+import bench_smp  # noqa: E402
 import bench_suite  # noqa: E402
 import bench_syscall  # noqa: E402
 
 README = os.path.join(bench_linux.ROOT, "README.md")
 # The marked sections this run rewrites, in the README's order.
-SECTIONS = ("summary", "paging", "boot", "suite", "linux", "syscall")
+SECTIONS = ("summary", "paging", "boot", "suite", "linux", "syscall", "smp")
 # The goals of the hardening issue, as multiples of the 4 KiB copy
 # (None: no goal set), for the summary's last column.
 GOALS = {"map": "<= 0.35x", "unmap": "<= 0.35x", "zero-fill": "<= 1.08x",
@@ -48,10 +49,12 @@ def run_all(policies):
         paging = [ex.submit(bench_paging.measure, p) for p in policies]
         boots = {m: ex.submit(bench_boot.measure, m) for m, _ in bench_boot.SIZES}
         calls = {r: ex.submit(bench_syscall.measure, r) for r in bench_syscall.RINGS}
+        smp = {n: ex.submit(bench_smp.measure, n) for n in bench_smp.CPUS}
         suite = bench_suite.submit(ex, tmp)
         return ([f.result() for f in paging],
                 {m: f.result() for m, f in boots.items()}, linux.result(), suite(),
-                {r: f.result() for r, f in calls.items()})
+                {r: f.result() for r, f in calls.items()},
+                {n: f.result() for n, f in smp.items()})
 
 
 def x(cyc, copy):
@@ -98,13 +101,14 @@ def summary(paging, boots, linux):
 
 
 def sections(policies):
-    paging, boots, linux, suite, calls = run_all(policies)
+    paging, boots, linux, suite, calls, smp = run_all(policies)
     secs = {"summary": summary(paging, boots, linux),
             "paging": bench_paging.tables(paging),
             "boot": bench_boot.tables(boots),
             "syscall": bench_syscall.tables(calls, linux),
             "suite": bench_suite.tables(suite),
-            "linux": bench_linux.tables(linux)}
+            "linux": bench_linux.tables(linux),
+            "smp": bench_smp.tables(smp)}
     return {name: secs[name] for name in SECTIONS}
 
 

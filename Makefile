@@ -281,7 +281,7 @@ bench:
 	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory all test-images $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
-	@echo "== QEMU -icount: efimm's map/unmap, faults, boot and system calls (ring 3, ring 0), Linux 6.1 (tools/bench_readme.py)"
+	@echo "== QEMU -icount: efimm's map/unmap, faults, boot, system calls (ring 3, ring 0), several CPUs, Linux 6.1 (tools/bench_readme.py)"
 	@$(PYTHON) tools/bench_readme.py $(if $(BENCH_README),--write)
 
 .PHONY: clean

@@ -5,7 +5,7 @@ policy), its boot phases at 256 MiB, 4 GiB and 8 GiB (tools/bench_boot.py),
 its system call round trip and one-page k_mem_map / k_mem_unmap from ring
 3 and ring 0 (tools/bench_syscall.py, one boot per ring) and Debian's
 Linux 6.1 doing the same operations in the same emulator
-(tools/bench_linux.py), plus the summary table that sets them side by
+(tools/bench_linux.py), several CPUs (tools/bench_smp.py), plus the summary table that sets them side by
 side, and 20 payloads as one suite boot against 20 single boots
 (tools/bench_suite.py).  All under QEMU -icount shift=0,sleep=off, where
 the TSC counts instructions, except the suite comparison's wall times;

@@ -208,4 +208,31 @@ static inline int suite_release(struct suite_ballast *b)
 	return err;
 }
 
+/* A stress page: words derived from seed, its last word their sum
+ * (paging/stress.c, smp/stress.c). */
+static inline void suite_stress_write(char *page, uint64_t seed)
+{
+	uint64_t *w = (uint64_t *)page, sum = 0;
+
+	for (size_t k = 0; k < PAGE_SIZE / 8 - 1; k += 61) {
+		w[k] = seed * (k + 1) + k;
+		sum += w[k];
+	}
+	w[PAGE_SIZE / 8 - 1] = sum;
+}
+
+/* True if page holds what suite_stress_write(page, seed) wrote. */
+static inline bool suite_stress_ok(const char *page, uint64_t seed)
+{
+	const uint64_t *w = (const uint64_t *)page;
+	uint64_t sum = 0;
+
+	for (size_t k = 0; k < PAGE_SIZE / 8 - 1; k += 61) {
+		if (w[k] != seed * (k + 1) + k)
+			return false;
+		sum += w[k];
+	}
+	return w[PAGE_SIZE / 8 - 1] == sum;
+}
+
 #endif

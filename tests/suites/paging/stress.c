@@ -25,49 +25,23 @@ static uint64_t rng(void)
 	return rng_state;
 }
 
-/* Page holds words derived from seed; its last word is their sum. */
-static void stress_write(char *page, uint64_t seed)
-{
-	uint64_t *w = (uint64_t *)page, sum = 0;
-
-	for (size_t k = 0; k < PAGE_SIZE / 8 - 1; k += 61) {
-		w[k] = seed * (k + 1) + k;
-		sum += w[k];
-	}
-	w[PAGE_SIZE / 8 - 1] = sum;
-}
-
-/* True if page holds what stress_write(page, seed) wrote. */
-static bool stress_ok(const char *page, uint64_t seed)
-{
-	const uint64_t *w = (const uint64_t *)page;
-	uint64_t sum = 0;
-
-	for (size_t k = 0; k < PAGE_SIZE / 8 - 1; k += 61) {
-		if (w[k] != seed * (k + 1) + k)
-			return false;
-		sum += w[k];
-	}
-	return w[PAGE_SIZE / 8 - 1] == sum;
-}
-
 /* Random reads and writes over [p, p + pages); returns the mismatches. */
 static size_t stress_run(char *p, uint64_t *seeds, size_t pages)
 {
 	size_t bad = 0;
 
 	for (size_t i = 0; i < pages; i++)
-		stress_write(p + i * PAGE_SIZE, seeds[i] = rng() | 1);
+		suite_stress_write(p + i * PAGE_SIZE, seeds[i] = rng() | 1);
 	for (long r = 0; r < ROUNDS; r++) {
 		size_t i = rng() % pages;
 
 		if (rng() & 1)
-			stress_write(p + i * PAGE_SIZE, seeds[i] = rng() | 1);
+			suite_stress_write(p + i * PAGE_SIZE, seeds[i] = rng() | 1);
 		else
-			bad += !stress_ok(p + i * PAGE_SIZE, seeds[i]);
+			bad += !suite_stress_ok(p + i * PAGE_SIZE, seeds[i]);
 	}
 	for (size_t i = 0; i < pages; i++)
-		bad += !stress_ok(p + i * PAGE_SIZE, seeds[i]);
+		bad += !suite_stress_ok(p + i * PAGE_SIZE, seeds[i]);
 	return bad;
 }
 

@@ -30,47 +30,23 @@ static uint64_t rng(struct slice *s)
 	return s->rng;
 }
 
-static void put(char *page, uint64_t seed)
-{
-	uint64_t *w = (uint64_t *)page, sum = 0;
-
-	for (size_t k = 0; k < PAGE_SIZE / 8 - 1; k += 61) {
-		w[k] = seed * (k + 1) + k;
-		sum += w[k];
-	}
-	w[PAGE_SIZE / 8 - 1] = sum;
-}
-
-static bool ok(const char *page, uint64_t seed)
-{
-	const uint64_t *w = (const uint64_t *)page;
-	uint64_t sum = 0;
-
-	for (size_t k = 0; k < PAGE_SIZE / 8 - 1; k += 61) {
-		if (w[k] != seed * (k + 1) + k)
-			return false;
-		sum += w[k];
-	}
-	return w[PAGE_SIZE / 8 - 1] == sum;
-}
-
 /* One CPU's work on its slice (arg); mismatches into its bad. */
 static void run_slice(void *arg)
 {
 	struct slice *s = arg;
 
 	for (size_t i = 0; i < s->pages; i++)
-		put(s->p + i * PAGE_SIZE, s->seeds[i] = rng(s) | 1);
+		suite_stress_write(s->p + i * PAGE_SIZE, s->seeds[i] = rng(s) | 1);
 	for (long r = 0; r < ROUNDS; r++) {
 		size_t i = rng(s) % s->pages;
 
 		if (rng(s) & 1)
-			put(s->p + i * PAGE_SIZE, s->seeds[i] = rng(s) | 1);
+			suite_stress_write(s->p + i * PAGE_SIZE, s->seeds[i] = rng(s) | 1);
 		else
-			s->bad += !ok(s->p + i * PAGE_SIZE, s->seeds[i]);
+			s->bad += !suite_stress_ok(s->p + i * PAGE_SIZE, s->seeds[i]);
 	}
 	for (size_t i = 0; i < s->pages; i++)
-		s->bad += !ok(s->p + i * PAGE_SIZE, s->seeds[i]);
+		s->bad += !suite_stress_ok(s->p + i * PAGE_SIZE, s->seeds[i]);
 }
 
 static size_t arena_pages(size_t free_frames)

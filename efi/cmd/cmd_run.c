@@ -26,8 +26,6 @@
 #define ARGS_MAX          4096          /* bytes of argv strings */
 
 static struct run_req req;
-static bool la57_switch;                  /* la57=1 on four levels */
-static EFI_PHYSICAL_ADDRESS la57_pages;   /* the trampoline's, or 0 */
 
 /* `run`'s own option beyond pure/runopts.h's: a test hook. */
 static const char *opt_stale_keys(void *ctx, const char *value)
@@ -83,68 +81,6 @@ static int parse_options(struct run_req *rq, int argc, char **argv)
 	return n;
 }
 
-/*
- * The depth of the kernel address space: the firmware's (five levels
- * carry over whatever la57= says), or five with la57=1 on a CPU that has
- * them.  la57=1 on a CPU without LA57 is refused here, before anything
- * is loaded.
- */
-static EFI_STATUS choose_levels(const struct run_req *rq)
-{
-	unsigned int live = arch_live_pt_levels();
-
-	la57_pages = 0;
-	la57_switch = false;
-	if (!rq->opts.la57 || live == 5) {
-		arch_pt_set_levels(live);
-		return EFI_SUCCESS;
-	}
-	if (!arch_la57_supported()) {
-		kprintf("efimm: run: la57=1: this CPU has no five-level paging "
-			"(CPUID.(EAX=7,ECX=0):ECX[16] clear)\n");
-		return EFI_UNSUPPORTED;
-	}
-	arch_pt_set_levels(5);
-	la57_switch = true;
-	return EFI_SUCCESS;
-}
-
-/* With five levels to switch to: the trampoline's pages below 4 GiB
- * (LoaderCode, so the firmware's tables let it run).  EFI status. */
-static EFI_STATUS alloc_la57(void)
-{
-	EFI_PHYSICAL_ADDRESS a = 0xFFFFFFFFULL;
-	EFI_STATUS s;
-
-	if (!la57_switch)
-		return EFI_SUCCESS;
-	s = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress,
-			      EfiLoaderCode, ARCH_LA57_PAGES, &a);
-	if (EFI_ERROR(s)) {
-		kprintf("efimm: run: la57=1: no memory below 4 GiB for the "
-			"trampoline: %s\n", efi_status_name(s));
-		return s;
-	}
-	la57_pages = a;
-	arch_la57_prepare(PADDR(a));
-	return EFI_SUCCESS;
-}
-
-/* After the layout is gathered (boot services gone): the trampoline's
- * code page, R+X in the kernel tables (it runs there for a few
- * instructions). */
-static void map_la57(struct mmboot_layout *l)
-{
-	if (!la57_pages)
-		return;
-	if (l->nextra == MMBOOT_MAX_EXTRA)
-		panic("run: la57=1: no room in the layout for the trampoline's page");
-	l->extra[l->nextra++] = (struct kas_extra){
-		.start = la57_pages, .size = PAGE_SIZE,
-		.cache = K_MEM_CACHE_WB, .access = KAS_RX,
-	};
-}
-
 EFI_STATUS cmd_run(int argc, char **argv)
 {
 	struct run_req *rq = &req;
@@ -161,7 +97,7 @@ EFI_STATUS cmd_run(int argc, char **argv)
 	if (rq->argc < 0)
 		return EFI_INVALID_PARAMETER;
 	rq->argv = argv + 1;
-	s = choose_levels(rq);
+	s = payload_la57_choose("run", rq->opts.la57);
 	if (EFI_ERROR(s))
 		return s;
 	s = payload_check_room("run", rq->opts.swap);
@@ -171,7 +107,7 @@ EFI_STATUS cmd_run(int argc, char **argv)
 	if (EFI_ERROR(s))
 		return s;
 	rq->tsc[PH_LOAD] = timing_tsc();
-	s = alloc_la57();
+	s = payload_la57_alloc("run");
 	if (EFI_ERROR(s)) {
 		payload_file_free(rq->file, &rq->syms);
 		return s;
@@ -180,13 +116,12 @@ EFI_STATUS cmd_run(int argc, char **argv)
 	if (EFI_ERROR(s)) {
 		kprintf("efimm: run: no memory for efimm's stack: %s\n", efi_status_name(s));
 		payload_file_free(rq->file, &rq->syms);
-		if (la57_pages)
-			uefi_call_wrapper(BS->FreePages, 2, la57_pages, ARCH_LA57_PAGES);
+		payload_la57_free();
 		return s;
 	}
 	payload_take_over(&rq->layout, &rq->map,
 			  rq->opts.inject == RUNOPT_INJECT_AP_STUCK);
-	map_la57(&rq->layout);
+	payload_la57_map(&rq->layout);
 	rq->tsc[PH_EBS] = timing_tsc();
 	arch_call_on_stack(run_after_ebs, rq, stack_top);
 }

@@ -149,18 +149,19 @@ static void fill_req(const struct runopts *defaults)
 }
 
 /* Checks, as `run` does, that the largest backing store any payload
- * asks for leaves room; and that no payload asks for la57=, which only
- * `run` offers: the depth of the tables is chosen once per boot, before
- * ExitBootServices, and a suite's payloads share that boot. */
+ * asks for leaves room; and that every payload asks for the same la57=
+ * (the default before the list, or each line's): the depth of the
+ * tables is chosen once per boot, before ExitBootServices, and a suite's
+ * payloads share that boot. */
 static EFI_STATUS check_room(void)
 {
 	uint64_t most = 0;
 
 	for (size_t i = 0; i < st->req.n; i++) {
-		if (st->req.p[i].opts.set & RUNOPT_LA57)
-			return suite_fail("la57=: five-level paging is run's option "
-					  "only (one paging depth per boot): use "
-					  "run PATH ... la57=1");
+		if (st->req.p[i].opts.la57 != st->req.p[0].opts.la57)
+			return suite_fail("la57=: every payload of a suite runs at one "
+					  "paging depth (one per boot): give la57=1 "
+					  "before the list, or on every line");
 		most = MAX(most, st->req.p[i].opts.swap);
 	}
 	return payload_check_room("suite", most);
@@ -242,17 +243,25 @@ EFI_STATUS cmd_suite(int argc, char **argv)
 	s = check_room();
 	if (EFI_ERROR(s))
 		return s;
-	/* A firmware that runs five levels keeps them: efimm's tables follow. */
-	arch_pt_set_levels(arch_live_pt_levels());
+	s = payload_la57_choose("suite", st->req.n && st->req.p[0].opts.la57);
+	if (EFI_ERROR(s))
+		return s;
 	load_all();
+	s = payload_la57_alloc("suite");
+	if (EFI_ERROR(s)) {
+		free_all();
+		return s;
+	}
 	s = payload_alloc_stack(&st->req.stack_guard, &stack_top);
 	if (EFI_ERROR(s)) {
 		kprintf("efimm: suite: no memory for efimm's stack: %s\n",
 			efi_status_name(s));
+		payload_la57_free();
 		free_all();
 		return s;
 	}
 	st->req.tsc_entry = timing_entry;
 	payload_take_over(&st->req.layout, &st->req.map, false);
+	payload_la57_map(&st->req.layout);
 	arch_call_on_stack(suite_after_ebs, &st->req, stack_top);
 }

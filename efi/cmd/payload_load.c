@@ -3,6 +3,9 @@
  * shared by `run` and `suite` (payload_load.h).
  */
 #include "payload_load.h"
+#include "../../arch/x86_64/machine.h"
+#include "../../lib/assert.h"
+#include "../../mm/kmem.h"
 #include "../fw/exitbs.h"
 #include "../fw/mmboot_fw.h"
 #include "../fw/smp_fw.h"
@@ -127,4 +130,66 @@ void payload_take_over(struct mmboot_layout *layout, struct mmboot_map *map,
 		efi_poweroff(efi_status_exit_code(s), efi_status_name(s), EFI_ABORTED);
 	*map = (struct mmboot_map){ .buf = ebs_map.buf, .size = ebs_map.size,
 				    .desc_size = ebs_map.desc_size };
+}
+
+/* la57=1 on four levels: the switch's pages below 4 GiB, or 0. */
+static bool la57_switch;
+static EFI_PHYSICAL_ADDRESS la57_pages;
+
+EFI_STATUS payload_la57_choose(const char *cmd, bool want)
+{
+	unsigned int live = arch_live_pt_levels();
+
+	la57_pages = 0;
+	la57_switch = false;
+	if (!want || live == 5) {
+		arch_pt_set_levels(live);
+		return EFI_SUCCESS;
+	}
+	if (!arch_la57_supported()) {
+		kprintf("efimm: %s: la57=1: this CPU has no five-level paging "
+			"(CPUID.(EAX=7,ECX=0):ECX[16] clear)\n", cmd);
+		return EFI_UNSUPPORTED;
+	}
+	arch_pt_set_levels(5);
+	la57_switch = true;
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS payload_la57_alloc(const char *cmd)
+{
+	EFI_PHYSICAL_ADDRESS a = 0xFFFFFFFFULL;
+	EFI_STATUS s;
+
+	if (!la57_switch)
+		return EFI_SUCCESS;
+	s = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress,
+			      EfiLoaderCode, ARCH_LA57_PAGES, &a);
+	if (EFI_ERROR(s)) {
+		kprintf("efimm: %s: la57=1: no memory below 4 GiB for the "
+			"trampoline: %s\n", cmd, efi_status_name(s));
+		return s;
+	}
+	la57_pages = a;
+	arch_la57_prepare(PADDR(a));
+	return EFI_SUCCESS;
+}
+
+void payload_la57_free(void)
+{
+	if (la57_pages)
+		uefi_call_wrapper(BS->FreePages, 2, la57_pages, ARCH_LA57_PAGES);
+	la57_pages = 0;
+}
+
+void payload_la57_map(struct mmboot_layout *l)
+{
+	if (!la57_pages)
+		return;
+	if (l->nextra == MMBOOT_MAX_EXTRA)
+		panic("efimm: la57=1: no room in the layout for the trampoline's page");
+	l->extra[l->nextra++] = (struct kas_extra){
+		.start = la57_pages, .size = PAGE_SIZE,
+		.cache = K_MEM_CACHE_WB, .access = KAS_RX,
+	};
 }

@@ -67,4 +67,24 @@ EFI_STATUS payload_alloc_stack(uint64_t *guard, void **top);
 void payload_take_over(struct mmboot_layout *layout, struct mmboot_map *map,
 		       bool ap_stuck);
 
+/*
+ * Five-level paging for a boot (`run`'s and `suite`'s la57=), before
+ * ExitBootServices:
+ *   payload_la57_choose  sets the depth of efimm's tables: the
+ *                        firmware's (five levels carry over whatever
+ *                        la57= says), or five when want on a CPU with
+ *                        LA57; else one line naming cmd and
+ *                        EFI_UNSUPPORTED, before anything is loaded;
+ *   payload_la57_alloc   the switch's pages below 4 GiB (LoaderCode) when
+ *                        a switch is due; EFI status, one line on failure;
+ *   payload_la57_free    gives them back (a later step failed);
+ *   payload_la57_map     after the layout is gathered: the trampoline's
+ *                        code page R+X in efimm's tables (it runs there
+ *                        for a few instructions).
+ */
+EFI_STATUS payload_la57_choose(const char *cmd, bool want);
+EFI_STATUS payload_la57_alloc(const char *cmd);
+void payload_la57_free(void);
+void payload_la57_map(struct mmboot_layout *l);
+
 #endif

@@ -92,8 +92,21 @@ def test_bad_la57_value_is_refused(efimm_boot):
     assert "boot services exited" not in res.text
 
 
-def test_la57_in_a_suite_is_refused(efimm_boot):
-    res = efimm_boot(args="suite la57=1 efimm/payloads/hello.elf", timeout=60)
-    assert ("efimm: suite: la57=: five-level paging is run's option only "
-            "(one paging depth per boot): use run PATH ... la57=1") in res.text
+def test_la57_in_a_suite(efimm_boot, tmp_path):
+    """A suite runs at one paging depth: la57=1 before the list gives every
+    payload five levels (the la57 payload passes above 2^47); lines that
+    disagree are refused before anything runs."""
+    same, mixed = tmp_path / "same.lst", tmp_path / "mixed.lst"
+    same.write_text(f"{PAYLOAD} 64\nefimm/payloads/hello.elf\n")
+    mixed.write_text(f"efimm/payloads/hello.elf\n{PAYLOAD} 64 la57=1\n")
+    files = {"efimm/same.lst": str(same), "efimm/mixed.lst": str(mixed)}
+    res = efimm_boot(args="suite la57=1 @efimm/same.lst", files=files, timeout=240)
+    assert SWITCHED in res.text
+    assert "la57: 64 pages at 0x00008000" in res.text
+    assert "efimm: suite: 2 passed, 0 failed, 0 skipped" in res.text
+    assert res.status == 0
+    res = efimm_boot(args="suite @efimm/mixed.lst", files=files, timeout=60)
+    assert ("efimm: suite: la57=: every payload of a suite runs at one paging "
+            "depth (one per boot): give la57=1 before the list, or on every line"
+            ) in res.text
     assert "boot services exited" not in res.text

@@ -183,19 +183,43 @@ void smp_syscall_exit(struct trap_frame *f)
 		smp_job_end();
 }
 
-/* Waits until every AP's job is idle; panics after SMP_STOP_MS. */
-static void smp_wait_idle(void)
+/* Waits up to ms for every AP's job to be idle; true if they are. */
+static bool smp_wait_idle(uint32_t ms)
 {
 	uint64_t khz = timeout_tsc_khz() ? timeout_tsc_khz() : 1000000;
 	uint64_t t0 = timing_tsc();
 
 	for (unsigned int c = 1; c < ncpus; c++)
 		while (job_state(&jobs[c]) != JOB_IDLE) {
-			if (timing_tsc() - t0 > SMP_STOP_MS * khz)
-				panic("machine: CPU %u did not stop its payload function "
-				      "within %u ms", c, SMP_STOP_MS);
+			if (timing_tsc() - t0 > ms * khz)
+				return false;
 			percpu_relax();
 		}
+	return true;
+}
+
+/* An NMI on an AP: the stop for a function that runs with interrupts
+ * off (a ring-0 payload's cli), which the wake IPI cannot reach.  A stop
+ * in the payload's own code abandons the function; inside efimm the
+ * call's end does; on an idle AP it came after the function ended
+ * anyway.  An NMI on the boot CPU, or on an AP running a function no one
+ * asked to stop, is the fatal exception it is. */
+static void smp_nmi(struct trap_frame *f)
+{
+	unsigned int me = smp_cpu_id();
+	bool stop = me != 0 && __atomic_load_n(&jobs[me].stop, __ATOMIC_ACQUIRE);
+
+	if (me != 0 && !smp_on_ap())
+		return;
+	if (stop && !prun_frame_is_payloads(f))
+		return;
+	if (stop) {
+		kprintf("efimm: CPU %u stopped by NMI at RIP 0x%016lx (interrupts "
+			"were off)\n", me, (unsigned long)f->rip);
+		smp_job_end();
+	}
+	trap_set_nmi(NULL);
+	trap_dispatch(f);
 }
 
 void smp_stop_all(bool says)
@@ -210,7 +234,15 @@ void smp_stop_all(bool says)
 		__atomic_store_n(&j->stop, true, __ATOMIC_RELEASE);
 		smp_wake(c);
 	}
-	smp_wait_idle();
+	if (smp_wait_idle(SMP_STOP_IPI_MS))
+		return;
+	for (unsigned int c = 1; c < ncpus; c++)
+		if (job_state(&jobs[c]) != JOB_IDLE && smp_send_nmi(smp_apic_of(c)))
+			panic("machine: CPU %u does not take NMIs", c);
+	for (unsigned int c = 1; c < ncpus; c++)
+		if (!smp_wait_idle(SMP_STOP_MS))
+			panic("machine: CPU %u did not stop its payload function "
+			      "within %u ms", c, SMP_STOP_MS);
 }
 
 void smp_tlb_report(void)
@@ -253,6 +285,7 @@ void smp_run_init(unsigned int cpus)
 	if (trap_set_irq(TRAP_IPI_TLB, smp_tlb_irq) ||
 	    trap_set_irq(TRAP_IPI_WAKE, smp_wake_irq))
 		panic("machine: cannot register the IPI vectors");
+	trap_set_nmi(smp_nmi);
 	trap_set_cpus(cpus);
 	con_set_smp(smp_con_cpu, percpu_relax);
 	arch_as_pcid_off();

@@ -60,12 +60,16 @@ void smp_job_ending(void);
 bool smp_on_ap(void);
 
 /* Stops every payload function still running or queued and waits until
- * each AP is idle in efimm's tables (panics after SMP_STOP_MS: an AP
- * that never takes the IPI, e.g. a ring-0 function spinning with
- * interrupts off).  says: print a line for each one stopped. */
+ * each AP is idle in efimm's tables: the wake IPI first, then, after
+ * SMP_STOP_IPI_MS, an NMI to each AP still running (a ring-0 function
+ * spinning with interrupts off); panics after SMP_STOP_MS more (an AP
+ * that takes not even the NMI).  says: print a line for each one
+ * stopped. */
 void smp_stop_all(bool says);
 
 #define SMP_STOP_MS 2000
+/* How long a stop waits for the wake IPI before it sends NMIs. */
+#define SMP_STOP_IPI_MS 100
 
 /* With more than one CPU online, the paging report's TLB line:
  * `efimm: tlb: N shootdowns since boot (P pages, F full flushes), I IPIs,

@@ -84,6 +84,10 @@ int smp_start_ap(struct smp_area *a, smp_ap_main_fn main, uint64_t limit_tsc,
  * -EIO (never accepted). */
 int smp_send_ipi(uint32_t apic_id, uint8_t vector);
 
+/* Sends an NMI to the CPU with APIC id apic_id (it arrives with
+ * interrupts off too); 0 or -EIO. */
+int smp_send_nmi(uint32_t apic_id);
+
 /* Interrupts off, halted for good (an AP that arrived too late). */
 __attribute__((noreturn)) void smp_halt_forever(void);
 

@@ -281,6 +281,11 @@ int smp_send_ipi(uint32_t apic_id, uint8_t vector)
 	return ipi_send(apic_id, LAPIC_ICR_FIXED | LAPIC_ICR_ASSERT | vector);
 }
 
+int smp_send_nmi(uint32_t apic_id)
+{
+	return ipi_send(apic_id, LAPIC_ICR_NMI | LAPIC_ICR_ASSERT);
+}
+
 void smp_halt_forever(void)
 {
 	for (;;)

@@ -42,6 +42,7 @@ static trap_contain_fn contain;
 static trap_backtrace_fn backtrace;
 static trap_syscall_fn syscall_fn;
 static trap_user_reader_fn user_reader;
+static trap_irq_fn nmi_fn;
 static struct {
 	bool wp, nxe, smep, smap;
 } prot;
@@ -363,6 +364,10 @@ void trap_dispatch(struct trap_frame *f)
 		trap_resume(f);
 	}
 	trap_irq(f);
+	if (f->vector == TRAP_NMI && nmi_fn) {
+		nmi_fn(f);
+		trap_resume(f);
+	}
 	verdict = trap_offer(f);
 	trap_fixup(f);
 	level = this_cpu()->trap_depth++;
@@ -438,6 +443,11 @@ void trap_unwind(void)
 	this_cpu()->trap_depth = 0;
 }
 
+void trap_set_nmi(trap_irq_fn fn)
+{
+	nmi_fn = fn;
+}
+
 void trap_set_cpus(unsigned int n)
 {
 	ncpus = n;
@@ -482,6 +492,7 @@ void trap_host_reset(void)
 	backtrace = NULL;
 	syscall_fn = NULL;
 	user_reader = NULL;
+	nmi_fn = NULL;
 	memset(&prot, 0, sizeof(prot));
 	memset(&fixup, 0, sizeof(fixup));
 	memset(irq_handlers, 0, sizeof(irq_handlers));

@@ -212,6 +212,11 @@ void trap_set_backtrace(trap_backtrace_fn fn);
  */
 int trap_register_guard(uint64_t guard_va, const char *name);
 
+/* An NMI's handler (a CPU told to stop, machine/smp_run.c): called with
+ * the frame, which is resumed if it returns; without one an NMI is fatal
+ * like any exception. */
+void trap_set_nmi(trap_irq_fn fn);
+
 /* CPUs online: with more than one, reports name the CPU
  * (`efimm: cpu: N of M`, after the mode line). */
 void trap_set_cpus(unsigned int n);

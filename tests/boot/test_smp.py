@@ -134,3 +134,16 @@ def test_ap_fault_under_run(efimm_boot, tmp_path):
     assert "efimm: cpu: 1 of 2" in res.text
     assert "efimm: payload faulted on CPU 1" in res.text
     assert res.status == 142
+
+
+def test_nmi_stops_a_ring0_function_with_interrupts_off(tmp_path):
+    """A ring-0 function that turns interrupts off and spins on CPU 1: the
+    time limit ends the payload, the wake IPI cannot reach CPU 1, so efimm
+    stops it with an NMI; the next payload runs with CPU 1 free."""
+    run, cases = smp_suite(tmp_path, "smp-nmi", 2, ["hang_ap_cli.c", "basic.c"],
+                           "--timeout", "5", "--opt", "ring=0")
+    kind, msg, _ = cases["hang_ap_cli"]
+    assert kind == "failure" and msg.startswith("timed out after 5 s"), msg
+    assert re.search(r"efimm: CPU 1 stopped by NMI at RIP 0x0*5\w+ \(interrupts "
+                     r"were off\)", run.serial)
+    assert cases["basic"][0] == "pass", cases["basic"]

@@ -118,6 +118,12 @@ unsigned int smp_start(uint64_t tsc_khz)
 	uint64_t limit = SMP_START_MS * (tsc_khz ? tsc_khz : 1000000);
 	size_t n = 0, skipped = 0;
 
+	if (!smp_lapic_ready()) {
+		kprintf("efimm: application processors: none started (the local APIC "
+			"is not usable: see the timer line)\n");
+		smp_report(0);
+		return online;
+	}
 	percpu_boot.apic_id = smp_apic_id();
 	apic_of[0] = percpu_boot.apic_id;
 	if (!smp_plan.low || !smp_plan.nareas) {

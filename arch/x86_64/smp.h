@@ -99,6 +99,10 @@ void smp_wait_interrupt(void);
  * until set, 1 GHz is assumed. */
 void smp_set_tsc_khz(uint64_t khz);
 
+/* Whether the local APIC is mapped and in xAPIC mode (arch_timer_start
+ * found it usable): the APs are started and reached through it. */
+bool smp_lapic_ready(void);
+
 /* The calling CPU's local APIC id (xAPIC ID register; after
  * arch_timer_start mapped the APIC). */
 uint32_t smp_apic_id(void);

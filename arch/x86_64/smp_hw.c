@@ -46,6 +46,11 @@ static const char *const ist_what[IST_COUNT] = {
 	[IST_IRQ - 1] = "interrupt IST stack",
 };
 
+bool smp_lapic_ready(void)
+{
+	return lapic_mmio != NULL;
+}
+
 uint32_t smp_apic_id(void)
 {
 	return lapic_read(LAPIC_ID) >> 24;

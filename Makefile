@@ -264,7 +264,8 @@ BENCH_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c lib/page.c \
 	arch/x86_64/pt_deny.c tests/host/con_host.c \
 	tests/host/panic_host.c tests/host/physmem_host.c tests/host/cpu_host.c \
 	tests/host/mmu_host.c arch/x86_64/trap.c arch/x86_64/ptdump.c \
-	tests/host/trap_host.c tests/host/trap_resume_host.c tests/host/kstack_host.c
+	tests/host/trap_host.c tests/host/trap_resume_host.c tests/host/kstack_host.c \
+	arch/x86_64/tlb.c arch/x86_64/percpu.c tests/host/percpu_host.c
 
 $(BUILD)/bench/%: tests/bench/%.c $(BENCH_SRCS)
 	@mkdir -p $(dir $@)

@@ -97,17 +97,33 @@ def test_snapshot_path_and_save(efimm_boot, tmp_path):
     assert esp_get(tmp_path, "\\mine\\s.bin")[:8] == b"EFIMMSNP"
 
 
+SAVE_CASES = [
+    ("memmap --save", r"^efimm: memmap: bad argument '--save': needs a path on the ESP$"),
+    # efimm.efi is a file: nothing can be written under it
+    ("audit --save efimm.efi/x.txt",
+     r"^efimm: audit: --save efimm.efi/x.txt: cannot write: .+$"),
+    ("chainload x --save y", r"^efimm: chainload: unknown option '--save'$"),
+    ("snapshot a b", r"^efimm: snapshot: bad argument 'b': one path only$"),
+]
+
+
 def test_save_errors(efimm_boot):
-    res = efimm_boot(args="memmap --save")
-    assert "efimm: memmap: bad argument '--save': needs a path on the ESP" in res.text
-    assert res.status == 2
-    res = efimm_boot(args="audit --save EFI/BOOT/BOOTX64.EFI/x.txt")
-    assert re.search(r"^efimm: audit: --save EFI/BOOT/BOOTX64.EFI/x.txt: cannot write: .+$",
-                     res.text, re.M)
-    res = efimm_boot(args="chainload x --save y")
-    assert "efimm: chainload: unknown option '--save'" in res.text
-    res = efimm_boot(args="snapshot a b")
-    assert "efimm: snapshot: bad argument 'b': one path only" in res.text
+    """Each refusal is one line and an error status back in the UEFI Shell
+    (one Shell boot for all: boot services stay up, the Shell runs the next
+    line)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    lines = ["@echo -off", "fs0:"]
+    for i, (cmd, _) in enumerate(SAVE_CASES):
+        lines += [f"\\efimm.efi {cmd}", f"echo \"case {i} -> %lasterror%\""]
+    lines.append("reset -s")
+    files = {"efimm.efi": os.path.join(root, "build", "efimm.efi"),
+             "startup.nsh": ("\r\n".join(lines) + "\r\n").encode()}
+    res = efimm_boot(files=files, drop=["EFI/BOOT/BOOTX64.EFI"], timeout=200)
+    assert not res.timed_out
+    text = res.text.replace("\r\n", "\n")
+    for i, (_, pattern) in enumerate(SAVE_CASES):
+        assert re.search(pattern, text, re.M), (i, pattern)
+        assert re.search(rf"^case {i} -> 0x[1-9a-fA-F]", text, re.M), i
 
 
 def one_line_refusal(path, reason):

@@ -235,4 +235,14 @@ static inline bool suite_stress_ok(const char *page, uint64_t seed)
 	return w[PAGE_SIZE / 8 - 1] == sum;
 }
 
+/* A stress arena: four times free_frames, or what the store can take
+ * beyond margin slots kept for the payload's own pages. */
+static inline size_t suite_stress_arena_pages(size_t free_frames, size_t margin)
+{
+	size_t slots = suite_stats().store_slots_free;
+	size_t most = free_frames + (slots > margin ? slots - margin : 0);
+
+	return 4 * free_frames < most ? 4 * free_frames : most;
+}
+
 #endif

@@ -45,19 +45,11 @@ static size_t stress_run(char *p, uint64_t *seeds, size_t pages)
 	return bad;
 }
 
-/* The arena: four times free memory, or what the store can take. */
-static size_t arena_pages(size_t free_frames)
-{
-	size_t slots = suite_stats().store_slots_free;
-	size_t most = free_frames + (slots > MARGIN ? slots - MARGIN : 0);
-
-	return 4 * free_frames < most ? 4 * free_frames : most;
-}
-
 /* POINTS points. */
 static void stress(size_t free_frames)
 {
-	size_t pages = arena_pages(free_frames), seed_bytes, free0, bad;
+	size_t pages = suite_stress_arena_pages(free_frames, MARGIN);
+	size_t seed_bytes, free0, bad;
 	struct k_mem_paging_stats a, b;
 	uint64_t *seeds;
 	char *p;

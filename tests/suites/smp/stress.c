@@ -49,14 +49,6 @@ static void run_slice(void *arg)
 		s->bad += !suite_stress_ok(s->p + i * PAGE_SIZE, s->seeds[i]);
 }
 
-static size_t arena_pages(size_t free_frames)
-{
-	size_t slots = suite_stats().store_slots_free;
-	size_t most = free_frames + (slots > MARGIN ? slots - MARGIN : 0);
-
-	return 4 * free_frames < most ? 4 * free_frames : most;
-}
-
 /* Splits [p, p + pages) and seeds over n CPUs and runs them all. */
 static size_t run_all(char *p, uint64_t *seeds, size_t pages, int n)
 {
@@ -78,7 +70,8 @@ static size_t run_all(char *p, uint64_t *seeds, size_t pages, int n)
 
 static void stress(size_t free_frames, int n)
 {
-	size_t pages = arena_pages(free_frames), seed_bytes, free0, bad;
+	size_t pages = suite_stress_arena_pages(free_frames, MARGIN);
+	size_t seed_bytes, free0, bad;
 	struct k_mem_paging_stats a, b;
 	uint64_t *seeds;
 	char *p;

@@ -157,6 +157,24 @@ uint32_t arch_pte_page_out(const struct arch_pte_ref *ref, uint64_t location);
 void arch_pte_page_in(const struct arch_pte_ref *ref, paddr_t phys);
 
 /*
+ * TLB batches.  Every hook above that removes or narrows a mapping
+ * invalidates it on every CPU before returning: one round of IPIs per
+ * call.  Between arch_tlb_batch_begin() and arch_tlb_batch_end() they
+ * invalidate on this CPU only and leave the other CPUs' entries to the
+ * end, which returns once every CPU dropped all of them (one round for
+ * the batch; the caller batches to pay that once for many pages).  So
+ * until the end, mm must not reuse a frame or store slot whose mapping
+ * went inside the batch, nor read a frame another CPU might still write
+ * through an old entry.  Not nested; mm_lock held.
+ */
+void arch_tlb_batch_begin(void);
+void arch_tlb_batch_end(void);
+
+/* The shootdown counters since boot, into the paging statistics. */
+struct k_mem_paging_stats;
+void arch_tlb_stats_get(struct k_mem_paging_stats *stats);
+
+/*
  * Faults: the one way up from arch/ to mm/.  Layers run efi > machine >
  * mm > arch > lib and arch/ never calls a layer above it, so mm/ hands
  * arch/ ONE entry point, once, when demand paging starts; arch/'s

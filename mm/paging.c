@@ -423,35 +423,68 @@ static int paging_evict_raced(struct page_frame *pf, const struct arch_pte_ref *
 }
 
 /*
- * Evicts the resident, unpinned page in pf (dirty: its PTE's dirty bit)
- * and frees the frame.  The PTE goes first, on every CPU, and only then
- * is the frame read: no CPU can write the page between its copy and
- * its end.  Writes only when the page is dirty or has no copy in the
- * store; a never-written zero-filled page is dropped.  Returns 0 or
- * -ENOMEM (no slot; nothing changed).
+ * First half of an eviction: picks where pf's page goes (dirty: its PTE's
+ * dirty bit as the caller saw it) and takes its PTE out, on this CPU; on
+ * every CPU once the TLB round runs (at once, or at the end of the
+ * caller's batch).  Fills *v for paging_evict_end.  Returns 0 or -ENOMEM
+ * (no slot; nothing changed).
  */
-int paging_evict(struct page_frame *pf, bool dirty,
-		 const struct arch_pte_ref *ref)
+int paging_evict_begin(struct page_frame *pf, bool dirty,
+		       const struct arch_pte_ref *ref, struct paging_victim *v)
 {
-	uint64_t loc;
-
-	if (paging_evict_target(pf, &dirty, &loc) != 0)
+	v->pf = pf;
+	v->dirty = dirty;
+	v->ref_ok = ref != NULL;
+	if (ref)
+		v->ref = *ref;
+	if (paging_evict_target(pf, &v->dirty, &v->loc) != 0)
 		return -ENOMEM;
-	if (paging_unmap_victim(pf, loc, ref) && !dirty) {
-		if (paging_evict_raced(pf, ref, &loc) != 0)
+	v->raced = paging_unmap_victim(pf, v->loc, ref) && !v->dirty;
+	return 0;
+}
+
+/*
+ * Second half, after the round: no CPU can write the page any more, so
+ * its frame is read (written to the store when dirty or without a copy;
+ * a never-written zero-filled page is dropped) and freed.  Returns 0, or
+ * -ENOMEM when a page written by another CPU after the policy looked
+ * needs a slot and none is left (the page is then back, resident).
+ */
+int paging_evict_end(struct paging_victim *v)
+{
+	if (v->raced) {
+		if (paging_evict_raced(v->pf, v->ref_ok ? &v->ref : NULL,
+				       &v->loc) != 0)
 			return -ENOMEM;
-		dirty = true;
+		v->dirty = true;
 	}
-	if (dirty) {
-		paging_store_write(pf, loc);
+	if (v->dirty) {
+		paging_store_write(v->pf, v->loc);
 		paging_st.stats.eviction.dirty++;
 	} else {
 		paging_st.stats.eviction.clean++;
 	}
-	paging_ring_remove(pf);
-	pfdb_set_unmapped(pf);
-	pfdb_free(pf);
+	paging_ring_remove(v->pf);
+	pfdb_set_unmapped(v->pf);
+	pfdb_free(v->pf);
 	return 0;
+}
+
+/*
+ * Evicts the resident, unpinned page in pf (dirty: its PTE's dirty bit)
+ * and frees the frame: both halves with the page's own TLB round between
+ * them, so the PTE goes on every CPU before the frame is read and no
+ * CPU can write the page between its copy and its end.  Returns 0 or
+ * -ENOMEM (nothing changed, or the raced page back resident).
+ */
+int paging_evict(struct page_frame *pf, bool dirty,
+		 const struct arch_pte_ref *ref)
+{
+	struct paging_victim v;
+
+	if (paging_evict_begin(pf, dirty, ref, &v) != 0)
+		return -ENOMEM;
+	return paging_evict_end(&v);
 }
 
 /* A free frame, evicting the policy's victim if none is. */

@@ -189,8 +189,11 @@ void paging_stats_print(void);
  * page out the very stack page of their caller: it comes back intact at
  * its next touch, a fault served with the lock free. ------------------ */
 
-/* Evicts the range.  0; -ENOMEM (not enough store: nothing changed);
- * -EINVAL (a page is not pageable); -EBUSY (a page is pinned). */
+/* Evicts the range, PAGING_OUT_BATCH (64) pages per TLB round.  0;
+ * -ENOMEM (not enough store: nothing changed - or, when another CPU
+ * wrote pages of the range after the check, the pages from the first
+ * that found no slot on stay resident); -EINVAL (a page is not
+ * pageable); -EBUSY (a page is pinned). */
 int k_mem_page_out(void *addr, size_t size);
 /* Pages the range in.  0, -ENOMEM, -EINVAL. */
 int k_mem_page_in(void *addr, size_t size);

@@ -79,6 +79,61 @@ static int paging_out_need(vaddr_t va, size_t size, size_t *need, size_t *own)
 	return 0;
 }
 
+/* Pages a range goes out in per TLB round: the arch's own batch size,
+ * so a batch is one round of invlpgs, and v[] fits on efimm's stack. */
+#define PAGING_OUT_BATCH 64
+
+/*
+ * First halves of the evictions of the resident pages of n pages at va,
+ * into v[] (*k of them): every PTE out, inside the caller's TLB batch.
+ * Returns 0, or -ENOMEM when a page needs a slot the check did not count
+ * (another CPU wrote it meanwhile): that page and the rest stay.
+ */
+static int paging_out_begin(vaddr_t va, size_t n, struct paging_victim *v,
+			    size_t *k)
+{
+	struct paging_page p;
+	uint32_t state;
+
+	*k = 0;
+	for (size_t i = 0; i < n; i++, va += PAGE_SIZE) {
+		paging_page_get(va, &p);
+		if (!p.pf)
+			continue;
+		state = arch_page_info_ref(va, false, &p.ref);
+		if (paging_evict_begin(p.pf, (state & ARCH_DATA_PAGE_DIRTY) != 0,
+				       &p.ref, &v[*k]) != 0)
+			return -ENOMEM;
+		(*k)++;
+	}
+	return 0;
+}
+
+/*
+ * Pages [va, va + size) out PAGING_OUT_BATCH pages at a time: each
+ * batch takes every PTE out, runs one TLB round for all of them, then
+ * writes and frees the frames.  Returns 0 or -ENOMEM (a page written by
+ * another CPU since the check needed a slot there was none for: it and
+ * the pages after it stay resident; the ones before are out).
+ */
+static int paging_out_pages(vaddr_t va, size_t size)
+{
+	struct paging_victim v[PAGING_OUT_BATCH];
+	size_t pages = size / PAGE_SIZE, n, k;
+	int err = 0;
+
+	for (size_t i = 0; !err && i < pages; i += n) {
+		n = MIN(pages - i, PAGING_OUT_BATCH);
+		arch_tlb_batch_begin();
+		err = paging_out_begin(va + i * PAGE_SIZE, n, v, &k);
+		arch_tlb_batch_end();
+		for (size_t j = 0; j < k; j++)
+			if (paging_evict_end(&v[j]) != 0)
+				err = -ENOMEM;
+	}
+	return err;
+}
+
 static int paging_out_range(vaddr_t va, size_t size)
 {
 	size_t need, own;
@@ -90,16 +145,7 @@ static int paging_out_range(vaddr_t va, size_t size)
 		return err;
 	if (need > swap_slots_free() + paging_st.cached - own)
 		return -ENOMEM;
-	for (size_t off = 0; off < size; off += PAGE_SIZE) {
-		struct paging_page p;
-
-		paging_page_get(va + off, &p);
-		if (p.pf && paging_evict(p.pf, (arch_page_info_get(va + off,
-				NULL, false) & ARCH_DATA_PAGE_DIRTY) != 0, NULL) != 0)
-			panic("mm: page-out of %llx failed after the check",
-			      (unsigned long long)(va + off));
-	}
-	return 0;
+	return paging_out_pages(va, size);
 }
 
 /* Makes page va resident; 0 or -ENOMEM.  *pf gets its frame. */
@@ -303,6 +349,7 @@ static int paging_stats_copy(void *arg)
 	*stats = paging_st.stats;
 	stats->store_slots = swap_slots_total();
 	stats->store_slots_free = swap_slots_free();
+	arch_tlb_stats_get(stats);
 	return 0;
 }
 

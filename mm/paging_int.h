@@ -185,6 +185,20 @@ struct page_frame *paging_resident_frame(vaddr_t va, uint64_t phys);
 /* Evicts pf (dirty: its PTE's D bit); ref: its PTE if known, or NULL. */
 int paging_evict(struct page_frame *pf, bool dirty,
 		 const struct arch_pte_ref *ref);
+/* An eviction between its halves (paging.c): paging_evict_begin takes
+ * the PTE out, and after the TLB round (the page's own or a batch's)
+ * paging_evict_end writes and frees the frame. */
+struct paging_victim {
+	struct page_frame *pf;
+	struct arch_pte_ref ref;
+	uint64_t loc;           /* where the page goes */
+	bool ref_ok;            /* ref holds the PTE (else walk for it) */
+	bool dirty;             /* the frame must be written */
+	bool raced;             /* written by another CPU after the look */
+};
+int paging_evict_begin(struct page_frame *pf, bool dirty,
+		       const struct arch_pte_ref *ref, struct paging_victim *v);
+int paging_evict_end(struct paging_victim *v);
 /* Makes the page at ref->virt (location loc, PTE ref) resident. */
 int paging_page_in(const struct arch_pte_ref *ref, uint64_t loc);
 /* Drops pf's zero-fill copy, if that is the copy it has (a page being

@@ -26,6 +26,7 @@
 #include "../../lib/kstring.h"
 #include "../../mm/arch_hooks.h"
 #include "../../mm/kmem.h"
+#include "../../payload/sdk/efimm_abi.h"
 #include "cpu.h"
 #include "machine.h"
 #include "pt.h"
@@ -498,3 +499,25 @@ void arch_irq_restore(unsigned long flags)
 		__asm__ volatile("sti" : : : "memory");
 }
 #endif
+
+void arch_tlb_batch_begin(void)
+{
+	tlb_batch_begin();
+}
+
+void arch_tlb_batch_end(void)
+{
+	tlb_batch_end();
+}
+
+void arch_tlb_stats_get(struct k_mem_paging_stats *stats)
+{
+	struct tlb_stats t;
+
+	tlb_stats_get(&t);
+	stats->tlb.shootdowns = t.shootdowns;
+	stats->tlb.pages = t.pages;
+	stats->tlb.full = t.full;
+	stats->tlb.ipis = t.ipis;
+	stats->tlb.skipped = t.skipped;
+}

@@ -21,6 +21,7 @@ static struct {
 	uint8_t pending[PERCPU_MAX_CPUS];
 	unsigned int cpus;
 	bool remote_off;
+	bool batching;          /* tlb_sync defers to tlb_batch_end */
 	tlb_send_fn send;
 	uint64_t limit;
 	struct tlb_stats st;
@@ -104,7 +105,7 @@ void tlb_sync(void)
 {
 	unsigned int me = arch_cpu_id(), cpus = tlb.cpus;
 
-	if (cpus == 1 || (!tlb.n && !tlb.full))
+	if (cpus == 1 || tlb.batching || (!tlb.n && !tlb.full))
 		return;
 	if (tlb.remote_off) {
 		tlb.n = 0;
@@ -125,6 +126,19 @@ void tlb_sync(void)
 	tlb.st.shootdowns++;
 	tlb.st.pages += tlb.req_full ? 0 : tlb.req_n;
 	tlb.st.full += tlb.req_full;
+}
+
+void tlb_batch_begin(void)
+{
+	ASSERT(!tlb.batching, "tlb: batches do not nest");
+	tlb.batching = true;
+}
+
+void tlb_batch_end(void)
+{
+	ASSERT(tlb.batching, "tlb: no batch is open");
+	tlb.batching = false;
+	tlb_sync();
 }
 
 void tlb_stats_get(struct tlb_stats *s)

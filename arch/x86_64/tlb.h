@@ -59,8 +59,17 @@ void tlb_set_remote(bool on);
 void tlb_queue(vaddr_t va);
 
 /* Runs the round for what was queued (nothing if nothing was, or one CPU
- * is online).  Precondition: mm_lock held, or only one CPU online. */
+ * is online; deferred while a batch is open).  Precondition: mm_lock
+ * held, or only one CPU online. */
 void tlb_sync(void);
+/*
+ * A batch: tlb_sync() calls between begin and end run no round, so the
+ * hooks called in between only queue; end runs one round for all of it
+ * (a full flush past TLB_BATCH_MAX addresses).  Not nested.
+ * Precondition: mm_lock held, or only one CPU online.
+ */
+void tlb_batch_begin(void);
+void tlb_batch_end(void);
 
 /* Does this CPU's part of a round that is waiting for it, if any. */
 void tlb_poll(void);

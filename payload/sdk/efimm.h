@@ -114,7 +114,9 @@ int k_mem_translate(const void *addr, uint64_t *phys, uint32_t *flags);
  * Demand paging (Zephyr's calls; -ENOSYS when efimm lacks them).
  * Ranges: page-aligned, inside a k_mem_map region or the payload's own
  * image/stack.  page_out: 0, -ENOMEM (the store cannot take them: nothing
- * changed), -EBUSY (a page is pinned), -EINVAL.  page_in/pin: 0, -ENOMEM,
+ * changed; unless other CPUs write the range meanwhile, when some pages
+ * may be out), -EBUSY (a page is pinned), -EINVAL.  One TLB shootdown
+ * round per 64 pages.  page_in/pin: 0, -ENOMEM,
  * -EINVAL.  page_frame_evict: 0, -ENOMEM, -EBUSY (pinned or efimm's),
  * -EINVAL (not RAM).
  */

@@ -115,6 +115,15 @@ struct k_mem_paging_stats {
 	/* State, not counters: the backing store's slots now. */
 	uint64_t store_slots;
 	uint64_t store_slots_free;
+	/* TLB shootdowns since boot (README "Multiple CPUs"): a round is one
+	 * batch of invalidations sent to every other CPU, with one IPI each. */
+	struct {
+		uint64_t shootdowns;    /* rounds that reached another CPU */
+		uint64_t pages;         /* addresses they carried */
+		uint64_t full;          /* rounds that were full flushes */
+		uint64_t ipis;          /* IPIs sent */
+		uint64_t skipped;       /* rounds shootdown=off left out */
+	} tlb;
 };
 #endif /* !__ASSEMBLER__ */
 
@@ -285,7 +294,9 @@ EFIMM_ABI_AT(k_mem_paging_stats, fault_cycles, 72);
 EFIMM_ABI_AT(k_mem_paging_stats, store_cycles, 328);
 EFIMM_ABI_AT(k_mem_paging_stats, store_slots, 584);
 EFIMM_ABI_AT(k_mem_paging_stats, store_slots_free, 592);
-_Static_assert(sizeof(struct k_mem_paging_stats) == 600,
+EFIMM_ABI_AT(k_mem_paging_stats, tlb.shootdowns, 600);
+EFIMM_ABI_AT(k_mem_paging_stats, tlb.skipped, 632);
+_Static_assert(sizeof(struct k_mem_paging_stats) == 640,
 	       "struct k_mem_paging_stats: size changed");
 
 #undef EFIMM_ABI_AT

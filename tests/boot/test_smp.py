@@ -74,7 +74,8 @@ def smp_suite(tmp_path, name, cpus, files, *extra):
 
 @pytest.mark.parametrize("cpus", [2, 4])
 def test_smp_suite(tmp_path, cpus):
-    """basic and torture pass on 2 and 4 CPUs (torture: zero stale reads);
+    """basic, batch and torture pass on 2 and 4 CPUs (batch: a 64-page
+    page-out is one shootdown round, 65 pages two; torture: zero stale reads);
     fault_ap fails with its CPU named, stress (on 2: four times memory,
     every CPU paging at once) passes, leave_running passes with CPU 1 stopped at main's end,
     and every payload after them still runs."""
@@ -83,9 +84,10 @@ def test_smp_suite(tmp_path, cpus):
     more = ["stress.c"] if cpus == 2 else []
     run, cases = smp_suite(tmp_path, f"smp{cpus}", cpus,
                            ["fault_ap.c"] + more + ["leave_running.c", "basic.c",
-                                                    "torture.c"],
+                                                    "batch.c", "torture.c"],
                            "--timeout", "120", "--opt", "paging=1")
     assert cases["basic"][0] == "pass", cases["basic"]
+    assert cases["batch"][0] == "pass", cases["batch"]
     assert cases["torture"][0] == "pass", cases["torture"]
     assert cases["leave_running"][0] == "pass"
     kind, msg, _ = cases["fault_ap"]

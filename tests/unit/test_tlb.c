@@ -130,6 +130,32 @@ START_TEST(shootdown_off_sends_nothing)
 }
 END_TEST
 
+/* A batch: the syncs inside it run no round; its end runs one for all. */
+START_TEST(a_batch_is_one_round)
+{
+	struct tlb_stats s0, s;
+
+	start();
+	tlb_stats_get(&s0);
+	tlb_batch_begin();
+	for (vaddr_t va = 0x200000; va < 0x200000 + 8 * 0x1000; va += 0x1000) {
+		tlb_queue(va);
+		tlb_sync();
+	}
+	tlb_stats_get(&s);
+	ck_assert_uint_eq(s.shootdowns, s0.shootdowns);
+	ck_assert_int_eq(sent[1], 0);
+	tlb_batch_end();
+	tlb_stats_get(&s);
+	ck_assert_uint_eq(s.shootdowns - s0.shootdowns, 1);
+	ck_assert_uint_eq(s.pages - s0.pages, 8);
+	ck_assert_uint_eq(s.ipis - s0.ipis, CPUS - 1);
+	wait_flushed(1, 8);
+	wait_flushed(2, 8);
+	finish();
+}
+END_TEST
+
 START_TEST(one_cpu_queues_nothing)
 {
 	struct tlb_stats s0, s;
@@ -152,6 +178,7 @@ static Suite *tlb_suite(void)
 	tcase_add_test(tc, round_reaches_every_cpu);
 	tcase_add_test(tc, many_pages_become_a_full_flush);
 	tcase_add_test(tc, shootdown_off_sends_nothing);
+	tcase_add_test(tc, a_batch_is_one_round);
 	tcase_add_test(tc, one_cpu_queues_nothing);
 	suite_add_tcase(s, tc);
 	return s;

@@ -3,7 +3,9 @@
  * "Multiple CPUs"): the boot CPU rewrites PAGES pages with a new version
  * tag each round and pages each one out, then touches a pressure page
  * (zero-fill or page-in, then paged out again) that takes the frame just
- * freed; every other CPU reads the pages all the while and checks each
+ * freed; then, ROUNDS more times, it rewrites all PAGES pages and pages
+ * them out in one call (one batched TLB round), and PAGES pressure pages
+ * take the frames; every other CPU reads the pages all the while and checks each
  * page's index and that its version never goes back.  With TLB
  * shootdowns no reader ever sees a stale frame; under the fault-injection
  * option shootdown=off the readers keep old translations and read the
@@ -17,7 +19,7 @@
 #define WORDS  (4096 / 8)
 #define PRESSURE_TAG 0x5054555255ULL    /* what the pressure page holds */
 
-static uint64_t *pages, *pressure;
+static uint64_t *pages, *pressure;     /* pressure: PAGES pages */
 static volatile int done;
 static volatile uint64_t stale[EFIMM_MAX_CPUS], reads[EFIMM_MAX_CPUS];
 
@@ -37,7 +39,7 @@ static bool read_ok(int i, uint64_t *last)
 	volatile uint64_t *p = pages + (size_t)i * WORDS;
 	uint64_t idx = p[0], v = p[WORDS - 1];
 
-	if (idx != (uint64_t)i || v < *last || v > ROUNDS)
+	if (idx != (uint64_t)i || v < *last || v > 2 * ROUNDS)
 		return false;
 	*last = v;
 	return true;
@@ -57,22 +59,30 @@ static void reader(void *arg)
 		}
 }
 
-/* Takes the frame the last page-out freed, writes over it, lets it go. */
-static void press(void)
+/* Takes the frames the last page-out freed (n pressure pages), writes
+ * over them, lets them go. */
+static void press(int n)
 {
-	for (int w = 0; w < WORDS; w++)
+	for (int w = 0; w < n * WORDS; w++)
 		pressure[w] = PRESSURE_TAG;
-	k_mem_page_out(pressure, 4096);
+	k_mem_page_out(pressure, (size_t)n * 4096);
 }
 
+/* Versions 1..ROUNDS page by page; ROUNDS+1..2*ROUNDS all pages at once. */
 static void writer(void)
 {
 	for (uint64_t v = 1; v <= ROUNDS; v++)
 		for (int i = 0; i < PAGES; i++) {
 			write_page(i, v);
 			k_mem_page_out(pages + (size_t)i * WORDS, 4096);
-			press();
+			press(1);
 		}
+	for (uint64_t v = ROUNDS + 1; v <= 2 * ROUNDS; v++) {
+		for (int i = 0; i < PAGES; i++)
+			write_page(i, v);
+		k_mem_page_out(pages, PAGES * 4096);
+		press(PAGES);
+	}
 }
 
 int main(void)
@@ -88,8 +98,8 @@ int main(void)
 		return 0;
 	}
 	pages = k_mem_map(PAGES * 4096, K_MEM_PERM_RW);
-	pressure = k_mem_map(4096, K_MEM_PERM_RW);
-	efimm_test_ok(pages && pressure, "%d pages and a pressure page", PAGES);
+	pressure = k_mem_map(PAGES * 4096, K_MEM_PERM_RW);
+	efimm_test_ok(pages && pressure, "%d pages and %d pressure pages", PAGES, PAGES);
 	for (int i = 0; i < PAGES; i++)
 		write_page(i, 0);
 	for (int c = 1; c < n; c++)

@@ -68,7 +68,7 @@ extern struct percpu percpu_boot;
  * (the boot CPU: arch_cpu_takeover; an AP: its entry), and GS is
  * efimm's (true everywhere in efimm: see above).
  */
-struct percpu *this_cpu(void);
+#include <arch_this_cpu.h>          /* the target's or the host's inline */
 
 /* One step of a spin-wait with interrupts off: a pause, and this CPU's
  * part of a TLB shootdown round waiting for it (tlb.h).  What mm's

@@ -1,5 +1,5 @@
 /*
- * arch/x86_64/percpu_hw.c - this_cpu() and percpu_load() on the target
+ * arch/x86_64/percpu_hw.c - percpu_load() and arch_cpu_id() on the target
  * (percpu.h); tests/host/percpu_host.c stands in on the host.
  */
 #include "../../mm/arch_hooks.h"
@@ -9,14 +9,6 @@
 
 #define MSR_GS_BASE        0xC0000101
 #define MSR_KERNEL_GS_BASE 0xC0000102
-
-struct percpu *this_cpu(void)
-{
-	struct percpu *p;
-
-	__asm__ volatile("movq %%gs:0, %0" : "=r"(p));
-	return p;
-}
 
 /* Set once the boot CPU's area is loaded: GS is efimm's from then on. */
 static bool percpu_ready;

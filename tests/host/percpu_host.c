@@ -1,6 +1,6 @@
 /*
- * tests/host/percpu_host.c - the host's this_cpu(): one CPU, the boot
- * CPU's area (arch/x86_64/percpu.h).
+ * tests/host/percpu_host.c - the host's percpu_load() and arch_cpu_id()
+ * (arch/x86_64/percpu.h); this_cpu() is tests/host/include's inline.
  */
 #include "../../arch/x86_64/percpu.h"
 #include "../../mm/arch_hooks.h"
@@ -8,11 +8,6 @@
 
 /* The calling thread's CPU number (percpu_host_set_cpu). */
 static _Thread_local unsigned int host_cpu;
-
-struct percpu *this_cpu(void)
-{
-	return &percpu_boot;
-}
 
 void percpu_load(struct percpu *p)
 {

@@ -7,9 +7,15 @@
  * kept here, then calls the payload's function in the payload's own
  * ring; the fault's handler (prun.c's contain hook, then testapi_fault)
  * resumes that frame with the verdict in RAX, so expect_begin returns a
- * second time, like setjmp.  Single CPU: one expectation at a time, none
- * nested.
+ * second time, like setjmp.  One expectation at a time, none nested,
+ * and on the boot CPU only (a fault on another CPU fails the payload).
+ *
+ * Points and the plan may come from any CPU: each is counted and printed
+ * under the console lock (con_lock, README "Locks"), so numbers are
+ * never shared or skipped and a TAP line is never split by another
+ * CPU's output.
  */
+#include "smp.h"
 #include "testapi.h"
 #include "uaccess.h"
 
@@ -93,13 +99,16 @@ static void tap_escape(char *out, size_t size, const char *in, size_t len)
 	out[o] = '\0';
 }
 
-/* Records and prints one point; desc is efimm's own memory. */
+/* Records and prints one point; desc is efimm's own memory.  Takes the
+ * console lock (recursive: tap_line's prints take it again). */
 static void testapi_record(int result, const char *desc)
 {
 	char esc[2 * TESTAPI_DESC + 1];
-	int n = ++tap.c.ran;
+	int n;
 
 	tap_escape(esc, sizeof(esc), desc, TESTAPI_DESC);
+	con_lock();
+	n = ++tap.c.ran;
 	if (result == EFIMM_TEST_SKIP) {
 		if (tap.c.skipped++ == 0)
 			ksnprintf(tap.c.skip_reason, sizeof(tap.c.skip_reason), "%s", esc);
@@ -110,17 +119,24 @@ static void testapi_record(int result, const char *desc)
 		tap.c.failed++;
 		tap_line("not ok %d - %s\n", n, esc);
 	}
+	con_unlock();
 }
 
+/* The plan's check and set under the console lock, like the points. */
 void testapi_plan(int count)
 {
-	if (tap.c.plan >= 0 || count < 0) {
+	bool first;
+
+	con_lock();
+	first = tap.c.plan < 0 && count >= 0;
+	if (first) {
+		tap.c.plan = count;
+		tap_line("1..%d\n", count);
+	}
+	con_unlock();
+	if (!first)
 		testapi_record(EFIMM_TEST_FAIL, count < 0 ? "efimm_test_plan: negative count"
 					       : "efimm_test_plan: called twice");
-		return;
-	}
-	tap.c.plan = count;
-	tap_line("1..%d\n", count);
 }
 
 int testapi_point(int result, const char *desc, size_t len)
@@ -164,6 +180,14 @@ static void expect_name(char *buf, size_t size, int vector, uint64_t addr)
 
 int testapi_expect_begin(const struct trap_frame *f, int vector, uint64_t addr)
 {
+	char why[80];
+
+	if (smp_cpu_id() != 0) {
+		ksnprintf(why, sizeof(why), "efimm_test_expect_fault: called on CPU %u "
+			  "(expected faults are CPU 0's)", smp_cpu_id());
+		testapi_record(EFIMM_TEST_FAIL, why);
+		return -EPERM;
+	}
 	if (vector < 0 || vector > 31 || expect.active) {
 		testapi_record(EFIMM_TEST_FAIL, expect.active ?
 			       "efimm_test_expect_fault: called inside an expected fault" :

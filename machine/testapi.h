@@ -53,7 +53,8 @@ void testapi_fault(struct trap_frame *f, const char *verdict);
 void testapi_plan(int count);
 int testapi_point(int result, const char *desc, size_t len);
 /* Keeps f (the expect_begin call's frame) to resume after the fault;
- * returns 0, -EINVAL or -EBUSY. */
+ * returns 0, -EINVAL, -EBUSY, or -EPERM off the boot CPU (each refusal
+ * also records a failed point). */
 int testapi_expect_begin(const struct trap_frame *f, int vector, uint64_t addr);
 /* The function returned without faulting: records the failure, returns 0. */
 int testapi_expect_end(void);

@@ -152,7 +152,9 @@ void efimm_test_skip(const char *fmt, ...);
 /* Runs fn(arg); records a pass only if it raises exactly exception vector
  * (for #PF, vector 14, also at addr unless addr is NULL).  Either way the
  * payload goes on after the call; the report of an unexpected exception
- * is printed.  Returns true for a pass. */
+ * is printed.  Returns true for a pass.  The boot CPU's (main's) only:
+ * on another CPU fn is not run and a failed point says why.  The other
+ * test calls work from any CPU, each point numbered once. */
 bool efimm_test_expect_fault(int vector, const void *addr,
 			     void (*fn)(void *), void *arg);
 

@@ -195,7 +195,8 @@ struct k_mem_paging_stats {
  * RAX = EFIMM_EXPECT_MATCH (vector matched, and for #PF addr too unless
  * addr is 0) or EFIMM_EXPECT_OTHER.  expect_end() says the function
  * returned without a fault: a failed point, returns 0.  expect_begin
- * returns -EINVAL (vector not 0..31) or -EBUSY (one is already active).
+ * returns -EINVAL (vector not 0..31), -EBUSY (one is already active) or
+ * -EPERM (called on a CPU other than the boot CPU).
  * The SDK's efimm_test_expect_fault (sdk_fault.S) is the one user.
  */
 #define EFIMM_SYS_TEST_EXPECT_BEGIN     19

@@ -72,10 +72,25 @@ def smp_suite(tmp_path, name, cpus, files, *extra):
     return run, junit_cases(ET.parse(junit).getroot())
 
 
+def check_points(case, cpus):
+    """points.c: every CPU's 40 points numbered 1..N once each, lines
+    whole; then the one failure it must have, CPU 1's expected fault."""
+    kind, msg, out = case
+    assert kind == "failure" and msg == "1 of %d test points failed" % (cpus * 40 + 2), case
+    nums = [int(n) for n in re.findall(r"^    (?:not )?ok (\d+) ", out, re.M)]
+    assert nums == list(range(1, cpus * 40 + 3)), nums
+    for c in range(cpus):
+        got = re.findall(r"^    ok \d+ - CPU %d point (\d+)$" % c, out, re.M)
+        assert sorted(map(int, got)) == list(range(40)), (c, got)
+    assert re.search(r"^    not ok %d - efimm_test_expect_fault: called on CPU 1 "
+                     r"\(expected faults are CPU 0's\)$" % (cpus * 40 + 1), out, re.M), out
+
+
 @pytest.mark.parametrize("cpus", [2, 4])
 def test_smp_suite(tmp_path, cpus):
     """basic, batch and torture pass on 2 and 4 CPUs (batch: a 64-page
     page-out is one shootdown round, 65 pages two; torture: zero stale reads);
+    points: test points from every CPU at once, numbered once each;
     fault_ap fails with its CPU named, stress (on 2: four times memory,
     every CPU paging at once) passes, leave_running passes with CPU 1 stopped at main's end,
     and every payload after them still runs."""
@@ -84,10 +99,11 @@ def test_smp_suite(tmp_path, cpus):
     more = ["stress.c"] if cpus == 2 else []
     run, cases = smp_suite(tmp_path, f"smp{cpus}", cpus,
                            ["fault_ap.c"] + more + ["leave_running.c", "basic.c",
-                                                    "batch.c", "torture.c"],
+                                                    "batch.c", "points.c", "torture.c"],
                            "--timeout", "120", "--opt", "paging=1")
     assert cases["basic"][0] == "pass", cases["basic"]
     assert cases["batch"][0] == "pass", cases["batch"]
+    check_points(cases["points"], cpus)
     assert cases["torture"][0] == "pass", cases["torture"]
     assert cases["leave_running"][0] == "pass"
     kind, msg, _ = cases["fault_ap"]

@@ -77,7 +77,8 @@ static void smp_add_stacks(const struct smp_area *a)
 static void smp_start_one(const struct madt_cpu *c, struct smp_area *a, uint64_t limit,
 			  bool stuck)
 {
-	int err = c->apic_id > 0xFE ? -ERANGE : smp_area_init(a, online, c->apic_id);
+	int err = c->apic_id > smp_apic_id_max() ? -ERANGE :
+		  smp_area_init(a, online, c->apic_id);
 
 	if (!err)
 		err = smp_start_ap(a, smp_ap_loop, limit, stuck);
@@ -88,8 +89,8 @@ static void smp_start_one(const struct madt_cpu *c, struct smp_area *a, uint64_t
 		return;
 	}
 	if (err == -ERANGE)
-		kprintf("efimm: CPU with APIC id %u needs x2APIC mode, which efimm does "
-			"not drive yet: left out\n", c->apic_id);
+		kprintf("efimm: CPU with APIC id %u needs x2APIC mode, and the firmware "
+			"left the APIC in xAPIC mode: left out\n", c->apic_id);
 	else if (err == -ETIMEDOUT)
 		kprintf("efimm: CPU with APIC id %u did not start within %u ms: left out\n",
 			c->apic_id, SMP_START_MS);

@@ -92,6 +92,8 @@ int timeout_init(void)
 	kprintf("efimm: timer: %u Hz on vector 0x%x; masked 8259 PICs, %u IO-APIC "
 		"entries, %u HPET timers; %u stale interrupt(s) drained\n",
 		ti.hz, TRAP_TIMER, ti.ioapic_pins, ti.hpet_timers, ti.drained);
+	if (ti.x2apic)
+		kprintf("efimm: local APIC: x2APIC mode, as the firmware left it\n");
 	return 0;
 }
 

@@ -63,11 +63,14 @@ def qemu_command(img, mem="512M", vars_file=None, icount=False, extra=(),
                  cpu=DEFAULT_CPU, cpus=1, machine="q35"):
     """QEMU's command line; cpu is -cpu's MODEL[,FEATURES] (`max`: every
     feature TCG has, SMEP and SMAP among them; `qemu64`: neither); cpus
-    is -smp's count; machine q35 or pc.  Without -icount each CPU is a
+    is -smp's count; machine q35 or pc.  The binary is EFIMM_QEMU's, if
+    set (tools/qemu-backports.sh's newer QEMU), else the system's
+    qemu-system-x86_64.  Without -icount each CPU is a
     host thread (multi-threaded TCG), so several CPUs really run at once;
     -icount needs one thread for all of them."""
     accel = "tcg,thread=single" if icount else "tcg,thread=multi"
-    cmd = ["qemu-system-x86_64", "-machine", machine, "-accel", accel,
+    cmd = [os.environ.get("EFIMM_QEMU") or "qemu-system-x86_64",
+           "-machine", machine, "-accel", accel,
            "-cpu", cpu, "-m", str(mem), "-smp", str(cpus),
            "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
            "-drive", f"if=pflash,format=raw,unit=1,file={vars_file}",

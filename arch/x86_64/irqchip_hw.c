@@ -22,10 +22,6 @@
 #define PIC1_DATA 0x21
 #define PIC2_DATA 0xA1
 
-#define MSR_APIC_BASE      0x1B
-#define APIC_BASE_X2APIC   (1ULL << 10)
-#define APIC_BASE_ENABLE   (1ULL << 11)
-#define APIC_BASE_ADDR     0x000FFFFFFFFFF000ULL
 #define CPUID1_EDX_APIC    (1u << 9)
 
 #define IOAPIC_BASE        0xFEC00000ULL
@@ -48,6 +44,7 @@
 #define MMIO_NONE          0xFFFFFFFFu
 
 volatile uint32_t *lapic_mmio;
+bool lapic_x2;
 static volatile unsigned int drained;
 
 static uint32_t cpuid1_edx(void)
@@ -75,8 +72,9 @@ static void pic_mask(void)
 	io_outb(PIC2_DATA, 0xFF);
 }
 
-/* Finds and maps the xAPIC; sets info->apic_base.  Returns 0 or an
- * errno with info->why. */
+/* Finds the local APIC in the mode the firmware left it: x2APIC as it
+ * is, xAPIC enabled and mapped.  Sets info->apic_base and x2apic.
+ * Returns 0 or an errno with info->why. */
 static int lapic_find(struct arch_timer_info *info)
 {
 	uint64_t msr;
@@ -86,13 +84,13 @@ static int lapic_find(struct arch_timer_info *info)
 		return -ENOTSUP;
 	}
 	msr = msr_read(MSR_APIC_BASE);
-	if (msr & APIC_BASE_X2APIC) {
-		info->why = "the local APIC is in x2APIC mode (not supported)";
-		return -ENOTSUP;
+	info->apic_base = PADDR(msr & APIC_BASE_ADDR);
+	if (msr & APIC_BASE_X2APIC) {   /* EXTD is only ever set with EN */
+		lapic_x2 = info->x2apic = true;
+		return 0;
 	}
 	if (!(msr & APIC_BASE_ENABLE))
 		msr_write(MSR_APIC_BASE, msr | APIC_BASE_ENABLE);
-	info->apic_base = PADDR(msr & APIC_BASE_ADDR);
 	lapic_mmio = mmio_map(msr & APIC_BASE_ADDR);
 	if (!lapic_mmio) {
 		info->why = "no memory to map the local APIC";

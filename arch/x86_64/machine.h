@@ -109,7 +109,8 @@ int arch_live_unmap_page(vaddr_t va);
 
 /* What arch_timer_start() found and did, for the log. */
 struct arch_timer_info {
-	paddr_t apic_base;          /* the local APIC's registers */
+	paddr_t apic_base;          /* the local APIC's registers (xAPIC mode) */
+	bool x2apic;                /* the firmware left it in x2APIC mode */
 	uint32_t hz;                /* timer interrupts per second */
 	uint64_t apic_per_ms;       /* local APIC timer counts per ms (divider 16) */
 	uint64_t tsc_khz;           /* the TSC, measured against the same clock */
@@ -125,12 +126,12 @@ struct arch_timer_info {
  * local APIC's LVT entries, drains what was pending, sets the spurious
  * vector (TRAP_SPURIOUS), calibrates the timer against the PIT's channel
  * 2 (2 ms windows) and starts it periodic at hz with vector TRAP_TIMER.  Call
- * once, after ExitBootServices and arch_pt_activate() (it maps the
- * APIC's MMIO page uncached into the kernel address space), with
+ * once, after ExitBootServices and arch_pt_activate() (in xAPIC mode it
+ * maps the APIC's MMIO page uncached into the kernel address space), with
  * interrupts off; they stay off (the payload is entered with them on).
  * Whoever registers TRAP_TIMER (trap_set_irq) sends arch_timer_eoi().
  * Returns 0, or a negative errno with info->why: -ENOTSUP (no local
- * APIC, or one in x2APIC mode), -ENOMEM (no table page to map it), -EIO
+ * APIC), -ENOMEM (no table page to map it), -EIO
  * (the PIT never counted down, or the APIC timer did not).  Target only.
  */
 int arch_timer_start(uint32_t hz, struct arch_timer_info *info);

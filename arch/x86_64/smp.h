@@ -103,9 +103,13 @@ void smp_set_tsc_khz(uint64_t khz);
  * found it usable): the APs are started and reached through it. */
 bool smp_lapic_ready(void);
 
-/* The calling CPU's local APIC id (xAPIC ID register; after
- * arch_timer_start mapped the APIC). */
+/* The calling CPU's local APIC id (its ID register, in either mode;
+ * after arch_timer_start found the APIC). */
 uint32_t smp_apic_id(void);
+
+/* The highest APIC id an IPI can reach in the APIC's mode: 0xFE in
+ * xAPIC mode (0xFF is the broadcast), 0xFFFFFFFE in x2APIC mode. */
+uint32_t smp_apic_id_max(void);
 
 /* The calling CPU's initial APIC id from CPUID leaf 1 (any time). */
 uint32_t smp_cpuid_apic_id(void);

@@ -48,12 +48,17 @@ static const char *const ist_what[IST_COUNT] = {
 
 bool smp_lapic_ready(void)
 {
-	return lapic_mmio != NULL;
+	return lapic_mmio != NULL || lapic_x2;
 }
 
 uint32_t smp_apic_id(void)
 {
-	return lapic_read(LAPIC_ID) >> 24;
+	return lapic_id();
+}
+
+uint32_t smp_apic_id_max(void)
+{
+	return lapic_x2 ? 0xFFFFFFFEu : 0xFEu;
 }
 
 uint32_t smp_cpuid_apic_id(void)
@@ -204,9 +209,8 @@ static int ipi_send(uint32_t apic_id, uint32_t lo)
 {
 	uint64_t t0 = timing_tsc();
 
-	lapic_write(LAPIC_ICR_HI, apic_id << 24);
-	lapic_write(LAPIC_ICR_LO, lo);
-	while (lapic_read(LAPIC_ICR_LO) & LAPIC_ICR_PENDING)
+	lapic_icr_write(apic_id, lo);
+	while (lapic_icr_busy())
 		if (timing_tsc() - t0 > ICR_SPIN_MAX)
 			return -EIO;
 	return 0;
@@ -308,13 +312,19 @@ void smp_set_tsc_khz(uint64_t khz)
 		tsc_per_us = khz / 1000;
 }
 
-/* Lets the AP's local APIC take interrupts: software-enabled with the
- * spurious vector, every LVT entry masked, task priority 0. */
+/* Lets the AP's local APIC take interrupts, in the boot CPU's mode (an
+ * INIT keeps x2APIC mode, but a firmware may not have switched every
+ * CPU): software-enabled with the spurious vector, every LVT entry
+ * masked, task priority 0. */
 static void ap_lapic_on(void)
 {
 	static const uint32_t lvts[] = { LAPIC_LVT_TIMER, LAPIC_LVT_THERMAL,
 					 LAPIC_LVT_PERF, LAPIC_LVT_LINT0,
 					 LAPIC_LVT_LINT1, LAPIC_LVT_ERROR };
+	uint64_t base = msr_read(MSR_APIC_BASE);
+
+	if (lapic_x2 && !(base & APIC_BASE_X2APIC))
+		msr_write(MSR_APIC_BASE, base | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
 
 	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | TRAP_SPURIOUS);
 	for (size_t i = 0; i < ARRAY_SIZE(lvts); i++)

@@ -5,11 +5,14 @@
  * in, check and unmap their own regions at once, with a pool small
  * enough that each one's faults evict the others' pages; at the end every
  * frame and store slot is back.  And two CPUs faulting on one page: it is
- * served once, the second finds it present (counted as spurious).
+ * served once, the second finds it present (counted as spurious).  And a
+ * page-out of 100 pages with a second CPU answering shootdowns: two
+ * rounds (64 + 36 pages), not 100, and every page comes back intact.
  */
 #include <pthread.h>
 #include <string.h>
 
+#include "../../arch/x86_64/tlb.h"
 #include "../../lib/errno.h"
 #include "../../mm/fault.h"
 #include "../../mm/kmem.h"
@@ -33,14 +36,19 @@ static const struct mem_range map[] = {
 	{ 0x100000, 0x4000000, FW_CONVENTIONAL, MEM_FREE },
 };
 
-static void setup(void)
+static void setup_sized(size_t slots, size_t pool)
 {
 	host_physmem_reset();
 	mmu_host_report_accesses(false);
 	percpu_host_set_cpu(0);
 	ck_assert_int_eq(mm_init(map, ARRAY_SIZE(map)), 0);
 	ck_assert_int_eq(paging_set_policy("clock"), 0);
-	ck_assert_int_eq(paging_setup(SLOTS * PAGE_SIZE, POOL * PAGE_SIZE), 0);
+	ck_assert_int_eq(paging_setup(slots * PAGE_SIZE, pool * PAGE_SIZE), 0);
+}
+
+static void setup(void)
+{
+	setup_sized(SLOTS, POOL);
 }
 
 static volatile int failures[THREADS];
@@ -155,6 +163,54 @@ START_TEST(one_page_two_faults_served_once)
 }
 END_TEST
 
+#define BATCH_PAGES 100
+
+static volatile int answering;
+
+/* CPU 1: does its part of every shootdown round until told to stop. */
+static void *tlb_thread(void *arg)
+{
+	(void)arg;
+	percpu_host_set_cpu(1);
+	while (__atomic_load_n(&answering, __ATOMIC_ACQUIRE))
+		tlb_poll();
+	return NULL;
+}
+
+static void tlb_send_none(unsigned int cpu)
+{
+	(void)cpu;              /* CPU 1 polls: no interrupt to deliver */
+}
+
+START_TEST(page_out_is_one_round_per_64_pages)
+{
+	struct k_mem_paging_stats a, b;
+	pthread_t t;
+	uint8_t *p;
+
+	setup_sized(256, BATCH_PAGES + 16);
+	p = k_mem_map(BATCH_PAGES * PAGE_SIZE, K_MEM_PERM_RW);
+	ck_assert_ptr_nonnull(p);
+	for (int i = 0; i < BATCH_PAGES; i++)
+		ck_assert(tag(p, i, 0xB0000000u | (uint32_t)i, true));
+	answering = 1;
+	tlb_set_cpus(2, tlb_send_none, 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, tlb_thread, NULL), 0);
+	k_mem_paging_stats_get(&a);
+	ck_assert_int_eq(k_mem_page_out(p, BATCH_PAGES * PAGE_SIZE), 0);
+	k_mem_paging_stats_get(&b);
+	__atomic_store_n(&answering, 0, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	tlb_set_cpus(1, NULL, 0);
+	ck_assert_uint_eq(b.tlb.shootdowns - a.tlb.shootdowns, 2);
+	ck_assert_uint_eq(b.tlb.pages - a.tlb.pages, BATCH_PAGES);
+	ck_assert_uint_eq(b.page_outs - a.page_outs, BATCH_PAGES);
+	for (int i = 0; i < BATCH_PAGES; i++)
+		ck_assert(tag(p, i, 0xB0000000u | (uint32_t)i, false));
+	ck_assert_int_eq(k_mem_unmap(p, BATCH_PAGES * PAGE_SIZE), 0);
+}
+END_TEST
+
 static Suite *mm_smp_suite(void)
 {
 	Suite *s = suite_create("mm_smp");
@@ -163,6 +219,7 @@ static Suite *mm_smp_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, cpus_share_the_core);
 	tcase_add_test(tc, one_page_two_faults_served_once);
+	tcase_add_test(tc, page_out_is_one_round_per_64_pages);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,7 +2,7 @@
  * pure/madt.h - the CPUs of the ACPI MADT ("APIC" table, ACPI 6.5
  * section 5.2.12): which processors the firmware lists, their local APIC
  * ids and whether they may be started.  Pure code: the firmware glue
- * (efi/fw/acpi.c) finds and copies the table, this reads it, bounded by
+ * (efi/fw/smp_fw.c) finds and copies the table, this reads it, bounded by
  * the length it is given (unit-tested and fuzzed on the host).
  */
 #ifndef PURE_MADT_H
@@ -47,5 +47,17 @@ int madt_parse(const void *tab, size_t len, struct madt_info *out,
 
 /* Index in info->cpu of the CPU with this APIC id, or -1. */
 int madt_find(const struct madt_info *info, uint32_t apic_id);
+
+/*
+ * The helpers every ACPI table needs (the MADT here, the RSDP and
+ * XSDT/RSDT in efi/fw/smp_fw.c), kept in one place:
+ * madt_rd32, madt_rd64: the little-endian 32- or 64-bit field at p (any
+ * alignment).
+ * madt_checksum: the byte sum of p[0..n) modulo 256; an ACPI table whose
+ * checksum adds up gives 0.  Both read only the bytes named.
+ */
+uint32_t madt_rd32(const void *p);
+uint64_t madt_rd64(const void *p);
+uint8_t madt_checksum(const void *p, size_t n);
 
 #endif

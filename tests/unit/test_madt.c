@@ -199,6 +199,24 @@ START_TEST(test_truncations)
 }
 END_TEST
 
+/* The ACPI helpers efi/fw/smp_fw.c shares: fields at any alignment, and
+ * the checksum of a sealed table (0) against one with a byte changed. */
+START_TEST(test_acpi_helpers)
+{
+	static const uint8_t b[] = { 0xff, 0x78, 0x56, 0x34, 0x12, 0xef, 0xcd, 0xab, 0x90, 0xee };
+	struct tab t;
+
+	ck_assert_uint_eq(madt_rd32(b + 1), 0x12345678u);
+	ck_assert_uint_eq(madt_rd64(b + 1), 0x90abcdef12345678ull);
+	tab_init(&t);
+	add_lapic(&t, 0, 0, 1);
+	ck_assert_uint_eq(madt_checksum(t.b, t.len), 0);
+	t.b[MADT_HEADER + 3] += 3;
+	ck_assert_uint_eq(madt_checksum(t.b, t.len), 3);
+	ck_assert_uint_eq(madt_checksum(b, 0), 0);
+}
+END_TEST
+
 static Suite *madt_suite(void)
 {
 	Suite *s = suite_create("madt");
@@ -209,6 +227,7 @@ static Suite *madt_suite(void)
 	tcase_add_test(tc, test_override_and_limit);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_truncations);
+	tcase_add_test(tc, test_acpi_helpers);
 	suite_add_tcase(s, tc);
 	return s;
 }

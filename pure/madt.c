@@ -125,6 +125,20 @@ static size_t madt_header(const uint8_t *t, size_t len, char *why)
 	return n;
 }
 
+int madt_read(const void *fw, void *buf, size_t cap, struct madt_info *out,
+	      char why[MADT_WHY_MAX])
+{
+	uint32_t len = madt_rd32((const uint8_t *)fw + 4);
+
+	if (len > cap) {
+		ksnprintf(why, MADT_WHY_MAX, "%u bytes, more than the %zu (%zu KiB) efimm copies",
+			  len, cap, cap / 1024);
+		return -E2BIG;
+	}
+	memcpy(buf, fw, len);
+	return madt_parse(buf, len, out, why);
+}
+
 int madt_parse(const void *tab, size_t len, struct madt_info *out,
 	       char why[MADT_WHY_MAX])
 {

@@ -13,6 +13,7 @@
 #define MADT_MAX_CPUS   256u    /* entries kept; more are counted */
 #define MADT_HEADER     44u     /* SDT header (36) + APIC address + flags */
 #define MADT_WHY_MAX    96u
+#define MADT_COPY_MAX   65536u  /* bytes of the firmware's MADT efimm copies */
 
 /* One processor the MADT lists (a type 0 or type 9 entry). */
 struct madt_cpu {
@@ -44,6 +45,18 @@ struct madt_info {
  */
 int madt_parse(const void *tab, size_t len, struct madt_info *out,
 	       char why[MADT_WHY_MAX]);
+
+/*
+ * Copies the firmware's MADT at fw into buf (cap bytes) and reads the
+ * copy with madt_parse.  fw's length field (bytes 4..7) is read first,
+ * and only that many bytes are copied: fw must have 8 readable bytes and
+ * as many as that field says when it is at most cap.  Returns 0 with *out
+ * filled; -E2BIG with why ("65537 bytes, more than the 65536 (64 KiB)
+ * efimm copies") when the table is longer than cap, nothing copied; or
+ * madt_parse's -EINVAL and why.
+ */
+int madt_read(const void *fw, void *buf, size_t cap, struct madt_info *out,
+	      char why[MADT_WHY_MAX]);
 
 /* Index in info->cpu of the CPU with this APIC id, or -1. */
 int madt_find(const struct madt_info *info, uint32_t apic_id);

@@ -13,12 +13,12 @@
 
 #include "../../arch/x86_64/smp.h"
 #include "../../arch/x86_64/smp_tramp.h"
+#include "../../lib/errno.h"
 #include "../../lib/kstring.h"
 #include "../../lib/printf.h"
 #include "../../machine/smp.h"
 #include "../../pure/madt.h"
 
-#define MADT_COPY_MAX   65536u
 #define SDT_HEADER      36u
 #define SDT_MAX_ENTRIES 1024u
 #define LOW_MAX_ADDR    0x9FFFFULL   /* below the EBDA and VGA hole */
@@ -92,18 +92,16 @@ static bool read_madt(void)
 	const char *err;
 	const uint8_t *t = find_madt(&err);
 	char pwhy[MADT_WHY_MAX];
-	uint32_t len;
+	int rc;
 
 	if (!t) {
 		smp_plan.why = err;
 		return false;
 	}
-	len = madt_rd32(t + 4);
-	if (len > MADT_COPY_MAX)
-		len = MADT_COPY_MAX;
-	memcpy(madt_copy, t, len);
-	if (madt_parse(madt_copy, len, &smp_plan.madt, pwhy)) {
-		ksnprintf(why, sizeof(why), "the MADT is malformed: %s", pwhy);
+	rc = madt_read(t, madt_copy, sizeof(madt_copy), &smp_plan.madt, pwhy);
+	if (rc) {
+		ksnprintf(why, sizeof(why), "the MADT is %s: %s",
+			  rc == -E2BIG ? "too large" : "malformed", pwhy);
 		smp_plan.why = why;
 		return false;
 	}

@@ -217,6 +217,48 @@ START_TEST(test_acpi_helpers)
 }
 END_TEST
 
+/* A MADT of exactly len bytes (len >= MADT_HEADER + 12) on the heap: 4
+ * enabled CPUs, then disabled ones, then one entry of a type efimm skips
+ * that takes up the rest (12 to 19 bytes). */
+static uint8_t *big_table(size_t len)
+{
+	uint8_t *b = calloc(1, len);
+	size_t off = MADT_HEADER;
+
+	memcpy(b, "APIC", 4);
+	put32(b + 4, (uint32_t)len);
+	for (uint32_t i = 0; len - off >= 8 + 12; off += 8, i++) {
+		b[off] = 0;
+		b[off + 1] = 8;
+		b[off + 3] = (uint8_t)i;
+		put32(b + off + 4, i < 4);
+	}
+	b[off] = 0x7f;
+	b[off + 1] = (uint8_t)(len - off);
+	b[9] = (uint8_t)(0 - madt_checksum(b, len));
+	return b;
+}
+
+/* The copy of efi/fw/smp_fw.c: a table of exactly MADT_COPY_MAX bytes is
+ * read whole; one byte more is refused with one line, nothing copied. */
+START_TEST(test_copy_limit)
+{
+	uint8_t *fits = big_table(MADT_COPY_MAX), *over = big_table(MADT_COPY_MAX + 1);
+	uint8_t *buf = malloc(MADT_COPY_MAX);
+
+	ck_assert_int_eq(madt_read(fits, buf, MADT_COPY_MAX, &info, why), 0);
+	ck_assert_uint_eq(info.ncpus, 4);
+	ck_assert_uint_eq(info.disabled, (MADT_COPY_MAX - MADT_HEADER - 12) / 8 - 4);
+	memset(buf, 0xa5, MADT_COPY_MAX);
+	ck_assert_int_eq(madt_read(over, buf, MADT_COPY_MAX, &info, why), -E2BIG);
+	ck_assert_str_eq(why, "65537 bytes, more than the 65536 (64 KiB) efimm copies");
+	ck_assert_uint_eq(buf[0], 0xa5);
+	free(fits);
+	free(over);
+	free(buf);
+}
+END_TEST
+
 static Suite *madt_suite(void)
 {
 	Suite *s = suite_create("madt");
@@ -228,6 +270,7 @@ static Suite *madt_suite(void)
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_truncations);
 	tcase_add_test(tc, test_acpi_helpers);
+	tcase_add_test(tc, test_copy_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }

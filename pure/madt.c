@@ -125,6 +125,23 @@ static size_t madt_header(const uint8_t *t, size_t len, char *why)
 	return n;
 }
 
+void madt_plan(const struct madt_info *info, uint32_t bsp, size_t max,
+	       struct madt_plan *out)
+{
+	*out = (struct madt_plan){ .left = info->dropped, .first_left = -1 };
+	for (size_t i = 0; i < info->ncpus; i++) {
+		if (info->cpu[i].apic_id == bsp)
+			continue;
+		if (out->start + 1 < max) {
+			out->start++;
+			continue;
+		}
+		if (out->first_left < 0)
+			out->first_left = (int)i;
+		out->left++;
+	}
+}
+
 int madt_read(const void *fw, void *buf, size_t cap, struct madt_info *out,
 	      char why[MADT_WHY_MAX])
 {

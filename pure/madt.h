@@ -58,6 +58,23 @@ int madt_parse(const void *tab, size_t len, struct madt_info *out,
 int madt_read(const void *fw, void *buf, size_t cap, struct madt_info *out,
 	      char why[MADT_WHY_MAX]);
 
+/* Which of the MADT's CPUs efimm starts (madt_plan). */
+struct madt_plan {
+	size_t start;           /* APs: the first `start` CPUs of cpu[] but the boot CPU */
+	size_t left;            /* enabled CPUs left out past the limit, dropped ones included */
+	int first_left;         /* index in cpu[] of the first one left out, -1: none */
+};
+
+/*
+ * Plans info's CPUs for a machine that runs at most max CPUs (max >= 1),
+ * the boot CPU (local APIC id bsp, listed or not) always among them: the
+ * APs are the other CPUs of cpu[] in file order, up to max - 1; the rest,
+ * and the CPUs madt_parse dropped, are left out (out->left, the first
+ * one named by out->first_left).
+ */
+void madt_plan(const struct madt_info *info, uint32_t bsp, size_t max,
+	       struct madt_plan *out);
+
 /* Index in info->cpu of the CPU with this APIC id, or -1. */
 int madt_find(const struct madt_info *info, uint32_t apic_id);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../arch/x86_64/percpu.h"
 #include "../../lib/errno.h"
 #include "../../pure/madt.h"
 #include "unit.h"
@@ -259,6 +260,61 @@ START_TEST(test_copy_limit)
 }
 END_TEST
 
+/* A table of n enabled xAPIC CPUs, APIC ids 0..n-1, parsed into info. */
+static void cpus_table(uint32_t n)
+{
+	static struct tab t;
+
+	tab_init(&t);
+	for (uint32_t i = 0; i < n; i++)
+		add_lapic(&t, (uint8_t)i, (uint8_t)i, 1);
+	ck_assert_int_eq(madt_parse(t.b, t.len, &info, why), 0);
+	ck_assert_uint_eq(info.ncpus, n);
+}
+
+/* efimm's limit of PERCPU_MAX_CPUS (64) CPUs, as machine/smp.c plans
+ * them: of 65 the boot CPU and 63 APs come up and the one left over is
+ * named; of 64 none is left out. */
+START_TEST(test_plan_cpu_limit)
+{
+	struct madt_plan p;
+
+	cpus_table(PERCPU_MAX_CPUS + 1);
+	madt_plan(&info, 0, PERCPU_MAX_CPUS, &p);
+	ck_assert_uint_eq(1 + p.start, PERCPU_MAX_CPUS);
+	ck_assert_uint_eq(p.left, 1);
+	ck_assert_uint_eq(info.cpu[p.first_left].apic_id, PERCPU_MAX_CPUS);
+	/* the boot CPU listed last: the CPU before it is the one left out */
+	madt_plan(&info, PERCPU_MAX_CPUS, PERCPU_MAX_CPUS, &p);
+	ck_assert_uint_eq(1 + p.start, PERCPU_MAX_CPUS);
+	ck_assert_uint_eq(p.left, 1);
+	ck_assert_uint_eq(info.cpu[p.first_left].apic_id, PERCPU_MAX_CPUS - 1);
+	/* a boot CPU the table does not list: one more is left out */
+	madt_plan(&info, 200, PERCPU_MAX_CPUS, &p);
+	ck_assert_uint_eq(1 + p.start, PERCPU_MAX_CPUS);
+	ck_assert_uint_eq(p.left, 2);
+	cpus_table(PERCPU_MAX_CPUS);
+	madt_plan(&info, 0, PERCPU_MAX_CPUS, &p);
+	ck_assert_uint_eq(1 + p.start, PERCPU_MAX_CPUS);
+	ck_assert_uint_eq(p.left, 0);
+	ck_assert_int_eq(p.first_left, -1);
+}
+END_TEST
+
+/* The CPUs madt_parse dropped past MADT_MAX_CPUS count as left out. */
+START_TEST(test_plan_counts_dropped)
+{
+	struct madt_plan p;
+
+	info = (struct madt_info){ .ncpus = 2, .dropped = 5 };
+	info.cpu[1].apic_id = 1;
+	madt_plan(&info, 0, 2, &p);
+	ck_assert_uint_eq(p.start, 1);
+	ck_assert_uint_eq(p.left, 5);
+	ck_assert_int_eq(p.first_left, -1);
+}
+END_TEST
+
 static Suite *madt_suite(void)
 {
 	Suite *s = suite_create("madt");
@@ -271,6 +327,8 @@ static Suite *madt_suite(void)
 	tcase_add_test(tc, test_truncations);
 	tcase_add_test(tc, test_acpi_helpers);
 	tcase_add_test(tc, test_copy_limit);
+	tcase_add_test(tc, test_plan_cpu_limit);
+	tcase_add_test(tc, test_plan_counts_dropped);
 	suite_add_tcase(s, tc);
 	return s;
 }

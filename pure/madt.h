@@ -84,7 +84,7 @@ int madt_find(const struct madt_info *info, uint32_t apic_id);
  * madt_rd32, madt_rd64: the little-endian 32- or 64-bit field at p (any
  * alignment).
  * madt_checksum: the byte sum of p[0..n) modulo 256; an ACPI table whose
- * checksum adds up gives 0.  Both read only the bytes named.
+ * checksum adds up gives 0.  All three read only the bytes named.
  */
 uint32_t madt_rd32(const void *p);
 uint64_t madt_rd64(const void *p);

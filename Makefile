@@ -129,6 +129,10 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 HOST_SRCS := lib/printf.c lib/console.c lib/errno.c lib/strutil.c lib/symtab.c lib/page.c \
 	$(PURE_SRCS) $(MM_SRCS) $(filter-out %_hw.c,$(ARCH_SRCS)) \
 	$(wildcard tests/host/*.c)
+# The SDK's benchmark figures: pure, and unit-tested (test_sdk_stats.c).
+HOST_SRCS += payload/sdk/sdk_stats.c
+# The list of efimm's stacks and its limit (test_symbols_stacks.c).
+HOST_SRCS += machine/symbols_stacks.c
 HOST_SRCS := $(filter $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(HOST_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(wildcard tests/unit/*.c))

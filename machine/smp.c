@@ -16,6 +16,10 @@ static unsigned int online = 1;
 /* Each online CPU's local APIC id, by CPU number. */
 static uint32_t apic_of[PERCPU_MAX_CPUS];
 
+/* A CPU past efimm's limit is always one madt_parse kept, so the report
+ * can name the first one left out. */
+_Static_assert(MADT_MAX_CPUS > PERCPU_MAX_CPUS, "MADT_MAX_CPUS <= PERCPU_MAX_CPUS");
+
 uint32_t smp_apic_of(unsigned int cpu)
 {
 	ASSERT(cpu < online, "machine: no CPU %u", cpu);
@@ -29,9 +33,10 @@ size_t smp_area_bytes(void)
 
 size_t smp_plan_areas(const struct madt_info *madt, uint32_t bsp_apic_id)
 {
-	size_t n = madt->ncpus - (madt_find(madt, bsp_apic_id) >= 0 ? 1 : 0);
+	struct madt_plan p;
 
-	return n < PERCPU_MAX_CPUS - 1 ? n : PERCPU_MAX_CPUS - 1;
+	madt_plan(madt, bsp_apic_id, PERCPU_MAX_CPUS, &p);
+	return p.start;
 }
 
 static struct smp_area *smp_area(size_t i)
@@ -99,17 +104,19 @@ static void smp_start_one(const struct madt_cpu *c, struct smp_area *a, uint64_t
 			c->apic_id, errno_name(err));
 }
 
-/* The `CPUs online` line and what was left out of the MADT's list. */
-static void smp_report(size_t skipped)
+/* The `CPUs online` line and what was left out of the MADT's list (p:
+ * the plan the APs were started by, NULL when none were). */
+static void smp_report(const struct madt_plan *p)
 {
 	const struct madt_info *m = &smp_plan.madt;
 
 	if (m->disabled)
 		kprintf("efimm: the MADT lists %zu more CPU(s) as disabled (hot-plug "
 			"slots): not started\n", m->disabled);
-	if (skipped)
-		kprintf("efimm: %zu CPU(s) the MADT lists left out: efimm runs at most %u\n",
-			skipped + m->dropped, PERCPU_MAX_CPUS);
+	if (p && p->left)
+		kprintf("efimm: %zu CPU(s) the MADT lists left out (the first: APIC id %u): "
+			"efimm runs at most %u\n", p->left, m->cpu[p->first_left].apic_id,
+			PERCPU_MAX_CPUS);
 	kprintf("efimm: %u CPU%s online\n", online, online == 1 ? "" : "s");
 }
 
@@ -117,12 +124,13 @@ unsigned int smp_start(uint64_t tsc_khz)
 {
 	const struct madt_info *m = &smp_plan.madt;
 	uint64_t limit = SMP_START_MS * (tsc_khz ? tsc_khz : 1000000);
-	size_t n = 0, skipped = 0;
+	struct madt_plan plan;
+	size_t n = 0;
 
 	if (!smp_lapic_ready()) {
 		kprintf("efimm: application processors: none started (the local APIC "
 			"is not usable: see the timer line)\n");
-		smp_report(0);
+		smp_report(NULL);
 		return online;
 	}
 	percpu_boot.apic_id = smp_apic_id();
@@ -131,25 +139,22 @@ unsigned int smp_start(uint64_t tsc_khz)
 		if (smp_plan.why)
 			kprintf("efimm: application processors: none started (%s)\n",
 				smp_plan.why);
-		smp_report(0);
+		smp_report(NULL);
 		return online;
 	}
 	smp_set_tsc_khz(tsc_khz);
 	if (smp_tramp_prepare(smp_plan.low))
 		panic("machine: the AP trampoline at 0x%lx is not below 1 MiB",
 		      (unsigned long)smp_plan.low);
-	for (size_t i = 0; i < m->ncpus; i++) {
+	for (size_t i = 0; i < m->ncpus && n < smp_plan.nareas; i++) {
 		if (m->cpu[i].apic_id == percpu_boot.apic_id)
 			continue;
-		if (n == smp_plan.nareas) {
-			skipped++;
-			continue;
-		}
 		smp_start_one(&m->cpu[i], smp_area(n), limit,
 			      smp_plan.inject_stuck && n + 1 == smp_plan.nareas);
 		n++;
 	}
-	smp_report(skipped);
+	madt_plan(m, percpu_boot.apic_id, PERCPU_MAX_CPUS, &plan);
+	smp_report(&plan);
 	if (online > 1)
 		smp_run_init(online);
 	return online;

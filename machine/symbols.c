@@ -19,10 +19,6 @@ static struct symtab payload_tab;
 static const char *payload_path;
 /* Each CPU's system call being served (its payload function's on an AP). */
 static const struct trap_frame *syscall_frame[PERCPU_MAX_CPUS];
-static struct {
-	uint64_t lo, hi;
-} stacks[SYMBOLS_MAX_STACKS];
-static size_t nstacks;
 
 void symbols_set_base(uint64_t base)
 {
@@ -118,23 +114,4 @@ void symbols_report_backtrace(const struct trap_frame *f)
 		backtrace_print(sys->rip, sys->rbp, read_frames, symbols_lookup);
 	}
 	symbols_print_gdb();
-}
-
-int symbols_add_stack(uint64_t lo, uint64_t hi)
-{
-	if (nstacks == SYMBOLS_MAX_STACKS)
-		return -ENOSPC;
-	stacks[nstacks].lo = lo;
-	stacks[nstacks].hi = hi;
-	nstacks++;
-	return 0;
-}
-
-bool symbols_in_efimm_stack(uint64_t va, size_t len)
-{
-	for (size_t i = 0; i < nstacks; i++)
-		if (va >= stacks[i].lo && va <= stacks[i].hi &&
-		    len <= stacks[i].hi - va)
-			return true;
-	return false;
 }

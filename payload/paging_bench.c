@@ -37,20 +37,6 @@
 
 static uint64_t samples[MAX_SAMPLES];
 
-static uint64_t median(size_t n)
-{
-	/* insertion sort: n is a few thousand at most, once per pass */
-	for (size_t i = 1; i < n; i++) {
-		uint64_t v = samples[i];
-		size_t j = i;
-
-		for (; j > 0 && samples[j - 1] > v; j--)
-			samples[j] = samples[j - 1];
-		samples[j] = v;
-	}
-	return n ? samples[n / 2] : 0;
-}
-
 /* One pass over pages [from, to): times every access that faulted. */
 static size_t pass(volatile uint8_t *p, size_t from, size_t to, bool write)
 {
@@ -71,24 +57,15 @@ static size_t pass(volatile uint8_t *p, size_t from, size_t to, bool write)
 	return n;
 }
 
-static uint64_t mean(size_t n)
-{
-	uint64_t sum = 0;
-
-	for (size_t i = 0; i < n; i++)
-		sum += samples[i];
-	return n ? sum / n : 0;
-}
-
 static void report(const char *name, size_t n, const struct k_mem_paging_stats *a)
 {
 	struct k_mem_paging_stats b;
-	uint64_t avg = mean(n);
+	uint64_t avg = efimm_mean_u64(samples, n);
 
 	k_mem_paging_stats_get(&b);
 	printk("paging_bench: %s median %lu cycles, mean %lu cycles, %zu faults, "
 	       "%lu clean / %lu dirty evictions\n", name,
-	       (unsigned long)median(n), (unsigned long)avg, n,
+	       (unsigned long)efimm_median_u64(samples, n), (unsigned long)avg, n,
 	       (unsigned long)(b.eviction.clean - a->eviction.clean),
 	       (unsigned long)(b.eviction.dirty - a->eviction.dirty));
 }
@@ -154,11 +131,11 @@ static bool bench_map_unmap(void)
 	for (int r = 0; r < MAP_ROUNDS; r++)
 		samples[r] = map[r];
 	printk("paging_bench: map %lu cycles per page, %d pages, %lu evictions\n",
-	       (unsigned long)median(MAP_ROUNDS), MAP_PAGES, ev);
+	       (unsigned long)efimm_median_u64(samples, MAP_ROUNDS), MAP_PAGES, ev);
 	for (int r = 0; r < MAP_ROUNDS; r++)
 		samples[r] = unmap[r];
 	printk("paging_bench: unmap %lu cycles per page, %d pages, %lu evictions\n",
-	       (unsigned long)median(MAP_ROUNDS), MAP_PAGES, ev);
+	       (unsigned long)efimm_median_u64(samples, MAP_ROUNDS), MAP_PAGES, ev);
 	return true;
 }
 

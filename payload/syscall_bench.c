@@ -34,30 +34,14 @@
 static uint64_t samples[CALLS];
 static uint64_t unmap_samples[CALLS];
 
-/* The median of s[0..n), n > 0; sorts s. */
-static uint64_t median(uint64_t *s, size_t n)
-{
-	/* insertion sort: CALLS samples, once per figure, outside any timing */
-	for (size_t i = 1; i < n; i++) {
-		uint64_t v = s[i];
-		size_t j = i;
-
-		for (; j > 0 && s[j - 1] > v; j--)
-			s[j] = s[j - 1];
-		s[j] = v;
-	}
-	return s[n / 2];
-}
-
-/* Prints the median and the mean of s[0..n), n > 0, as one "call" line. */
+/* Prints the median and the mean of s[0..n), n > 0, as one "call" line
+ * (sorts s). */
 static void report(const char *name, uint64_t *s, size_t n)
 {
-	uint64_t sum = 0;
+	uint64_t mean = efimm_mean_u64(s, n);
 
-	for (size_t i = 0; i < n; i++)
-		sum += s[i];
 	printk("syscall_bench: call %s median %lu cycles, mean %lu cycles, %zu calls\n",
-	       name, (unsigned long)median(s, n), (unsigned long)(sum / n), n);
+	       name, (unsigned long)efimm_median_u64(s, n), (unsigned long)mean, n);
 }
 
 /* CALLS null round trips, each timed alone.  Returns false if one did

@@ -16,7 +16,7 @@
 #define MADT_X2APIC_LEN     16
 #define MADT_CPU_ENABLED    (1u << 0)
 
-static uint32_t rd32(const uint8_t *p)
+uint32_t madt_rd32(const void *p)
 {
 	uint32_t v;
 
@@ -24,7 +24,17 @@ static uint32_t rd32(const uint8_t *p)
 	return v;
 }
 
-static uint64_t rd64(const uint8_t *p)
+uint8_t madt_checksum(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint8_t sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum = (uint8_t)(sum + b[i]);
+	return sum;
+}
+
+uint64_t madt_rd64(const void *p)
 {
 	uint64_t v;
 
@@ -75,13 +85,13 @@ static void madt_entry(struct madt_info *out, const uint8_t *e)
 {
 	switch (e[0]) {
 	case MADT_LAPIC:
-		madt_add(out, e[3], e[2], rd32(e + 4), false);
+		madt_add(out, e[3], e[2], madt_rd32(e + 4), false);
 		break;
 	case MADT_X2APIC:
-		madt_add(out, rd32(e + 4), rd32(e + 12), rd32(e + 8), true);
+		madt_add(out, madt_rd32(e + 4), madt_rd32(e + 12), madt_rd32(e + 8), true);
 		break;
 	case MADT_LAPIC_OVERRIDE:
-		out->lapic_base = rd64(e + 4);
+		out->lapic_base = madt_rd64(e + 4);
 		break;
 	}
 }
@@ -90,7 +100,7 @@ static void madt_entry(struct madt_info *out, const uint8_t *e)
 static size_t madt_header(const uint8_t *t, size_t len, char *why)
 {
 	uint32_t n;
-	uint8_t sum = 0;
+	uint8_t sum;
 
 	if (len < MADT_HEADER) {
 		ksnprintf(why, MADT_WHY_MAX, "%zu bytes, shorter than its header (%u)",
@@ -101,19 +111,49 @@ static size_t madt_header(const uint8_t *t, size_t len, char *why)
 		ksnprintf(why, MADT_WHY_MAX, "signature is not \"APIC\"");
 		return 0;
 	}
-	n = rd32(t + 4);
+	n = madt_rd32(t + 4);
 	if (n < MADT_HEADER || n > len) {
 		ksnprintf(why, MADT_WHY_MAX, "length %u outside %u..%zu", n,
 			 MADT_HEADER, len);
 		return 0;
 	}
-	for (uint32_t i = 0; i < n; i++)
-		sum = (uint8_t)(sum + t[i]);
+	sum = madt_checksum(t, n);
 	if (sum != 0) {
 		ksnprintf(why, MADT_WHY_MAX, "checksum does not add up (0x%02x)", sum);
 		return 0;
 	}
 	return n;
+}
+
+void madt_plan(const struct madt_info *info, uint32_t bsp, size_t max,
+	       struct madt_plan *out)
+{
+	*out = (struct madt_plan){ .left = info->dropped, .first_left = -1 };
+	for (size_t i = 0; i < info->ncpus; i++) {
+		if (info->cpu[i].apic_id == bsp)
+			continue;
+		if (out->start + 1 < max) {
+			out->start++;
+			continue;
+		}
+		if (out->first_left < 0)
+			out->first_left = (int)i;
+		out->left++;
+	}
+}
+
+int madt_read(const void *fw, void *buf, size_t cap, struct madt_info *out,
+	      char why[MADT_WHY_MAX])
+{
+	uint32_t len = madt_rd32((const uint8_t *)fw + 4);
+
+	if (len > cap) {
+		ksnprintf(why, MADT_WHY_MAX, "%u bytes, more than the %zu (%zu KiB) efimm copies",
+			  len, cap, cap / 1024);
+		return -E2BIG;
+	}
+	memcpy(buf, fw, len);
+	return madt_parse(buf, len, out, why);
 }
 
 int madt_parse(const void *tab, size_t len, struct madt_info *out,
@@ -124,8 +164,8 @@ int madt_parse(const void *tab, size_t len, struct madt_info *out,
 
 	if (!n)
 		return -EINVAL;
-	out->lapic_base = rd32(t + 36);
-	out->flags = rd32(t + 40);
+	out->lapic_base = madt_rd32(t + 36);
+	out->flags = madt_rd32(t + 40);
 	out->ncpus = out->dropped = out->disabled = 0;
 	for (unsigned int i = 0; off < n; i++) {
 		size_t elen = n - off >= 2 ? t[off + 1] : 0;

@@ -13,35 +13,18 @@
 
 #include "../../arch/x86_64/smp.h"
 #include "../../arch/x86_64/smp_tramp.h"
+#include "../../lib/errno.h"
 #include "../../lib/kstring.h"
 #include "../../lib/printf.h"
 #include "../../machine/smp.h"
+#include "../../pure/madt.h"
 
-#define MADT_COPY_MAX   65536u
 #define SDT_HEADER      36u
 #define SDT_MAX_ENTRIES 1024u
 #define LOW_MAX_ADDR    0x9FFFFULL   /* below the EBDA and VGA hole */
 
 static uint8_t madt_copy[MADT_COPY_MAX];
 static char why[MADT_WHY_MAX + 32];
-
-static bool sum_ok(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	uint8_t s = 0;
-
-	for (size_t i = 0; i < n; i++)
-		s = (uint8_t)(s + b[i]);
-	return s == 0;
-}
-
-static uint32_t rd32(const void *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
 
 /* The RSDP from the configuration table (ACPI 2.0 GUID first). */
 static const uint8_t *find_rsdp(void)
@@ -67,8 +50,8 @@ static uint32_t sdt_ok(const uint8_t *t, const char *sig, uint32_t max)
 
 	if (!t || memcmp(t, sig, 4) != 0)
 		return 0;
-	len = rd32(t + 4);
-	if (len < SDT_HEADER || len > max || !sum_ok(t, len))
+	len = madt_rd32(t + 4);
+	if (len < SDT_HEADER || len > max || madt_checksum(t, len) != 0)
 		return 0;
 	return len;
 }
@@ -81,12 +64,12 @@ static const uint8_t *find_madt(const char **err)
 	uint32_t len, step;
 
 	*err = "no ACPI RSDP in the configuration table";
-	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8) != 0 || !sum_ok(rsdp, 20))
+	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8) != 0 || madt_checksum(rsdp, 20) != 0)
 		return NULL;
-	x = rsdp[15] >= 2 && rd32(rsdp + 20) >= 36 && sum_ok(rsdp, rd32(rsdp + 20));
-	sdt = x ? (const uint8_t *)(uintptr_t)(rd32(rsdp + 24) |
-					       (uint64_t)rd32(rsdp + 28) << 32)
-		: (const uint8_t *)(uintptr_t)rd32(rsdp + 16);
+	x = rsdp[15] >= 2 && madt_rd32(rsdp + 20) >= 36 &&
+	    madt_checksum(rsdp, madt_rd32(rsdp + 20)) == 0;
+	sdt = x ? (const uint8_t *)(uintptr_t)madt_rd64(rsdp + 24)
+		: (const uint8_t *)(uintptr_t)madt_rd32(rsdp + 16);
 	step = x ? 8 : 4;
 	len = sdt_ok(sdt, x ? "XSDT" : "RSDT", SDT_HEADER + SDT_MAX_ENTRIES * step);
 	*err = "the ACPI XSDT/RSDT is malformed";
@@ -94,8 +77,7 @@ static const uint8_t *find_madt(const char **err)
 		return NULL;
 	*err = "the ACPI tables list no MADT";
 	for (uint32_t off = SDT_HEADER; off + step <= len; off += step) {
-		uint64_t a = step == 8 ? rd32(sdt + off) | (uint64_t)rd32(sdt + off + 4) << 32
-				       : rd32(sdt + off);
+		uint64_t a = step == 8 ? madt_rd64(sdt + off) : madt_rd32(sdt + off);
 		const uint8_t *t = (const uint8_t *)(uintptr_t)a;
 
 		if (t && memcmp(t, "APIC", 4) == 0)
@@ -110,18 +92,16 @@ static bool read_madt(void)
 	const char *err;
 	const uint8_t *t = find_madt(&err);
 	char pwhy[MADT_WHY_MAX];
-	uint32_t len;
+	int rc;
 
 	if (!t) {
 		smp_plan.why = err;
 		return false;
 	}
-	len = rd32(t + 4);
-	if (len > MADT_COPY_MAX)
-		len = MADT_COPY_MAX;
-	memcpy(madt_copy, t, len);
-	if (madt_parse(madt_copy, len, &smp_plan.madt, pwhy)) {
-		ksnprintf(why, sizeof(why), "the MADT is malformed: %s", pwhy);
+	rc = madt_read(t, madt_copy, sizeof(madt_copy), &smp_plan.madt, pwhy);
+	if (rc) {
+		ksnprintf(why, sizeof(why), "the MADT is %s: %s",
+			  rc == -E2BIG ? "too large" : "malformed", pwhy);
 		smp_plan.why = why;
 		return false;
 	}

@@ -137,6 +137,16 @@ void efimm_paging_stats_print(void);
 void efimm_ptdump(void);
 void efimm_memmap_summary(void);
 
+/* --- figures (benchmarks) ---------------------------------------------- */
+
+/* The median of s[0..n): sorts s ascending in place and returns s[n / 2]
+ * (the upper of the two middle samples when n is even); 0 when n is 0.
+ * A few thousand samples at most: the sort is quadratic. */
+uint64_t efimm_median_u64(uint64_t *s, size_t n);
+/* The mean of s[0..n), rounded down; 0 when n is 0.  The samples' sum
+ * must fit in 64 bits. */
+uint64_t efimm_mean_u64(const uint64_t *s, size_t n);
+
 /* --- tests (TAP: efimm prints the lines, counts, and fails the payload
  * if a point failed, the plan was not met, main returned non-zero or it
  * faulted outside efimm_test_expect_fault) ------------------------------ */

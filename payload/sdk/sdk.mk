@@ -4,8 +4,8 @@
 # alone (`make -f payload/sdk/sdk.mk payloads`), always from the repository
 # root.  It defines only SDK_* / PAYLOAD_* variables and these targets:
 #
-#   build/payload/libefimm.a   the SDK library (sdk.c, sdk_test.c, sdk_fault.S, lib/string.c,
-#                              lib/timing.c, lib/printf.c); crt0.o next to it
+#   build/payload/libefimm.a   the SDK library (sdk.c, sdk_test.c, sdk_stats.c, sdk_fault.S,
+#                              lib/string.c, lib/timing.c, lib/printf.c); crt0.o next to it
 #   build/payload/NAME.elf     one per in-tree payload/NAME.c
 #   payloads                   all of the above
 #   payload                    an out-of-tree payload, one C file:
@@ -67,7 +67,8 @@ PAYLOAD_CFLAGS := $(PAYLOAD_USER_CFLAGS) -Werror -I$(SDK_DIR) \
 	$(PAYLOAD_EXTRA_CFLAGS)
 PAYLOAD_LDFLAGS := $(PAYLOAD_BASE_LDFLAGS) -Wl,-T,$(SDK_DIR)/payload.ld
 
-SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c $(SDK_DIR)/sdk_test.c lib/string.c lib/printf.c lib/timing.c
+SDK_LIB_SRCS  := $(SDK_DIR)/sdk.c $(SDK_DIR)/sdk_test.c $(SDK_DIR)/sdk_stats.c \
+	lib/string.c lib/printf.c lib/timing.c
 SDK_LIB_ASM   := $(SDK_DIR)/sdk_fault.S $(SDK_DIR)/sdk_smp.S
 SDK_LIB_OBJS  := $(patsubst %.c,$(PAYLOAD_BUILD)/sdk-obj/%.o,$(SDK_LIB_SRCS)) \
 	$(patsubst %.S,$(PAYLOAD_BUILD)/sdk-obj/%.o,$(SDK_LIB_ASM))

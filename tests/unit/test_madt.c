@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../arch/x86_64/percpu.h"
 #include "../../lib/errno.h"
 #include "../../pure/madt.h"
 #include "unit.h"
@@ -199,6 +200,121 @@ START_TEST(test_truncations)
 }
 END_TEST
 
+/* The ACPI helpers efi/fw/smp_fw.c shares: fields at any alignment, and
+ * the checksum of a sealed table (0) against one with a byte changed. */
+START_TEST(test_acpi_helpers)
+{
+	static const uint8_t b[] = { 0xff, 0x78, 0x56, 0x34, 0x12, 0xef, 0xcd, 0xab, 0x90, 0xee };
+	struct tab t;
+
+	ck_assert_uint_eq(madt_rd32(b + 1), 0x12345678u);
+	ck_assert_uint_eq(madt_rd64(b + 1), 0x90abcdef12345678ull);
+	tab_init(&t);
+	add_lapic(&t, 0, 0, 1);
+	ck_assert_uint_eq(madt_checksum(t.b, t.len), 0);
+	t.b[MADT_HEADER + 3] += 3;
+	ck_assert_uint_eq(madt_checksum(t.b, t.len), 3);
+	ck_assert_uint_eq(madt_checksum(b, 0), 0);
+}
+END_TEST
+
+/* A MADT of exactly len bytes (len >= MADT_HEADER + 12) on the heap: 4
+ * enabled CPUs, then disabled ones, then one entry of a type efimm skips
+ * that takes up the rest (12 to 19 bytes). */
+static uint8_t *big_table(size_t len)
+{
+	uint8_t *b = calloc(1, len);
+	size_t off = MADT_HEADER;
+
+	memcpy(b, "APIC", 4);
+	put32(b + 4, (uint32_t)len);
+	for (uint32_t i = 0; len - off >= 8 + 12; off += 8, i++) {
+		b[off] = 0;
+		b[off + 1] = 8;
+		b[off + 3] = (uint8_t)i;
+		put32(b + off + 4, i < 4);
+	}
+	b[off] = 0x7f;
+	b[off + 1] = (uint8_t)(len - off);
+	b[9] = (uint8_t)(0 - madt_checksum(b, len));
+	return b;
+}
+
+/* The copy of efi/fw/smp_fw.c: a table of exactly MADT_COPY_MAX bytes is
+ * read whole; one byte more is refused with one line, nothing copied. */
+START_TEST(test_copy_limit)
+{
+	uint8_t *fits = big_table(MADT_COPY_MAX), *over = big_table(MADT_COPY_MAX + 1);
+	uint8_t *buf = malloc(MADT_COPY_MAX);
+
+	ck_assert_int_eq(madt_read(fits, buf, MADT_COPY_MAX, &info, why), 0);
+	ck_assert_uint_eq(info.ncpus, 4);
+	ck_assert_uint_eq(info.disabled, (MADT_COPY_MAX - MADT_HEADER - 12) / 8 - 4);
+	memset(buf, 0xa5, MADT_COPY_MAX);
+	ck_assert_int_eq(madt_read(over, buf, MADT_COPY_MAX, &info, why), -E2BIG);
+	ck_assert_str_eq(why, "65537 bytes, more than the 65536 (64 KiB) efimm copies");
+	ck_assert_uint_eq(buf[0], 0xa5);
+	free(fits);
+	free(over);
+	free(buf);
+}
+END_TEST
+
+/* A table of n enabled xAPIC CPUs, APIC ids 0..n-1, parsed into info. */
+static void cpus_table(uint32_t n)
+{
+	static struct tab t;
+
+	tab_init(&t);
+	for (uint32_t i = 0; i < n; i++)
+		add_lapic(&t, (uint8_t)i, (uint8_t)i, 1);
+	ck_assert_int_eq(madt_parse(t.b, t.len, &info, why), 0);
+	ck_assert_uint_eq(info.ncpus, n);
+}
+
+/* efimm's limit of PERCPU_MAX_CPUS (64) CPUs, as machine/smp.c plans
+ * them: of 65 the boot CPU and 63 APs come up and the one left over is
+ * named; of 64 none is left out. */
+START_TEST(test_plan_cpu_limit)
+{
+	struct madt_plan p;
+
+	cpus_table(PERCPU_MAX_CPUS + 1);
+	madt_plan(&info, 0, PERCPU_MAX_CPUS, &p);
+	ck_assert_uint_eq(1 + p.start, PERCPU_MAX_CPUS);
+	ck_assert_uint_eq(p.left, 1);
+	ck_assert_uint_eq(info.cpu[p.first_left].apic_id, PERCPU_MAX_CPUS);
+	/* the boot CPU listed last: the CPU before it is the one left out */
+	madt_plan(&info, PERCPU_MAX_CPUS, PERCPU_MAX_CPUS, &p);
+	ck_assert_uint_eq(1 + p.start, PERCPU_MAX_CPUS);
+	ck_assert_uint_eq(p.left, 1);
+	ck_assert_uint_eq(info.cpu[p.first_left].apic_id, PERCPU_MAX_CPUS - 1);
+	/* a boot CPU the table does not list: one more is left out */
+	madt_plan(&info, 200, PERCPU_MAX_CPUS, &p);
+	ck_assert_uint_eq(1 + p.start, PERCPU_MAX_CPUS);
+	ck_assert_uint_eq(p.left, 2);
+	cpus_table(PERCPU_MAX_CPUS);
+	madt_plan(&info, 0, PERCPU_MAX_CPUS, &p);
+	ck_assert_uint_eq(1 + p.start, PERCPU_MAX_CPUS);
+	ck_assert_uint_eq(p.left, 0);
+	ck_assert_int_eq(p.first_left, -1);
+}
+END_TEST
+
+/* The CPUs madt_parse dropped past MADT_MAX_CPUS count as left out. */
+START_TEST(test_plan_counts_dropped)
+{
+	struct madt_plan p;
+
+	info = (struct madt_info){ .ncpus = 2, .dropped = 5 };
+	info.cpu[1].apic_id = 1;
+	madt_plan(&info, 0, 2, &p);
+	ck_assert_uint_eq(p.start, 1);
+	ck_assert_uint_eq(p.left, 5);
+	ck_assert_int_eq(p.first_left, -1);
+}
+END_TEST
+
 static Suite *madt_suite(void)
 {
 	Suite *s = suite_create("madt");
@@ -209,6 +325,10 @@ static Suite *madt_suite(void)
 	tcase_add_test(tc, test_override_and_limit);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_truncations);
+	tcase_add_test(tc, test_acpi_helpers);
+	tcase_add_test(tc, test_copy_limit);
+	tcase_add_test(tc, test_plan_cpu_limit);
+	tcase_add_test(tc, test_plan_counts_dropped);
 	suite_add_tcase(s, tc);
 	return s;
 }

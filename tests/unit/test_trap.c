@@ -175,11 +175,24 @@ START_TEST(test_report_guard_and_classifier)
 }
 END_TEST
 
+/* Guard TRAP_MAX_GUARDS + 1 is refused and kept nowhere: a CR2 in it is
+ * not called a guard, and the guards kept still are (no overwrite). */
 START_TEST(test_guard_registry_full)
 {
-	for (int i = 0; i < TRAP_MAX_GUARDS; i++)
+	struct trap_frame first = frame(14, 0x2, 0x0ff8), last = frame(14, 0x2, 0x1ffff8);
+	struct trap_frame refused = frame(14, 0x2, GiB(1) + 0xff8);
+
+	ck_assert_int_eq(trap_register_guard(0, "the first stack"), 0);
+	for (int i = 1; i < TRAP_MAX_GUARDS - 1; i++)
 		ck_assert_int_eq(trap_register_guard((uint64_t)i << 12, "s"), 0);
-	ck_assert_int_eq(trap_register_guard(MiB(1), "s"), -ENOSPC);
+	ck_assert_int_eq(trap_register_guard(0x1ff000, "the last stack"), 0);
+	ck_assert_int_eq(trap_register_guard(GiB(1), "the refused stack"), -ENOSPC);
+	trap_report(&refused, NULL);
+	ck_assert_ptr_null(strstr(con_capture(), "stack guard page"));
+	trap_report(&first, NULL);
+	ASSERT_LINE("efimm: CR2 is in the stack guard page below the first stack");
+	trap_report(&last, NULL);
+	ASSERT_LINE("efimm: CR2 is in the stack guard page below the last stack");
 }
 END_TEST
 

@@ -78,15 +78,15 @@ static void smp_add_stacks(const struct smp_area *a)
 }
 
 /* Starts the MADT's CPU c in area a as CPU number online; prints why
- * not if it did not come.  stuck: into a halt (inject=ap-stuck). */
+ * not if it did not come.  how: fault injection for this one. */
 static void smp_start_one(const struct madt_cpu *c, struct smp_area *a, uint64_t limit,
-			  bool stuck)
+			  enum smp_start_inject how)
 {
 	int err = c->apic_id > smp_apic_id_max() ? -ERANGE :
 		  smp_area_init(a, online, c->apic_id);
 
 	if (!err)
-		err = smp_start_ap(a, smp_ap_loop, limit, stuck);
+		err = smp_start_ap(a, smp_ap_loop, limit, how);
 	if (!err) {
 		apic_of[online] = c->apic_id;
 		online++;
@@ -120,6 +120,17 @@ static void smp_report(const struct madt_plan *p)
 	kprintf("efimm: %u CPU%s online\n", online, online == 1 ? "" : "s");
 }
 
+/* The fault injection for the n-th AP started: ap-stuck hits the last,
+ * ap-late the first (so that another starts after it). */
+static enum smp_start_inject smp_inject_for(size_t n)
+{
+	if (smp_plan.inject == SMP_START_STUCK && n + 1 == smp_plan.nareas)
+		return SMP_START_STUCK;
+	if (smp_plan.inject == SMP_START_LATE && n == 0)
+		return SMP_START_LATE;
+	return SMP_START_NORMAL;
+}
+
 unsigned int smp_start(uint64_t tsc_khz)
 {
 	const struct madt_info *m = &smp_plan.madt;
@@ -149,8 +160,7 @@ unsigned int smp_start(uint64_t tsc_khz)
 	for (size_t i = 0; i < m->ncpus && n < smp_plan.nareas; i++) {
 		if (m->cpu[i].apic_id == percpu_boot.apic_id)
 			continue;
-		smp_start_one(&m->cpu[i], smp_area(n), limit,
-			      smp_plan.inject_stuck && n + 1 == smp_plan.nareas);
+		smp_start_one(&m->cpu[i], smp_area(n), limit, smp_inject_for(n));
 		n++;
 	}
 	madt_plan(m, percpu_boot.apic_id, PERCPU_MAX_CPUS, &plan);

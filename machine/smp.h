@@ -18,6 +18,7 @@
 #define MACHINE_SMP_H
 
 #include "../arch/x86_64/percpu.h"
+#include "../arch/x86_64/smp.h"
 #include "../pure/madt.h"
 
 #define SMP_START_MS 200
@@ -29,7 +30,8 @@ struct smp_plan {
 	uint64_t areas;         /* nareas struct smp_area, 0: none */
 	size_t nareas;
 	uint32_t bsp_apic_id;   /* the boot CPU's local APIC id */
-	bool inject_stuck;      /* inject=ap-stuck: the last AP never arrives */
+	enum smp_start_inject inject;   /* inject=ap-stuck (the last AP) or
+					 * ap-late (the first AP) */
 };
 
 /* Filled by efi/ before ExitBootServices (zero: the boot CPU alone). */

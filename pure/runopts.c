@@ -101,8 +101,10 @@ static const char *parse_inject(struct runopts *o, const char *value)
 		o->inject = RUNOPT_INJECT_SMEP;
 	else if (strcmp(value, "ap-stuck") == 0)
 		o->inject = RUNOPT_INJECT_AP_STUCK;
+	else if (strcmp(value, "ap-late") == 0)
+		o->inject = RUNOPT_INJECT_AP_LATE;
 	else
-		return "inject takes smap, smep or ap-stuck";
+		return "inject takes smap, smep, ap-stuck or ap-late";
 	return NULL;
 }
 

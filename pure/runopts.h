@@ -44,6 +44,7 @@ enum runopt_inject {
 	RUNOPT_INJECT_SMAP,     /* write's buffer read without the helper */
 	RUNOPT_INJECT_SMEP,     /* the payload's entry called from efimm */
 	RUNOPT_INJECT_AP_STUCK, /* the last AP halts in its trampoline */
+	RUNOPT_INJECT_AP_LATE,  /* the first AP is held past its time */
 };
 
 struct runopts {

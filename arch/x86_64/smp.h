@@ -66,19 +66,27 @@ void smp_area_guards(const struct smp_area *a, uint64_t g[SMP_AREA_GUARDS]);
  */
 int smp_tramp_prepare(uint64_t low);
 
+/* Fault injection for one AP's start (run option inject=). */
+enum smp_start_inject {
+	SMP_START_NORMAL,
+	SMP_START_STUCK,        /* ap-stuck: its trampoline is cli; hlt */
+	SMP_START_LATE,         /* ap-late: held in the trampoline past its
+				 * time, let go when the next AP starts */
+};
+
 /*
  * Starts the AP of a (smp_area_init done) with INIT, then STARTUP twice,
  * and waits up to limit_tsc TSC cycles for it to reach efimm's code;
  * then main(cpu) runs on it (on its own stack, interrupts off).  One AP
- * at a time: the trampoline's data block is shared.  stuck (fault
- * injection): the trampoline's first bytes become cli; hlt for this AP,
- * so it starts but never arrives.  Returns 0, or
- * -ETIMEDOUT (it never arrived: it may still arrive later, so the
- * caller must keep its area and never reuse it) or -EIO (the local APIC
- * never accepted an IPI).
+ * at a time: the trampoline's data block is shared, so an AP that did not
+ * arrive in time is sent INIT again (back to waiting for a STARTUP) before
+ * this returns: were it to run on later, it would take the next AP's
+ * stack and area.  how: fault injection (enum smp_start_inject).  Returns
+ * 0, or -ETIMEDOUT (it never arrived: its area stays reserved, never
+ * reused) or -EIO (the local APIC never accepted an IPI).
  */
 int smp_start_ap(struct smp_area *a, smp_ap_main_fn main, uint64_t limit_tsc,
-		 bool stuck);
+		 enum smp_start_inject how);
 
 /* Sends interrupt vector to the CPU with APIC id apic_id; returns 0 or
  * -EIO (never accepted). */

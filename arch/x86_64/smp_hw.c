@@ -259,8 +259,16 @@ static bool wait_arrival(struct percpu *p, uint64_t limit)
 /* cli; hlt; jmp back to the hlt: what a stuck AP runs (inject). */
 static const uint8_t stuck_code[] = { 0xFA, 0xF4, 0xEB, 0xFD };
 
+/* Puts an AP that did not arrive back to waiting for a STARTUP (INIT),
+ * before the trampoline's data is rewritten for the next one. */
+static void ap_park(uint32_t id)
+{
+	ipi_send(id, LAPIC_ICR_INIT | LAPIC_ICR_ASSERT);
+	udelay(INIT_WAIT_US);
+}
+
 int smp_start_ap(struct smp_area *a, smp_ap_main_fn main, uint64_t limit_tsc,
-		 bool stuck)
+		 enum smp_start_inject how)
 {
 	uint8_t keep[sizeof(stuck_code)];
 	int err;
@@ -275,12 +283,16 @@ int smp_start_ap(struct smp_area *a, smp_ap_main_fn main, uint64_t limit_tsc,
 	memcpy(tramp + TR_STACK, &stack, 8);
 	memcpy(tramp + TR_ARG, &arg, 8);
 	memcpy(keep, tramp, sizeof(keep));
-	if (stuck)
+	if (how == SMP_START_STUCK)
 		memcpy(tramp, stuck_code, sizeof(stuck_code));
+	__atomic_store_n((uint32_t *)(tramp + TR_HOLD), how == SMP_START_LATE,
+			 __ATOMIC_RELEASE);
 	__atomic_store_n(&a->pc.start_state, PERCPU_START_WAITING, __ATOMIC_SEQ_CST);
 	err = ipi_init_sipi(id, sipi, &a->pc);
-	if (!err && !wait_arrival(&a->pc, limit_tsc))
+	if (!err && !wait_arrival(&a->pc, limit_tsc)) {
 		err = -ETIMEDOUT;
+		ap_park(id);
+	}
 	memcpy(tramp, keep, sizeof(keep));
 	return err;
 }

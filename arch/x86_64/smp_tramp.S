@@ -13,7 +13,11 @@ smp_tramp_start:
 	cld
 	movw	%cs, %ax
 	movw	%ax, %ds
-	xorl	%ebx, %ebx
+1:	cmpl	$0, TR_HOLD		/* inject=ap-late: held until let go */
+	je	2f
+	pause
+	jmp	1b
+2:	xorl	%ebx, %ebx
 	movw	%ax, %bx
 	shll	$4, %ebx		/* EBX = T, for the 32- and 64-bit parts */
 	lgdtl	TR_GDTR

@@ -41,7 +41,8 @@
 #define TR_ENTRY     (TR_DATA + 0x50)   /* u64: smp_ap_entry64 */
 #define TR_ARG       (TR_DATA + 0x58)   /* u64: the AP's struct percpu */
 #define TR_ROOT      (TR_DATA + 0x60)   /* u64: efimm's CR3 */
-#define TR_END       (TR_DATA + 0x68)
+#define TR_HOLD      (TR_DATA + 0x68)   /* u32: non-zero: wait at the start (inject=ap-late) */
+#define TR_END       (TR_DATA + 0x6c)
 
 /* The block's GDT selectors. */
 #define TR_SEL_CODE32 0x08

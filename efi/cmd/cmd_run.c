@@ -119,8 +119,7 @@ EFI_STATUS cmd_run(int argc, char **argv)
 		payload_la57_free();
 		return s;
 	}
-	payload_take_over(&rq->layout, &rq->map,
-			  rq->opts.inject == RUNOPT_INJECT_AP_STUCK);
+	payload_take_over(&rq->layout, &rq->map, rq->opts.inject);
 	payload_la57_map(&rq->layout);
 	rq->tsc[PH_EBS] = timing_tsc();
 	arch_call_on_stack(run_after_ebs, rq, stack_top);

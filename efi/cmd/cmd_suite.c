@@ -261,7 +261,7 @@ EFI_STATUS cmd_suite(int argc, char **argv)
 		return s;
 	}
 	st->req.tsc_entry = timing_entry;
-	payload_take_over(&st->req.layout, &st->req.map, false);
+	payload_take_over(&st->req.layout, &st->req.map, RUNOPT_INJECT_NONE);
 	payload_la57_map(&st->req.layout);
 	arch_call_on_stack(suite_after_ebs, &st->req, stack_top);
 }

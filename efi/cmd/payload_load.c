@@ -9,6 +9,7 @@
 #include "../fw/exitbs.h"
 #include "../fw/mmboot_fw.h"
 #include "../fw/smp_fw.h"
+#include "../../pure/runopts.h"
 #include "../../machine/run_paging.h"
 
 #include "../../lib/printf.h"
@@ -118,13 +119,15 @@ EFI_STATUS payload_alloc_stack(uint64_t *guard, void **top)
 }
 
 void payload_take_over(struct mmboot_layout *layout, struct mmboot_map *map,
-		       bool ap_stuck)
+		       int inject)
 {
 	EFI_STATUS s;
 
 	mmboot_preview_release();
 	mmboot_layout_get(layout);
-	smp_fw_prepare(ap_stuck);
+	smp_fw_prepare(inject == RUNOPT_INJECT_AP_STUCK ? SMP_START_STUCK :
+		       inject == RUNOPT_INJECT_AP_LATE ? SMP_START_LATE :
+		       SMP_START_NORMAL);
 	s = efi_take_over(&ebs_map);
 	if (EFI_ERROR(s))
 		efi_poweroff(efi_status_exit_code(s), efi_status_name(s), EFI_ABORTED);

@@ -58,14 +58,15 @@ EFI_STATUS payload_alloc_stack(uint64_t *guard, void **top);
 
 /*
  * Releases the preview's pool, gathers the layout into *layout and what
- * starting the APs needs (smp_fw_prepare; ap_stuck: inject=ap-stuck),
+ * starting the APs needs (smp_fw_prepare; inject: the run option's,
+ * RUNOPT_INJECT_*: ap-stuck and ap-late reach the APs' start),
  * leaves boot services (efi_take_over) and describes the map it took in
  * *map.
  * Returns only on success: a failed ExitBootServices powers off with its
  * status, since the firmware's state is then unknown.
  */
 void payload_take_over(struct mmboot_layout *layout, struct mmboot_map *map,
-		       bool ap_stuck);
+		       int inject);
 
 /*
  * Five-level paging for a boot (`run`'s and `suite`'s la57=), before

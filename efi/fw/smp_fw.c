@@ -119,12 +119,12 @@ static uint64_t alloc_pages(UINTN pages, uint64_t max)
 	return EFI_ERROR(s) ? 0 : a;
 }
 
-void smp_fw_prepare(bool ap_stuck)
+void smp_fw_prepare(enum smp_start_inject inject)
 {
 	size_t n, bytes;
 
 	memset(&smp_plan, 0, sizeof(smp_plan));
-	smp_plan.inject_stuck = ap_stuck;
+	smp_plan.inject = inject;
 	if (!read_madt())
 		return;
 	smp_plan.bsp_apic_id = smp_cpuid_apic_id();

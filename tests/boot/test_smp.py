@@ -8,6 +8,9 @@
 - inject=ap-stuck (fault injection) on `-smp 4`: the last AP is started
   into a halt, so efimm must name it as not started within its time and
   go on with three.
+- inject=ap-late: the first AP arrives after its time, while the next
+  starts: efimm must have parked it (INIT) so that it cannot take the
+  next one's stack.
 """
 import re
 
@@ -148,6 +151,25 @@ def test_ap_fault_under_run(efimm_boot, tmp_path):
     assert "efimm: cpu: 1 of 2" in res.text
     assert "efimm: payload faulted on CPU 1" in res.text
     assert res.status == 142
+
+
+def test_late_ap_is_parked_before_the_next_starts(efimm_boot, tmp_path):
+    """inject=ap-late on `-smp 4`: the first AP is held in the trampoline
+    past its 200 ms and let go while the next AP starts.  efimm must have
+    sent it INIT (back to waiting) when it gave up on it, or it would run
+    on the next AP's stack and area; so the first is left out, the other
+    two come up, and basic (functions and shared faults on every CPU, so
+    IPIs to each) passes."""
+    elf = str(tmp_path / "basic.elf")
+    subprocess.run(["make", "-s", "--no-print-directory", "-C", ROOT, "payload",
+                    f"SRC={os.path.join(SMP, 'basic.c')}", f"OUT={elf}"], check=True)
+    res = efimm_boot(args="run efimm/payloads/basic.elf inject=ap-late", cpus=4,
+                     timeout=240, files={"efimm/payloads/basic.elf": elf})
+    assert re.search(r"^efimm: CPU with APIC id 1 did not start within 200 ms: "
+                     r"left out$", res.text, re.M), res.text[-3000:]
+    assert online(res) == 3
+    assert "not ok" not in res.text
+    assert res.status == 0
 
 
 def test_hangs_on_another_cpu_end_in_the_time_limit(tmp_path):

@@ -32,7 +32,9 @@
  * The frame isr.S builds, lowest address first: CR3 and CR2 as they were
  * on entry (CR2 read before anything else can fault), the general
  * registers, the vector and error code (0 for vectors without one), then
- * what the CPU pushed.  isr.S depends on this exact layout.
+ * what the CPU pushed.  isr.S depends on this exact layout.  An NMI's
+ * error code is 1 when isr.S found the payload's GS in ring 0 and swapped
+ * it (trap_resume swaps it back).
  */
 struct trap_frame {
 	uint64_t cr3, cr2;

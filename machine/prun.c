@@ -377,6 +377,8 @@ int prun_run(const struct prun_image *p, uint32_t timeout_s, struct prun_result 
 	tlb_set_remote(!p->shootdown_off);
 	symbols_set_payload(p->syms, p->path);
 	prun.inject = p->inject;
+	if (p->inject == RUNOPT_INJECT_AP_EFIMM_FAULT && smp_cpus_online() < 2)
+		kprintf("efimm: inject=ap-efimm-fault: no CPU 1 online; nothing injected\n");
 	if (arch_ctx_save(&prun.ctx) == 0) {
 		prun.active = true;
 		kprintf("efimm: entering %s at 0x%lx in ring %d\n", p->path,

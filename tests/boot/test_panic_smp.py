@@ -33,12 +33,16 @@ def panic_elf(tmp_path_factory):
 
 
 def boot(efimm_boot, elf, cpus, line):
+    """Boots the payload; returns the result and the CPUs online (a loaded
+    host may leave an AP out: its start has 200 ms)."""
     res = efimm_boot(args=f"run {PAYLOAD} {line}", cpus=cpus, timeout=240,
                      files={PAYLOAD: elf})
     assert not res.timed_out
     assert res.qemu_rc == 0, "QEMU did not exit by power-off"
     assert res.text.count("efimm: powering off") == 1
-    return res
+    online = re.search(r"^efimm: (\d+) CPUs online$", res.text, re.M)
+    assert online and 2 <= int(online.group(1)) <= cpus
+    return res, int(online.group(1))
 
 
 def after_stop(res, cpu, cpus):
@@ -52,7 +56,7 @@ def after_stop(res, cpu, cpus):
 
 @pytest.mark.parametrize("cpus", [2, 4])
 def test_efimm_fault_on_an_ap_stops_the_others(efimm_boot, panic_elf, cpus):
-    res = boot(efimm_boot, panic_elf, cpus, "busy inject=ap-efimm-fault")
+    res, cpus = boot(efimm_boot, panic_elf, cpus, "busy inject=ap-efimm-fault")
     assert len(re.findall(r"panic_smp: CPU 0 line", res.text)) > 0, "main never printed"
     if cpus > 2:
         assert re.search(r"panic_smp: CPU %d line" % (cpus - 1), res.text)
@@ -74,7 +78,7 @@ def test_efimm_fault_on_an_ap_stops_the_others(efimm_boot, panic_elf, cpus):
 @pytest.mark.parametrize("cpus", [2, 4])
 def test_panic_on_the_boot_cpu_stops_aps_with_interrupts_off(efimm_boot, panic_elf,
                                                               cpus):
-    res = boot(efimm_boot, panic_elf, cpus, "cli ring=0 inject=efimm-panic")
+    res, cpus = boot(efimm_boot, panic_elf, cpus, "cli ring=0 inject=efimm-panic")
     # the panic is in main's first write call (its line never prints),
     # made once every AP spins with interrupts off
     assert "efimm: entering efimm/payloads/panic_smp.elf at 0x500000000000 in ring 0" \

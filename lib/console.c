@@ -146,6 +146,9 @@ void con_write(const char *s, size_t len)
 			n++;
 		if (line_start && line_prefix)
 			con_emit(line_prefix, strlen(line_prefix));
+		/* mid-line while the bytes go out: a writer stopped in a
+		 * backend leaves a half line that con_bust must end */
+		line_start = false;
 		con_emit(s, n);
 		line_start = s[n - 1] == '\n';
 		s += n;

@@ -57,6 +57,22 @@ void con_unlock(void)
 	__atomic_store_n(&lk.serving, lk.serving + 1, __ATOMIC_RELEASE);
 }
 
+void con_bust(void)
+{
+	int32_t me;
+
+	if (lk.cpu_id) {
+		me = (int32_t)lk.cpu_id();
+		if (__atomic_load_n(&lk.owner, __ATOMIC_ACQUIRE) != me) {
+			__atomic_store_n(&lk.owner, me, __ATOMIC_RELEASE);
+			lk.depth = 0;
+		}
+		/* one take never given back: the console stays the caller's */
+		lk.depth++;
+	}
+	con_end_line();
+}
+
 static const char *line_prefix;
 static bool line_start = true;
 
@@ -130,6 +146,9 @@ void con_write(const char *s, size_t len)
 			n++;
 		if (line_start && line_prefix)
 			con_emit(line_prefix, strlen(line_prefix));
+		/* mid-line while the bytes go out: a writer stopped in a
+		 * backend leaves a half line that con_bust must end */
+		line_start = false;
 		con_emit(s, n);
 		line_start = s[n - 1] == '\n';
 		s += n;

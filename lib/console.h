@@ -45,6 +45,15 @@ void con_write(const char *s, size_t len);
  */
 void con_lock(void);
 void con_unlock(void);
+/*
+ * A panic's take-over, once every other CPU was stopped (Linux's
+ * bust_spinlocks): the calling CPU takes the console whoever holds it -
+ * a CPU stopped by NMI in the middle of a line never gives it back - and
+ * keeps it for good, so a CPU that did not stop waits in con_lock instead
+ * of printing into the report.  Ends the stopped writer's half line.
+ * Until con_set_smp(), only that.
+ */
+void con_bust(void);
 /* cpu_id: the calling CPU's number; relax: one step of a spin-wait
  * (arch_spin_relax, which serves TLB shootdowns meanwhile). */
 void con_set_smp(unsigned int (*cpu_id)(void), void (*relax)(void));

@@ -21,6 +21,7 @@
 
 #include "../arch/x86_64/ctx.h"
 #include "../arch/x86_64/enter.h"
+#include "../arch/x86_64/fault_sites.h"
 #include "../arch/x86_64/machine.h"
 #include "../arch/x86_64/tlb.h"
 #include "../mm/mm.h"
@@ -79,19 +80,60 @@ void prun_info(struct efimm_info *i)
 }
 
 /*
+ * inject=ap-efimm-fault and efimm-panic: efimm itself fails in a write
+ * call while the payload keeps the other CPUs busy - a #PF in efimm's
+ * code on CPU 1 (a NULL read), or panic() on whichever CPU calls first -
+ * to show every other CPU stopped before the report (README "Multiple
+ * CPUs").  Returns for the other kinds.
+ */
+static void prun_inject_failure(int how)
+{
+	unsigned int me = smp_cpu_id();
+
+	if (how == RUNOPT_INJECT_AP_EFIMM_FAULT) {
+		kprintf("efimm: inject=ap-efimm-fault: CPU %u reads address 0 in "
+			"efimm's write call\n", me);
+		fault_read(0);
+		panic("machine: inject=ap-efimm-fault: the read of address 0 did not fault");
+	}
+	if (how == RUNOPT_INJECT_EFIMM_PANIC)
+		panic("machine: inject=efimm-panic: efimm panics in the write call on CPU %u "
+		      "(fault injection)", me);
+}
+
+/* Takes the pending inject= kind, once for the whole run (several CPUs
+ * may write at once); ap-efimm-fault waits for CPU 1's call. */
+static int prun_inject_take(void)
+{
+	int how = prun.active ? __atomic_load_n(&prun.inject, __ATOMIC_ACQUIRE) :
+		  RUNOPT_INJECT_NONE;
+
+	if (how == RUNOPT_INJECT_NONE ||
+	    (how == RUNOPT_INJECT_AP_EFIMM_FAULT && smp_cpu_id() != 1))
+		return RUNOPT_INJECT_NONE;
+	if (!__atomic_compare_exchange_n(&prun.inject, &how, RUNOPT_INJECT_NONE, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return RUNOPT_INJECT_NONE;
+	return how;
+}
+
+/*
  * inject=: the one deliberate access to payload memory outside the copy
  * helpers (README "Ring 3"), at the first write call: smap reads the
  * first byte of the payload's buffer s, smep calls the payload's entry
  * point from efimm.  Either is a fatal report naming SMAP or SMEP when
- * the CPU enforces it; without, the access just happens.
+ * the CPU enforces it; without, the access just happens.  Or efimm's own
+ * failure (prun_inject_failure).
  */
 void prun_inject_fault(const void *s)
 {
-	int how = prun.active ? prun.inject : RUNOPT_INJECT_NONE;
+	int how = prun_inject_take();
 	unsigned int tp = trap_protections();
 	void (*entry)(void);
 
-	prun.inject = RUNOPT_INJECT_NONE;
+	if (how == RUNOPT_INJECT_NONE)
+		return;
+	prun_inject_failure(how);
 	if (how == RUNOPT_INJECT_SMAP) {
 		kprintf("efimm: inject=smap: reading the payload's buffer at %p "
 			"without the copy helper%s\n", s,
@@ -335,6 +377,8 @@ int prun_run(const struct prun_image *p, uint32_t timeout_s, struct prun_result 
 	tlb_set_remote(!p->shootdown_off);
 	symbols_set_payload(p->syms, p->path);
 	prun.inject = p->inject;
+	if (p->inject == RUNOPT_INJECT_AP_EFIMM_FAULT && smp_cpus_online() < 2)
+		kprintf("efimm: inject=ap-efimm-fault: no CPU 1 online; nothing injected\n");
 	if (arch_ctx_save(&prun.ctx) == 0) {
 		prun.active = true;
 		kprintf("efimm: entering %s at 0x%lx in ring %d\n", p->path,

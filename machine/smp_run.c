@@ -31,6 +31,10 @@ struct smp_job {
 
 static struct smp_job jobs[PERCPU_MAX_CPUS];
 static unsigned int ncpus = 1;
+/* smp_panic_stop: the CPU that failed first (-1: none), and a bit for
+ * each CPU that parked since. */
+static int32_t panic_owner = -1;
+static uint64_t panic_parked;
 
 static uint32_t job_state(const struct smp_job *j)
 {
@@ -198,7 +202,24 @@ static bool smp_wait_idle(uint32_t ms)
 	return true;
 }
 
-/* An NMI on an AP: the stop for a function that runs with interrupts
+/* Whether a CPU other than me failed (smp_panic_stop): me must park. */
+static bool smp_other_failed(unsigned int me)
+{
+	int32_t owner = __atomic_load_n(&panic_owner, __ATOMIC_ACQUIRE);
+
+	return owner >= 0 && owner != (int32_t)me;
+}
+
+/* Stopped for a failure elsewhere: says so by its bit (never by a line:
+ * the console is the failing CPU's) and halts with interrupts off. */
+__attribute__((noreturn)) static void smp_park(unsigned int me)
+{
+	__atomic_fetch_or(&panic_parked, 1ULL << me, __ATOMIC_RELEASE);
+	smp_halt_forever();
+}
+
+/* An NMI on any CPU while another fails (smp_panic_stop): it parks.
+ * An NMI on an AP: the stop for a function that runs with interrupts
  * off (a ring-0 payload's cli), which the wake IPI cannot reach.  A stop
  * in the payload's own code abandons the function; inside efimm the
  * call's end does; on an idle AP it came after the function ended
@@ -209,6 +230,8 @@ static void smp_nmi(struct trap_frame *f)
 	unsigned int me = smp_cpu_id();
 	bool stop = me != 0 && __atomic_load_n(&jobs[me].stop, __ATOMIC_ACQUIRE);
 
+	if (smp_other_failed(me))
+		smp_park(me);
 	if (me != 0 && !smp_on_ap())
 		return;
 	if (stop && !prun_frame_is_payloads(f))
@@ -243,6 +266,68 @@ void smp_stop_all(bool says)
 		if (!smp_wait_idle(SMP_STOP_MS))
 			panic("machine: CPU %u did not stop its payload function "
 			      "within %u ms", c, SMP_STOP_MS);
+}
+
+/* Waits up to SMP_PANIC_STOP_MS for every CPU in want to park; returns
+ * the bits of those that did not. */
+static uint64_t smp_wait_parked(uint64_t want)
+{
+	uint64_t khz = timeout_tsc_khz() ? timeout_tsc_khz() : 1000000;
+	uint64_t t0 = timing_tsc(), left;
+
+	while ((left = want & ~__atomic_load_n(&panic_parked, __ATOMIC_ACQUIRE)) &&
+	       timing_tsc() - t0 <= SMP_PANIC_STOP_MS * khz)
+		__asm__ volatile("pause");
+	return left;
+}
+
+/* NMIs every other online CPU and waits for them; then the console is
+ * the caller's alone, and one line says who stopped (one more who did
+ * not). */
+static void smp_stop_others(unsigned int me)
+{
+	uint64_t others = 0, left;
+	unsigned int stopped = 0;
+
+	for (unsigned int c = 0; c < ncpus; c++)
+		if (c != me) {
+			others |= 1ULL << c;
+			/* one that takes no NMI is named below */
+			(void)smp_send_nmi(smp_apic_of(c));
+		}
+	left = smp_wait_parked(others);
+	for (unsigned int c = 0; c < ncpus; c++)
+		stopped += (left >> c & 1) == 0 && c != me;
+	con_bust();
+	kprintf("efimm: CPU %u failed: stopped the other CPUs by NMI (%u of %u)\n", me,
+		stopped, ncpus - 1);
+	if (!left)
+		return;
+	kprintf("efimm: did not stop within %u ms (going on):", SMP_PANIC_STOP_MS);
+	for (unsigned int c = 0; c < ncpus; c++)
+		if (left >> c & 1)
+			kprintf(" CPU %u", c);
+	kprintf("\n");
+}
+
+bool smp_panicking(void)
+{
+	return __atomic_load_n(&panic_owner, __ATOMIC_ACQUIRE) >= 0;
+}
+
+void smp_panic_stop(void)
+{
+	int32_t none = -1;
+	unsigned int me;
+
+	if (ncpus < 2)
+		return;
+	me = smp_cpu_id();
+	if (__atomic_compare_exchange_n(&panic_owner, &none, (int32_t)me, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		smp_stop_others(me);
+	else if (none != (int32_t)me)
+		smp_park(me);
 }
 
 void smp_tlb_report(void)
@@ -286,6 +371,7 @@ void smp_run_init(unsigned int cpus)
 	    trap_set_irq(TRAP_IPI_WAKE, smp_wake_irq))
 		panic("machine: cannot register the IPI vectors");
 	trap_set_nmi(smp_nmi);
+	trap_set_stop(smp_panic_stop);
 	trap_set_cpus(cpus);
 	con_set_smp(smp_con_cpu, percpu_relax);
 	arch_as_pcid_off();

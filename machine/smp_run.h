@@ -67,6 +67,24 @@ bool smp_on_ap(void);
  * stopped. */
 void smp_stop_all(bool says);
 
+/*
+ * A failure in efimm itself (panic, a fatal exception in efimm's code)
+ * on the calling CPU, before its report: the first CPU to call it stops
+ * every other online CPU with an NMI - each one parks, halted with
+ * interrupts off, printing nothing - waits up to SMP_PANIC_STOP_MS for
+ * them, takes the console over (con_bust) and prints `efimm: CPU N
+ * failed: stopped the other CPUs by NMI (S of M)`, plus one line naming
+ * any that did not stop; then returns, and the caller reports.  A second
+ * CPU that fails meanwhile parks instead (never returns); the first one
+ * failing again (a panic inside its report) returns at once.  With one
+ * CPU online (or before smp_run_init) it does nothing.  Interrupts off.
+ */
+void smp_panic_stop(void);
+/* Whether a CPU failed (smp_panic_stop ran): locks the stopped CPUs held
+ * stay held, so a report's readers must not wait for them. */
+bool smp_panicking(void);
+#define SMP_PANIC_STOP_MS 100
+
 #define SMP_STOP_MS 2000
 /* How long a stop waits for the wake IPI before it sends NMIs. */
 #define SMP_STOP_IPI_MS 100

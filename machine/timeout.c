@@ -3,6 +3,7 @@
  */
 #include "timeout.h"
 #include "prun.h"
+#include "smp_run.h"
 #include "symbols.h"
 #include "uaccess.h"
 
@@ -13,6 +14,7 @@
 #include "../lib/kstring.h"
 #include "../lib/printf.h"
 #include "../mm/kmem.h"
+#include "../mm/mm_lock.h"
 #include "../mm/vm.h"
 
 static bool timer_on;
@@ -32,6 +34,9 @@ int timeout_read_resident(void *dst, const void *src, size_t len)
 	vaddr_t va = (vaddr_t)src;
 
 	if (uaccess_check(src, len, false))
+		return -EFAULT;
+	/* a CPU stopped for a failure may hold mm_lock (k_mem_query's) */
+	if (smp_panicking() && mm_lock_busy())
 		return -EFAULT;
 	for (vaddr_t p = ALIGN_DOWN(va, PAGE_SIZE); p < va + len; p += PAGE_SIZE)
 		if (k_mem_query(p, NULL, NULL))

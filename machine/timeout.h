@@ -60,8 +60,9 @@ uint64_t timeout_ticks(void);
 /*
  * The fatal report's reader of a payload's memory: like uaccess_copy_in,
  * but only resident pages, since the report runs with the fault not
- * served and must not fault again (that would end the report).  Returns
- * 0 or -EFAULT.
+ * served and must not fault again (that would end the report); nor, once
+ * a CPU failed and stopped the others (smp_panicking), wait for mm_lock
+ * one of them may hold.  Returns 0 or -EFAULT.
  */
 int timeout_read_resident(void *dst, const void *src, size_t len);
 

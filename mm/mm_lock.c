@@ -10,6 +10,12 @@ bool mm_lock_is_held(void)
 	return mm_lock_mine();
 }
 
+bool mm_lock_busy(void)
+{
+	return __atomic_load_n(&mm_lock.next, __ATOMIC_ACQUIRE) !=
+	       __atomic_load_n(&mm_lock.serving, __ATOMIC_ACQUIRE);
+}
+
 struct mm_lock_args {
 	int (*fn)(void *arg);
 	void *arg;

@@ -53,6 +53,11 @@ static inline bool mm_lock_mine(void)
 /* The same for everyone else (assertions, reports, tests). */
 bool mm_lock_is_held(void);
 
+/* Whether any CPU holds mm_lock or waits for it: a failing CPU's report
+ * after the others were stopped (machine/smp_run.h smp_panic_stop) must
+ * not queue behind a CPU that never gives it back. */
+bool mm_lock_busy(void);
+
 /* Waits for this CPU's turn.  Interrupts are off. */
 static inline void mm_lock_acquire(void)
 {

@@ -103,8 +103,12 @@ static const char *parse_inject(struct runopts *o, const char *value)
 		o->inject = RUNOPT_INJECT_AP_STUCK;
 	else if (strcmp(value, "ap-late") == 0)
 		o->inject = RUNOPT_INJECT_AP_LATE;
+	else if (strcmp(value, "ap-efimm-fault") == 0)
+		o->inject = RUNOPT_INJECT_AP_EFIMM_FAULT;
+	else if (strcmp(value, "efimm-panic") == 0)
+		o->inject = RUNOPT_INJECT_EFIMM_PANIC;
 	else
-		return "inject takes smap, smep, ap-stuck or ap-late";
+		return "inject takes smap, smep, ap-stuck, ap-late, ap-efimm-fault or efimm-panic";
 	return NULL;
 }
 

@@ -38,13 +38,16 @@ enum runopt_bit {
 
 /* inject=: efimm touches payload memory outside its copy helpers once,
  * to show the SMAP (or SMEP) report (README "Ring 3"); or one AP never
- * arrives, to show it left out (README "Multiple CPUs"). */
+ * arrives, to show it left out; or efimm itself fails while other CPUs
+ * run, to show them stopped first (README "Multiple CPUs"). */
 enum runopt_inject {
 	RUNOPT_INJECT_NONE = 0,
 	RUNOPT_INJECT_SMAP,     /* write's buffer read without the helper */
 	RUNOPT_INJECT_SMEP,     /* the payload's entry called from efimm */
 	RUNOPT_INJECT_AP_STUCK, /* the last AP halts in its trampoline */
 	RUNOPT_INJECT_AP_LATE,  /* the first AP is held past its time */
+	RUNOPT_INJECT_AP_EFIMM_FAULT,   /* CPU 1's first write call: #PF in efimm */
+	RUNOPT_INJECT_EFIMM_PANIC,      /* the first write call: panic() */
 };
 
 struct runopts {
@@ -55,7 +58,7 @@ struct runopts {
 	bool timing;            /* timing=1: phase timing line */
 	uint32_t timeout_s;     /* timeout=SECONDS, 0 = none */
 	uint8_t ring;           /* ring=0|3: the payload's privilege level */
-	uint8_t inject;         /* inject=smap|smep: enum runopt_inject */
+	uint8_t inject;         /* inject=: enum runopt_inject */
 	bool shootdown_off;     /* shootdown=off: no remote TLB flushes
 				 * (fault injection, README "Multiple CPUs") */
 	bool la57;              /* la57=1: five-level paging (LA57) */

@@ -13,6 +13,9 @@
  */
 #include "isr.h"
 
+#define TRAP_NMI_VECTOR 2
+#define MSR_GS_BASE_NUM 0xC0000101
+
 	.text
 	.globl isr_stubs
 	.balign 16
@@ -66,6 +69,22 @@ isr_common:
 	pushq %rax
 	movq %cr3, %rax
 	pushq %rax
+	/* An NMI from ring 0 may have caught the payload's GS: before the
+	 * swapgs above in a trap from ring 3, or between a return's swapgs
+	 * and its iretq.  The payload's GS base is always 0 (ring 3 cannot
+	 * set it, percpu.h), efimm's never is: swap, and mark the frame
+	 * (error code 1; an NMI has none) for trap_resume to swap back. */
+	cmpq $TRAP_NMI_VECTOR, 136(%rsp)	/* vector */
+	jne 2f
+	testb $3, 160(%rsp)			/* CS: from ring 3, swapped above */
+	jnz 2f
+	movl $MSR_GS_BASE_NUM, %ecx
+	rdmsr
+	orl %edx, %eax
+	jnz 2f
+	swapgs
+	movq $1, 144(%rsp)			/* error code */
+2:
 	movq %rsp, %rdi
 	andq $-16, %rsp		/* the C ABI's alignment at a call */
 	call trap_dispatch

@@ -43,6 +43,7 @@ static trap_backtrace_fn backtrace;
 static trap_syscall_fn syscall_fn;
 static trap_user_reader_fn user_reader;
 static trap_irq_fn nmi_fn;
+static trap_stop_fn stop_others;
 static struct {
 	bool wp, nxe, smep, smap;
 } prot;
@@ -375,6 +376,8 @@ void trap_dispatch(struct trap_frame *f)
 	if (level == 0) {
 		if (contain)
 			contain(f, verdict);
+		if (stop_others)
+			stop_others();
 		trap_report(f, verdict);
 		status = (exit_hook ? exit_hook : default_exit)(f, &name);
 		power_off(status, name);
@@ -448,6 +451,11 @@ void trap_set_nmi(trap_irq_fn fn)
 	nmi_fn = fn;
 }
 
+void trap_set_stop(trap_stop_fn fn)
+{
+	stop_others = fn;
+}
+
 void trap_set_cpus(unsigned int n)
 {
 	ncpus = n;
@@ -493,6 +501,7 @@ void trap_host_reset(void)
 	syscall_fn = NULL;
 	user_reader = NULL;
 	nmi_fn = NULL;
+	stop_others = NULL;
 	memset(&prot, 0, sizeof(prot));
 	memset(&fixup, 0, sizeof(fixup));
 	memset(irq_handlers, 0, sizeof(irq_handlers));

@@ -32,7 +32,9 @@
  * The frame isr.S builds, lowest address first: CR3 and CR2 as they were
  * on entry (CR2 read before anything else can fault), the general
  * registers, the vector and error code (0 for vectors without one), then
- * what the CPU pushed.  isr.S depends on this exact layout.
+ * what the CPU pushed.  isr.S depends on this exact layout.  An NMI's
+ * error code is 1 when isr.S found the payload's GS in ring 0 and swapped
+ * it (trap_resume swaps it back).
  */
 struct trap_frame {
 	uint64_t cr3, cr2;
@@ -104,7 +106,8 @@ void trap_report(const struct trap_frame *f, const char *verdict);
  * Called by isr.S with interrupts off, on the faulting stack or the
  * vector's IST stack.  A registered interrupt goes to its handler and the
  * spurious vector straight back (both resume through trap_resume).
- * Otherwise it offers the fault to mm's entry, then reports, prints
+ * Otherwise it offers the fault to mm's entry and the contain hook, then
+ * stops the other CPUs (trap_set_stop), reports, prints
  * "efimm: powering off, status N (NAME)" and calls the poweroff hook.
  * Never returns.
  */
@@ -216,6 +219,15 @@ int trap_register_guard(uint64_t guard_va, const char *name);
  * the frame, which is resumed if it returns; without one an NMI is fatal
  * like any exception. */
 void trap_set_nmi(trap_irq_fn fn);
+
+/*
+ * Called once a fault is fatal (mm did not serve it, no fixup, the
+ * contain hook returned), before the report: stops every other CPU
+ * (machine/smp_run.c's smp_panic_stop), or parks the caller for good if
+ * another CPU failed first.  Interrupts off; NULL (one CPU): nothing.
+ */
+typedef void (*trap_stop_fn)(void);
+void trap_set_stop(trap_stop_fn fn);
 
 /* CPUs online: with more than one, reports name the CPU
  * (`efimm: cpu: N of M`, after the mode line). */

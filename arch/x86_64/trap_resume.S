@@ -29,6 +29,12 @@ trap_resume:
 	popq %rcx
 	popq %rbx
 	popq %rax
+	cmpq $2, (%rsp)		/* an NMI that found the payload's GS (isr.S): */
+	jne 2f
+	cmpq $1, 8(%rsp)	/* give it back */
+	jne 2f
+	swapgs
+2:
 	addq $16, %rsp		/* vector, error code */
 	testb $3, 8(%rsp)	/* back to ring 3: its GS base (percpu.h) */
 	jz 1f

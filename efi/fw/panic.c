@@ -1,12 +1,14 @@
 /*
- * efi/fw/panic.c - panic() and ASSERT failures on the target: one line on
- * the console, then power off with EFI_ABORTED (exit code 21) so a test
- * run ends instead of hanging; halts if even that fails.
+ * efi/fw/panic.c - panic() and ASSERT failures on the target: every other
+ * CPU stopped first (smp_panic_stop: a second CPU failing parks there),
+ * one line on the console, then power off with EFI_ABORTED (exit code
+ * 21) so a test run ends instead of hanging; halts if even that fails.
  */
 #include "efi.h"
 
 #include "../../lib/assert.h"
 #include "../../lib/printf.h"
+#include "../../machine/smp_run.h"
 
 __attribute__((noreturn)) static void die(void)
 {
@@ -18,6 +20,7 @@ void panic(const char *fmt, ...)
 {
 	va_list ap;
 
+	smp_panic_stop();
 	kprintf("efimm: PANIC: ");
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);
@@ -31,6 +34,7 @@ void assert_fail(const char *file, int line, const char *cond,
 {
 	va_list ap;
 
+	smp_panic_stop();
 	kprintf("efimm: ASSERT(%s) failed at %s:%d: ", cond, file, line);
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);

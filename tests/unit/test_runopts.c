@@ -89,6 +89,10 @@ START_TEST(every_option_accepts_its_values)
 	ck_assert_uint_eq(o.inject, RUNOPT_INJECT_AP_STUCK);
 	ck_assert_int_eq(one(&o, "inject=ap-late"), 0);
 	ck_assert_uint_eq(o.inject, RUNOPT_INJECT_AP_LATE);
+	ck_assert_int_eq(one(&o, "inject=ap-efimm-fault"), 0);
+	ck_assert_uint_eq(o.inject, RUNOPT_INJECT_AP_EFIMM_FAULT);
+	ck_assert_int_eq(one(&o, "inject=efimm-panic"), 0);
+	ck_assert_uint_eq(o.inject, RUNOPT_INJECT_EFIMM_PANIC);
 	ck_assert_int_eq(one(&o, "shootdown=off"), 0);
 	ck_assert(o.shootdown_off);
 	ck_assert_uint_eq(o.set, RUNOPT_SHOOTDOWN);
@@ -120,8 +124,8 @@ START_TEST(bad_values_name_the_word)
 		{ "ring=1", "bad option 'ring=1': ring takes 0 or 3" },
 		{ "ring=", "bad option 'ring=': ring takes 0 or 3" },
 		{ "ring=03", "bad option 'ring=03': ring takes 0 or 3" },
-		{ "inject=SMAP", "bad option 'inject=SMAP': inject takes smap, smep, ap-stuck or ap-late" },
-		{ "inject=", "bad option 'inject=': inject takes smap, smep, ap-stuck or ap-late" },
+		{ "inject=SMAP", "bad option 'inject=SMAP': inject takes smap, smep, ap-stuck, ap-late, ap-efimm-fault or efimm-panic" },
+		{ "inject=", "bad option 'inject=': inject takes smap, smep, ap-stuck, ap-late, ap-efimm-fault or efimm-panic" },
 		{ "shootdown=no", "bad option 'shootdown=no': shootdown takes on or off" },
 		{ "shootdown=", "bad option 'shootdown=': shootdown takes on or off" },
 		{ "la57=2", "bad option 'la57=2': la57 takes 0 or 1" },

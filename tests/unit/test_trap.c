@@ -272,6 +272,37 @@ START_TEST(test_dispatch_contain_hook)
 }
 END_TEST
 
+/* The stop hook (smp_panic_stop on the target) records when it ran:
+ * before the report, or not at all for a contained fault. */
+static int stop_calls;
+static bool stop_before_report;
+
+static void record_stop(void)
+{
+	stop_calls++;
+	stop_before_report = strstr(con_capture(), "FATAL") == NULL;
+}
+
+START_TEST(test_dispatch_stops_others_before_the_report)
+{
+	struct trap_frame ud = frame(6, 0, 0), gp = frame(13, 0, 0);
+
+	stop_calls = 0;
+	trap_set_poweroff(record_off);
+	trap_set_contain(contain_ud);
+	trap_set_stop(record_stop);
+	if (!setjmp(contain_jmp))
+		trap_dispatch(&ud);
+	ck_assert_int_eq(stop_calls, 0);
+	if (!setjmp(off_jmp))
+		trap_dispatch(&gp);
+	ck_assert_int_eq(stop_calls, 1);
+	ck_assert(stop_before_report);
+	ASSERT_LINE("efimm: FATAL: #GP general protection (vector 13)");
+	ck_assert_int_eq(off_calls, 1);
+}
+END_TEST
+
 static struct mm_fault seen[4];
 static int nseen;
 
@@ -600,6 +631,7 @@ static Suite *trap_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_report_pf_every_line);
 	tcase_add_test(tc, test_dispatch_contain_hook);
+	tcase_add_test(tc, test_dispatch_stops_others_before_the_report);
 	tcase_add_test(tc, test_report_pf_error_bits);
 	tcase_add_test(tc, test_report_gp_selector_and_rip_walk);
 	tcase_add_test(tc, test_report_names);

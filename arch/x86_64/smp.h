@@ -80,8 +80,9 @@ enum smp_start_inject {
  * then main(cpu) runs on it (on its own stack, interrupts off).  One AP
  * at a time: the trampoline's data block is shared, so an AP that did not
  * arrive in time is sent INIT again (back to waiting for a STARTUP) before
- * this returns: were it to run on later, it would take the next AP's
- * stack and area.  how: fault injection (enum smp_start_inject).  Returns
+ * this returns, and one that runs on all the same (a STARTUP latched
+ * across the INIT) halts in the trampoline when the block's APIC id is
+ * not its own, before it could take the next AP's stack and area.  how: fault injection (enum smp_start_inject).  Returns
  * 0, or -ETIMEDOUT (it never arrived: its area stays reserved, never
  * reused) or -EIO (the local APIC never accepted an IPI).
  */
@@ -119,7 +120,8 @@ uint32_t smp_apic_id(void);
  * xAPIC mode (0xFF is the broadcast), 0xFFFFFFFE in x2APIC mode. */
 uint32_t smp_apic_id_max(void);
 
-/* The calling CPU's initial APIC id from CPUID leaf 1 (any time). */
+/* The calling CPU's initial APIC id from CPUID (any time): leaf 0xB's
+ * 32-bit x2APIC id where that leaf is valid, else leaf 1's 8 bits. */
 uint32_t smp_cpuid_apic_id(void);
 
 #endif

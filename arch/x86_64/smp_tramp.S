@@ -45,15 +45,44 @@ smp_tramp_pm32:
 	movl	%eax, %cr0		/* paging on: long mode (compatibility) */
 	ljmpl	*TR_LM64(%ebx)
 
+/*
+ * Whose block is this?  An AP that comes late (its STARTUP latched and
+ * served after the boot CPU gave up on it and wrote the block for the
+ * next AP) must not take the next one's stack and area: it compares its
+ * own APIC id (CPUID leaf 0xB's x2APIC id where the leaf is valid, else
+ * leaf 1's 8-bit one) with TR_APIC before it touches either, and halts
+ * for good if they differ.  No stack is used before this point.
+ */
 	.code64
 	.globl smp_tramp_lm64
 smp_tramp_lm64:
-	movl	%ebx, %ebx
+	movl	%ebx, %edi		/* EDI = T: CPUID takes EBX */
+	xorl	%eax, %eax
+	cpuid
+	cmpl	$0xB, %eax
+	jb	1f
+	movl	$0xB, %eax
+	xorl	%ecx, %ecx
+	cpuid
+	testl	%ebx, %ebx		/* leaf 0xB invalid: EBX 0 */
+	jz	1f
+	movl	%edx, %esi		/* the x2APIC id */
+	jmp	2f
+1:	movl	$1, %eax
+	cpuid
+	shrl	$24, %ebx
+	movl	%ebx, %esi		/* the initial APIC id */
+2:	cmpl	TR_APIC(%rdi), %esi
+	jne	3f
+	movl	%edi, %ebx
 	movq	TR_STACK(%rbx), %rsp
 	movq	TR_ARG(%rbx), %rdi
 	movq	TR_ROOT(%rbx), %rsi
 	movq	TR_ENTRY(%rbx), %rax
 	jmp	*%rax
+3:	cli				/* not this AP's block: halt for good */
+	hlt
+	jmp	3b
 smp_tramp_end:
 
 /*

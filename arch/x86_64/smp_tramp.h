@@ -42,7 +42,8 @@
 #define TR_ARG       (TR_DATA + 0x58)   /* u64: the AP's struct percpu */
 #define TR_ROOT      (TR_DATA + 0x60)   /* u64: efimm's CR3 */
 #define TR_HOLD      (TR_DATA + 0x68)   /* u32: non-zero: wait at the start (inject=ap-late) */
-#define TR_END       (TR_DATA + 0x6c)
+#define TR_APIC      (TR_DATA + 0x6c)   /* u32: the APIC id of the AP the block is for */
+#define TR_END       (TR_DATA + 0x70)
 
 /* The block's GDT selectors. */
 #define TR_SEL_CODE32 0x08

@@ -9,8 +9,8 @@
   into a halt, so efimm must name it as not started within its time and
   go on with three.
 - inject=ap-late: the first AP arrives after its time, while the next
-  starts: efimm must have parked it (INIT) so that it cannot take the
-  next one's stack.
+  starts: the trampoline must see that the data is not its own and halt
+  it, so that it cannot take the next one's stack.
 """
 import re
 
@@ -155,8 +155,8 @@ def test_ap_fault_under_run(efimm_boot, tmp_path):
 
 def test_late_ap_is_parked_before_the_next_starts(efimm_boot, tmp_path):
     """inject=ap-late on `-smp 4`: the first AP is held in the trampoline
-    past its 200 ms and let go while the next AP starts.  efimm must have
-    sent it INIT (back to waiting) when it gave up on it, or it would run
+    past its 200 ms, not parked by INIT, and let go while the next AP
+    starts.  The trampoline's APIC id check must halt it, or it would run
     on the next AP's stack and area; so the first is left out, the other
     two come up, and basic (functions and shared faults on every CPU, so
     IPIs to each) passes."""

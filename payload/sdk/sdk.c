@@ -98,13 +98,14 @@ int vprintk(const char *fmt, va_list ap)
 	return n;
 }
 
+/* vprintk's: one write call, so a line from one CPU stays whole. */
 int printk(const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = kvprintf(fmt, ap);
+	n = vprintk(fmt, ap);
 	va_end(ap);
 	return n;
 }

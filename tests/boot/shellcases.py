@@ -5,9 +5,11 @@ which runs startup.nsh.  The script runs `\\efimm.efi CMD` for each case,
 each followed by `echo "case I -> %lasterror%"`, so the serial log splits
 into one part per case with the status the Shell saw (this Shell shows
 the error code without the EFI error bit: EFI_INVALID_PARAMETER is 0x2).
-A `final` command line may end the script: one that powers off (a
-`run`, or a command followed by `; poweroff`), whose status is the boot's
-(res.status); otherwise the script ends with `reset -s`.
+A case may also be (SHELL LINE, COMMAND LINE): the Shell line runs first
+(a `cp` that puts another config in place, say; an empty command line
+boots the config).  A `final` command line may end the script: one that
+powers off (a `run`, or a command followed by `; poweroff`), whose status
+is the boot's (res.status); otherwise the script ends with `reset -s`.
 
 Every OVMF boot costs several seconds, and the Shell waits another five
 before startup.nsh ("Press ESC in 5 seconds ... or any other key to
@@ -47,7 +49,10 @@ def script(cmds, final=None):
     """startup.nsh running cmds, each followed by its status line."""
     lines = ["@echo -off", "fs0:"]
     for i, cmd in enumerate(cmds):
-        lines += [f"\\efimm.efi {cmd}", f"echo \"case {i} -> %lasterror%\""]
+        if isinstance(cmd, tuple):      # (a Shell line first, efimm's command line)
+            lines.append(cmd[0])
+            cmd = cmd[1]
+        lines += [f"\\efimm.efi {cmd}".rstrip(), f"echo \"case {i} -> %lasterror%\""]
     if final is not None:
         lines.append(f"\\efimm.efi {final}")
     lines.append("reset -s")

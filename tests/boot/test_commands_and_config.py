@@ -1,4 +1,5 @@
-"""Boot tests of the default boot, memmap, unknown commands and options, the config file and the Shell."""
+"""Boot tests of memmap, unknown commands and options, the config file and
+the Shell: all in one UEFI Shell boot (tests/boot/shellcases.py)."""
 import re
 
 from shellcases import about, check, shell_cases
@@ -23,9 +24,23 @@ BAD_LINES = [
     ("empty", ";", "efimm: bad command line: empty command"),
     ("toolong", "memmap " + "x" * 2100, "efimm: command line too long"),
 ]
+# The config cases: efimm without a command line boots \efimm\efimm.conf,
+# which the Shell's `cp` replaces first (name, its text).
+CONFIGS = [
+    ("broken", "timeout 0\nbogus line\n"),
+    # a 70 KiB config: the read refused it with a bare EFI_BAD_BUFFER_SIZE
+    ("large", "timeout 0\n" + "#" * (70 * 1024 - 11) + "\n"),
+    # Editors may start the file with a byte-order mark; it was read as
+    # part of the first keyword ("unknown keyword '?timeout'").  The entry
+    # returns to the Shell (no poweroff): the Shell sees its status.
+    ("bom", "\ufefftimeout 0\r\nentry t \"test\" help\r\n"),
+    ("empty", "# nothing here\n"),
+]
 CASES = (["memmap", "memmap --sorted", "\"no such\" command", "memmap --bogus"]
          + [line for _, line, _ in BAD_LINES]
-         + ["run efimm/payloads", "run efimm/payloads/hello.elf mem=4M paging=1 mem=8M"])
+         + ["run efimm/payloads", "run efimm/payloads/hello.elf mem=4M paging=1 mem=8M"]
+         + [(f"cp -q conf\\{name}.conf efimm\\efimm.conf", "") for name, _ in CONFIGS])
+BROKEN, LARGE, BOM, EMPTY = 9, 10, 11, 12
 FIRST_BAD_LINE = 4
 # the last command line powers off with its status, as a config entry does
 FINAL = "frobnicate ; poweroff"
@@ -34,7 +49,8 @@ FINAL = "frobnicate ; poweroff"
 def test_command_lines_from_the_shell(efimm_boot):
     """One Shell boot running CASES, then FINAL; each check below names its
     case when it fails."""
-    res, parts = shell_cases(efimm_boot, CASES, final=FINAL, timeout=200)
+    files = {f"conf/{name}.conf": text.encode() for name, text in CONFIGS}
+    res, parts = shell_cases(efimm_boot, CASES, files=files, final=FINAL, timeout=200)
     with about(parts[MEMMAP]):
         memmap_rows_are_consistent(parts[MEMMAP])
     with about(parts[SORTED]):
@@ -43,9 +59,13 @@ def test_command_lines_from_the_shell(efimm_boot):
         unknown_command_fails_with_usage(res, parts.final)
     unknown_option_fails(parts[BOGUS])
     shell_passes_arguments_and_sees_status(parts)
-    shell_refuses_bad_command_lines(res, parts)
+    shell_refuses_bad_command_lines(parts)
     run_of_a_directory_says_so(parts[RUN_DIR])
     duplicate_run_option_is_an_error(parts[DUP_OPTION])
+    broken_config_is_reported(parts[BROKEN])
+    config_too_large_says_so(parts[LARGE])
+    config_with_utf8_bom_boots(parts[BOM])
+    empty_config_says_no_entries(parts[EMPTY])
 
 
 def memmap_rows_are_consistent(case):
@@ -101,44 +121,38 @@ def shell_passes_arguments_and_sees_status(parts):
     assert parts[NO_SUCH].raw_status == "0x2", parts[NO_SUCH]
 
 
-def shell_refuses_bad_command_lines(res, parts):
+def shell_refuses_bad_command_lines(parts):
     """From the Shell: 16 commands and one more ';' (the splitter wrote past
     its command array), a lone ';' and a 2,100-character line each get one
     error line and EFI_INVALID_PARAMETER, never the config's default entry."""
-    assert "efimm: booting entry" not in res.text
     for i, (name, _, msg) in enumerate(BAD_LINES):
         case = parts[FIRST_BAD_LINE + i]
+        assert "efimm: booting entry" not in case.text, (name, case)
         assert msg in case.text, (name, case)
         assert case.raw_status == "0x2", (name, case)
 
 
-def test_broken_config_is_reported(efimm_boot):
-    res = efimm_boot(config="timeout 0\nbogus line\n", stop_on=b"(EFI_LOAD_ERROR)")
-    assert "efimm: \\efimm\\efimm.conf: line 2: unknown keyword 'bogus'" in res.text
-    assert "efimm: exit status 1 (EFI_LOAD_ERROR)" in res.text
+def broken_config_is_reported(case):
+    check(case, 1, lines=["efimm: \\efimm\\efimm.conf: line 2: unknown keyword 'bogus'",
+                          "efimm: exit status 1 (EFI_LOAD_ERROR)"])
 
 
-def test_config_too_large_says_so(efimm_boot):
+def config_too_large_says_so(case):
     """A 70 KiB config: the read refused it with a bare EFI_BAD_BUFFER_SIZE."""
-    res = efimm_boot(config="timeout 0\n" + "#" * (70 * 1024 - 11) + "\n",
-                     stop_on=b"(EFI_BAD_BUFFER_SIZE)")
-    assert ("efimm: \\efimm\\efimm.conf: cannot read: file too large: "
-            "71680 bytes, the limit is 64 KiB") in res.text
-    assert "efimm: booting entry" not in res.text
+    check(case, 4,      # EFI_BAD_BUFFER_SIZE
+          lines=["efimm: \\efimm\\efimm.conf: cannot read: file too large: "
+                 "71680 bytes, the limit is 64 KiB"],
+          absent=["efimm: booting entry"])
 
 
-def test_config_with_utf8_bom_boots(efimm_boot):
-    """Editors may start the file with a byte-order mark; it was read as
-    part of the first keyword ("unknown keyword '?timeout'")."""
-    res = efimm_boot(config="\ufefftimeout 0\r\nentry t \"test\" help ; poweroff\r\n")
-    assert "unknown keyword" not in res.text
-    assert "efimm: booting entry 't'" in res.text
-    assert res.status == 0
+def config_with_utf8_bom_boots(case):
+    check(case, 0, absent=["unknown keyword"])
+    assert "efimm: booting entry 't'" in case.text, case
 
 
-def test_empty_config_says_no_entries(efimm_boot):
-    res = efimm_boot(config="# nothing here\n", stop_on=b"(EFI_LOAD_ERROR)")
-    assert "efimm: \\efimm\\efimm.conf: no entries\n" in res.text
+def empty_config_says_no_entries(case):
+    check(case, 1,      # EFI_LOAD_ERROR
+          lines=["efimm: \\efimm\\efimm.conf: no entries"])
 
 
 def run_of_a_directory_says_so(case):

@@ -242,9 +242,9 @@ PYTEST_ARGS ?=
 .PHONY: test
 test:
 	@tools/deps.sh test
-	@$(MAKE) --no-print-directory all test-images
+	@$(MAKE) --no-print-directory -j2 all test-images
 	@$(MAKE) --no-print-directory layers
-	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory -j2 unit
 	@$(MAKE) --no-print-directory -j2 $(FUZZ_BINS)
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory replay

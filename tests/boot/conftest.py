@@ -8,8 +8,15 @@ efimm_boot(config=None, args=None, files=None, drop=(), mem="512M",
     qemu: further keywords of efimm_qemu.boot (cpu, cpus, machine).
     The serial log of every boot is written to build/test-logs/ and
     printed when a test fails, so a failure always shows what efimm said.
+
+once_per_session(tmp_path_factory, key, make)
+    what make(directory) returns, made once per session even under
+    pytest-xdist (-n 2): for a module fixture's boot that tests on both
+    workers use.
 """
+import fcntl
 import os
+import pickle
 import re
 import sys
 
@@ -55,3 +62,24 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, "rep_" + rep.when, rep)
+
+
+def once_per_session(tmp_path_factory, key, make):
+    """Returns (directory, make(directory)), make run once per test session
+    whichever pytest-xdist worker asks first (under a file lock, in the
+    base temporary directory the workers share); the others read its
+    pickled result.  make writes its files into directory and returns
+    something picklable.  A make that raises is retried by the next."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    d = root / f"once-{key}"
+    with open(root / f"once-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = d / "result.pickle"
+        if done.exists():
+            return d, pickle.loads(done.read_bytes())
+        d.mkdir(exist_ok=True)
+        result = make(d)
+        done.write_bytes(pickle.dumps(result))
+        return d, result

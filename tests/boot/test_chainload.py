@@ -8,6 +8,8 @@ import struct
 
 import pytest
 
+from shellcases import about, check, shell_cases
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 APPS = os.path.join(ROOT, "build", "tests")
 ARGECHO = os.path.join(APPS, "argecho.efi")
@@ -34,12 +36,9 @@ def aarch64_pe():
     return bytes(mz) + coff + bytes(opt)
 
 
-def test_argecho_gets_arguments_device_and_returns_status(efimm_boot):
-    res = efimm_boot(files={ESP_ARGECHO: app("argecho.efi")},
-                     args=f'chainload {ESP_ARGECHO} one "two words" status=0 ; '
-                          f'chainload /{ESP_ARGECHO} x status=2')
-    t = res.text
-    assert not res.timed_out
+def argecho_gets_arguments_device_and_returns_status(res, t):
+    """t: what `chainload ARGECHO one "two words" status=0 ; chainload
+    /ARGECHO x status=2 ; poweroff` printed (res: the boot)."""
     # first run: Shell-style LoadOptions, base name first, blanks quoted
     first, second = t.split("efimm: chainloaded image exited with status EFI_SUCCESS\n")
     assert "argecho: argc=4\n" in first
@@ -57,41 +56,42 @@ def test_argecho_gets_arguments_device_and_returns_status(efimm_boot):
     assert res.status == 2
 
 
+# (file put on the ESP or None, path given to chainload, the line, the status)
 REFUSED = [
-    pytest.param(None, "efimm: chainload: efimm/tests/nope.efi: not found", 14,
-                 id="missing"),
-    pytest.param("notpe.efi",
-                 "efimm: chainload: efimm/tests/notpe.efi: not a PE image", 1,
-                 id="elf"),
-    pytest.param("argecho-ia32.efi",
-                 "efimm: chainload: efimm/tests/argecho-ia32.efi: "
-                 "PE image for machine 0x14C, not x86_64", 3, id="ia32"),
-    pytest.param("aa64.efi",
-                 "efimm: chainload: efimm/tests/aa64.efi: "
-                 "PE image for machine 0xAA64, not x86_64", 3, id="aarch64"),
+    (None, "efimm/tests/nope.efi", "efimm: chainload: efimm/tests/nope.efi: not found", 14),
+    ("notpe.efi", "efimm/tests/notpe.efi",
+     "efimm: chainload: efimm/tests/notpe.efi: not a PE image", 1),
+    ("argecho-ia32.efi", "efimm/tests/argecho-ia32.efi",
+     "efimm: chainload: efimm/tests/argecho-ia32.efi: "
+     "PE image for machine 0x14C, not x86_64", 3),
+    ("aa64.efi", "efimm/tests/aa64.efi",
+     "efimm: chainload: efimm/tests/aa64.efi: "
+     "PE image for machine 0xAA64, not x86_64", 3),
 ]
 
 
-@pytest.mark.parametrize("data,line,status", REFUSED)
-def test_refused_images(efimm_boot, data, line, status):
-    if data is None:
-        path, files = "efimm/tests/nope.efi", {}
-    elif data == "aa64.efi":
-        path, files = "efimm/tests/aa64.efi", {"efimm/tests/aa64.efi": aarch64_pe()}
-    else:
-        path, files = f"efimm/tests/{data}", {f"efimm/tests/{data}": app(data)}
-    res = efimm_boot(files=files, args=f"chainload {path} arg")
-    assert line + "\n" in res.text
-    assert "chainloaded image exited" not in res.text
-    assert "argecho:" not in res.text
-    assert res.status == status
-
-
-def test_chainload_of_a_directory_says_so(efimm_boot):
-    res = efimm_boot(args="chainload efimm/payloads")
-    assert ("efimm: chainload: efimm/payloads: cannot read: is a directory, "
-            "not a file" in res.text)
-    assert res.status == 15    # EFI_ACCESS_DENIED
+def test_refused_images_then_argecho(efimm_boot):
+    """A missing file, an ELF, an ia32 and an aarch64 PE image, and a
+    directory: each refused with its line and status, nothing run; then
+    (the final command line) argecho.efi run twice with its arguments and
+    statuses.  One Shell boot for all (tests/boot/shellcases.py)."""
+    files = {"efimm/tests/aa64.efi": aarch64_pe(), ESP_ARGECHO: app("argecho.efi")}
+    for data, path, _, _ in REFUSED:
+        if data is not None and data != "aa64.efi":
+            files[path] = app(data)
+    cmds = [f"chainload {path} arg" for _, path, _, _ in REFUSED]
+    cmds.append("chainload efimm/payloads")
+    res, parts = shell_cases(efimm_boot, cmds, files=files,
+                             final=f'chainload {ESP_ARGECHO} one "two words" status=0 ; '
+                                   f'chainload /{ESP_ARGECHO} x status=2 ; poweroff')
+    for (_, _, line, status), case in zip(REFUSED, parts):
+        check(case, status, lines=[line], absent=["chainloaded image exited", "argecho:"])
+    # `chainload` of a directory said "no such file"
+    check(parts[-1], 15,    # EFI_ACCESS_DENIED
+          lines=["efimm: chainload: efimm/payloads: cannot read: is a directory, "
+                 "not a file"])
+    with about("the final command line"):
+        argecho_gets_arguments_device_and_returns_status(res, parts.final)
 
 
 def test_chainloading_efimm_itself_stops_at_the_nesting_limit(efimm_boot):

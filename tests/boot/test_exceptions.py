@@ -6,6 +6,8 @@ power-off (status line, QEMU exits on its own: with -no-reboot a triple
 fault would end QEMU without a status line)."""
 import re
 
+from shellcases import check, shell_cases
+
 INTERNAL_FAULT = 255
 HEX = r"0x([0-9a-f]{16})"
 
@@ -16,8 +18,10 @@ def field(text, name):
     return int(m.group(1), 16)
 
 
-def fault_boot(efimm_boot, kind):
-    res = efimm_boot(args=f"fault {kind}", timeout=90)
+def fault_boot(efimm_boot, kind, res=None):
+    """The boot of `fault KIND ; poweroff` (res: that boot, already made)."""
+    if res is None:
+        res = efimm_boot(args=f"fault {kind}", timeout=90)
     assert not res.timed_out
     assert res.qemu_rc == 0, "QEMU did not exit by power-off"
     assert res.status == INTERNAL_FAULT
@@ -46,8 +50,15 @@ def check_walk(report, what, va):
                      re.M), "no PML4E line"
 
 
-def test_fault_pf_null_read(efimm_boot):
-    res, report, site = fault_boot(efimm_boot, "pf")
+def test_fault_bad_kind_then_pf_null_read(efimm_boot):
+    """One Shell boot (tests/boot/shellcases.py): `fault sideways` fails
+    before taking over, back in the Shell; then `fault pf ; poweroff`."""
+    shell, parts = shell_cases(efimm_boot, ["fault sideways"], final="fault pf ; poweroff",
+                               timeout=90)
+    check(parts[0], 2, lines=["efimm: fault: bad argument 'sideways': KIND is pf, gp, "
+                              "ud, de, df or handler"],
+          absent=["taking the machine over"])
+    res, report, site = fault_boot(efimm_boot, "pf", shell)
     assert "efimm: FATAL: #PF page fault (vector 14)" in report
     assert "efimm: error code 0x0: not-present, read, supervisor" in report
     check_regs(report)
@@ -114,11 +125,3 @@ def test_fault_inside_the_fault_handler(efimm_boot):
     assert m, "no recursion-guard line"
     assert int(m.group(1), 16) != site
     assert report.count("efimm: FATAL") == 2
-
-
-def test_fault_bad_kind_fails_before_taking_over(efimm_boot):
-    res = efimm_boot(args="fault sideways")
-    assert ("efimm: fault: bad argument 'sideways': KIND is pf, gp, ud, de, "
-            "df or handler") in res.text
-    assert "taking the machine over" not in res.text
-    assert res.status == 2

@@ -1,6 +1,9 @@
 """QEMU tests of the memory-core dumps: ptdump (both views, both sets of
-tables), ptdump ADDR, frames."""
+tables), ptdump ADDR, frames: every command in one UEFI Shell boot
+(tests/boot/shellcases.py), each check on what its own command printed."""
 import re
+
+from shellcases import about, check, shell_cases
 
 RANGE = re.compile(r"^([0-9a-f]{16})-([0-9a-f]{16})\s+\S+\s+(RW|RO)\s+(X|NX)\s+([US])\s+(\S+)\s+(4K|2M|1G)$", re.M)
 
@@ -11,13 +14,12 @@ def section(text, start, end=None):
     return text[i:j]
 
 
-def test_ptdump_firmware_then_efimm(efimm_boot):
-    res = efimm_boot(args="ptdump --ranges")
-    assert res.status == 0
+def ptdump_firmware_then_efimm(res):
+    check(res, 0)
     fw_hdr = "Page tables: the firmware's, live from CR3"
     ours_hdr = "Page tables: efimm's, built from the memory map"
     assert res.text.index(fw_hdr) < res.text.index(ours_hdr)
-    ours = section(res.text, ours_hdr, "efimm: powering off")
+    ours = section(res.text, ours_hdr)
     assert "W+X audit: 0 W+X pages (PASS)" in ours
     rows = [(int(a, 16), int(b, 16), rw, x, cache, ps)
             for a, b, rw, x, _, cache, ps in RANGE.findall(ours)]
@@ -33,10 +35,9 @@ def test_ptdump_firmware_then_efimm(efimm_boot):
     assert any(ps == "2M" for *_, ps in rows)
 
 
-def test_ptdump_grid_of_the_firmware(efimm_boot):
+def ptdump_grid_of_the_firmware(res):
     # OVMF maps 1 TiB in 2 MiB pages: identical rows are collapsed
-    res = efimm_boot(args="ptdump --grid --firmware", timeout=150)
-    assert res.status == 0
+    check(res, 0)
     assert "Page tables: the firmware's, live from CR3" in res.text
     assert "efimm's" not in res.text
     assert re.search(r"^PML4 at 0x[0-9a-f]+: entire address space$", res.text, re.M)
@@ -45,15 +46,14 @@ def test_ptdump_grid_of_the_firmware(efimm_boot):
     assert any("a" in r for r in re.findall(r"^[.wrxaWRXAsS]{64}$", res.text, re.M))
 
 
-def test_ptdump_grid_views(efimm_boot):
-    res = efimm_boot(args="ptdump --grid --efimm")
-    assert res.status == 0
+def ptdump_grid_views(res):
+    check(res, 0)
     assert "the firmware's" not in res.text
     assert re.search(r"^PML4 at 0x[0-9a-f]+: entire address space$", res.text, re.M)
     assert re.search(r"^PT at 0x[0-9a-f]+: for 0x[0-9a-f]+ - 0x[0-9a-f]+$", res.text, re.M)
     rows = re.findall(r"^[.wrxaWRXAsS]{64}$", res.text, re.M)
     assert len(rows) > 16
-    ours = section(res.text, "Page tables: efimm's", "efimm: powering off")
+    ours = section(res.text, "Page tables: efimm's")
     ours_rows = re.findall(r"^[.wrxaWRXAsS]{64}$", ours, re.M)
     # efimm's code shows as read-only executable 4 KiB leaves ('x'), its
     # data as 'w'; page 0 is not present (first character of the first PT)
@@ -62,9 +62,8 @@ def test_ptdump_grid_views(efimm_boot):
     assert first_pt and first_pt.group(1) == "."
 
 
-def test_ptdump_walks_one_address(efimm_boot):
-    res = efimm_boot(args="ptdump 0x0 ; ptdump 0x100000")
-    assert res.status == 0
+def ptdump_walks_one_address(res):
+    check(res, 0)
     walks = res.text.split("walk of 0x")
     assert len(walks) == 5          # firmware + efimm, for each address
     ours_zero = walks[2]
@@ -74,17 +73,43 @@ def test_ptdump_walks_one_address(efimm_boot):
     assert re.search(r"(PTE|PDE): 0x0*100000 -> 0x0*100000: P RW .*XD", ours_1m)
 
 
-def test_ptdump_rejects_bad_address(efimm_boot):
-    res = efimm_boot(args="ptdump 0x800000000000")
+def ptdump_rejects_bad_address(res):
     assert "efimm: ptdump: bad argument '0x800000000000': not a canonical address" in res.text
-    assert res.status == 2
+    check(res, 2)
 
 
-def test_frames_grid_and_counts(efimm_boot):
-    res = efimm_boot(args="frames")
-    assert res.status == 0
+def frames_grid_and_counts(res):
+    check(res, 0)
     assert re.search(r"Physical memory from 0x[0-9a-f]+ to 0x[0-9a-f]+", res.text)
     rows = re.findall(r"^[RBP.M]{1,64}$", res.text, re.M)
     assert len(rows) > 4
     assert any("." in r for r in rows) and any("R" in r for r in rows)
     assert any("P" in r for r in rows)
+
+
+# (command line, its check): `res` in each check is the case (its .text).
+CASES = [("ptdump --ranges", ptdump_firmware_then_efimm),
+         ("ptdump --grid --efimm", ptdump_grid_views),
+         ("ptdump 0x0 ; ptdump 0x100000", ptdump_walks_one_address),
+         ("ptdump 0x800000000000", ptdump_rejects_bad_address),
+         ("frames", frames_grid_and_counts)]
+
+
+def test_dumps_from_the_shell(efimm_boot):
+    """One Shell boot for the dumps but the firmware's grid; a failure
+    names its case."""
+    _, parts = shell_cases(efimm_boot, [cmd for cmd, _ in CASES])
+    for (_, checks), case in zip(CASES, parts):
+        with about(case):
+            checks(case)
+
+
+def test_ptdump_grid_of_the_firmware(efimm_boot):
+    """Its own Shell boot, without a display adapter (-vga none): the
+    3,000 lines of OVMF's grid scrolled OVMF's graphics console for some
+    25 s of TCG time (the serial port takes them in 1 s); the firmware's
+    tables are walked all the same."""
+    _, parts = shell_cases(efimm_boot, ["ptdump --grid --firmware"],
+                           extra=("-vga", "none"))
+    with about(parts[0]):
+        ptdump_grid_of_the_firmware(parts[0])

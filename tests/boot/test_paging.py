@@ -1,7 +1,11 @@
 """QEMU tests of demand paging: payload/paging_test.c run
 with mem= small enough to force eviction and a RAM backing store (swap=).
 Each boot does a few seconds of payload work under TCG."""
+import re
+
 import pytest
+
+from shellcases import about, check, shell_cases
 
 PAYLOAD = "efimm/payloads/paging_test.elf"
 PAYLOAD_FAULT = 128 + 14
@@ -56,14 +60,7 @@ def test_out_of_backing_store_is_reported_as_such(efimm_boot):
     assert "no fault was refused" not in res.text
 
 
-def test_bad_paging_options_are_refused(efimm_boot):
-    res = efimm_boot(args=f"run {PAYLOAD} arena 16 evict=fifo", timeout=60)
-    assert "evict takes clock, nru or lru" in res.text
-    assert "efimm: entering" not in res.text
-
-
 def test_ptdump_shows_paged_out_pages_as_swapped(efimm_boot):
-    import re
     res = run(efimm_boot, "ptdump", "mem=8M swap=4M")
     passed(res)
     m = re.search(r"paging_test: paged out 0x0*([0-9a-f]+)-0x0*([0-9a-f]+)", res.text)
@@ -76,16 +73,6 @@ def test_ptdump_shows_paged_out_pages_as_swapped(efimm_boot):
     assert "W+X audit: 0 W+X pages (PASS)" in kmem
 
 
-def test_pin_of_more_pages_than_frames_is_refused(efimm_boot):
-    # clock used to spin for ever in its victim search (the stack page's
-    # accessed bit set again on every pass); nru/lru evicted the stack
-    # page and died "out of backing store"
-    for policy in ("clock", "nru"):
-        res = run(efimm_boot, "pinmore", f"mem=4M swap=8M evict={policy}",
-                  timeout=90)
-        passed(res)
-
-
 def test_paging_out_the_running_stack_page(efimm_boot):
     # used to #GP in memcpy: efimm ran on the page it was paging out
     res = run(efimm_boot, "stackout", "mem=4M swap=8M", timeout=90)
@@ -93,26 +80,47 @@ def test_paging_out_the_running_stack_page(efimm_boot):
     assert "paging_test: stack paged out and back" in res.text
 
 
-def test_swap_beyond_ram_is_refused_before_taking_over(efimm_boot):
-    """swap= that leaves the payload no room is refused with one line while
-    boot services still run; the largest store the line names still runs."""
-    import re
-    res = efimm_boot(args="run efimm/payloads/hello.elf swap=1G", timeout=60)
-    assert not res.timed_out
-    line = re.search(r"efimm: run: swap=1048576K: backing store too large "
-                     r"for this machine's RAM \(at most (\d+)M leaves the "
-                     r"payload room\)", res.text)
-    assert line, res.text
-    assert res.status == 2              # EFI_INVALID_PARAMETER
-    assert "boot services exited" not in res.text
+HELLO = "efimm/payloads/hello.elf"
+TOO_LARGE = re.compile(r"^efimm: run: swap=1048576K: backing store too large "
+                       r"for this machine's RAM \(at most (\d+)M leaves the "
+                       r"payload room\)$", re.M)
+# clock used to spin for ever in its victim search (the stack page's
+# accessed bit set again on every pass); nru/lru evicted the stack page
+# and died "out of backing store"
+PINMORE_OPTS = "mem=4M swap=8M evict={}"
+
+
+def test_pin_of_more_pages_than_frames_is_refused_nru(efimm_boot):
+    """pinmore under nru (under clock it is the final command of the first
+    Shell boot of the test below)."""
+    passed(run(efimm_boot, "pinmore", PINMORE_OPTS.format("nru"), timeout=90))
+
+
+def test_refusals_then_pin_of_more_pages_and_largest_swap(efimm_boot):
+    """Two Shell boots (tests/boot/shellcases.py):
+    - swap= that leaves the payload no room is refused with one line while
+      boot services still run; a bad evict= is refused, nothing entered;
+      then (the final command) pinmore under clock passes.
+    - The largest store the first line names, plus 1M, is refused; then
+      (final) that largest store runs."""
+    res, parts = shell_cases(efimm_boot, [f"run {HELLO} swap=1G",
+                                          f"run {PAYLOAD} arena 16 evict=fifo"],
+                             final=f"run {PAYLOAD} pinmore {PINMORE_OPTS.format('clock')}")
+    swap, evict = parts
+    line = TOO_LARGE.search(swap.text)
+    assert line, f"{swap!r}: no 'too large' line"
+    check(swap, 2, absent=["boot services exited"])     # EFI_INVALID_PARAMETER
     most = int(line.group(1))
     assert 256 < most < 512
-    res = efimm_boot(args=f"run efimm/payloads/hello.elf swap={most}M",
-                     timeout=120)
-    assert not res.timed_out
-    assert "efimm: payload exited with status 0" in res.text
-    assert res.status == 0
-    res = efimm_boot(args=f"run efimm/payloads/hello.elf swap={most + 1}M",
-                     timeout=60)
-    assert f"swap={(most + 1) * 1024}K: backing store too large" in res.text
-    assert res.status == 2
+    assert "evict takes clock, nru or lru" in evict.text, evict
+    check(evict, 2, absent=["efimm: entering"])
+    with about("pinmore, clock (final)"):
+        passed(res)
+
+    res, parts = shell_cases(efimm_boot, [f"run {HELLO} swap={most + 1}M"],
+                             final=f"run {HELLO} swap={most}M")
+    assert f"swap={(most + 1) * 1024}K: backing store too large" in parts[0].text, parts[0]
+    check(parts[0], 2, absent=["boot services exited"])
+    with about(f"swap={most}M (final)"):
+        assert "efimm: payload exited with status 0" in parts.final
+        assert res.status == 0

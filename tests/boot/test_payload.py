@@ -6,6 +6,8 @@ import re
 import pytest
 
 import elf_corpus
+from shellcases import check, shell_cases
+from test_timeout import fault_report_has_backtrace_and_if_set
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PAYLOADS = os.path.join(ROOT, "build", "payload")
@@ -22,8 +24,12 @@ def test_hello_args_and_exit_status(efimm_boot):
 
 
 def test_default_boot_runs_demo(efimm_boot):
+    """No command line: the config's default entry ('demo') runs, and its
+    `poweroff` reports 0 (this boot is also test_commands_and_config's)."""
     res = efimm_boot()
+    assert not res.timed_out
     assert "efimm: booting entry 'demo'" in res.text
+    assert "efimm: powering off, status 0 (EFI_SUCCESS)" in res.text
     # k_mem_map is lazy: fresh pages have no frame yet, and say so
     pages = re.findall(r"^demo:   0x[0-9a-f]{16} -> (.*)$", res.text, re.M)
     assert pages[:4] == ["(not yet populated)"] * 4, pages
@@ -126,33 +132,27 @@ def test_fault_reports(efimm_boot, name, vector, patterns):
     assert re.search(r"PML4E: ", res.text), "no page walk"
     assert res.status == 128 + vector
     assert "efimm: payload exited" not in res.text
+    if name == "fault_null":        # the same boot test_timeout.py would make
+        fault_report_has_backtrace_and_if_set(res)
 
 
-def test_missing_payload(efimm_boot):
-    res = efimm_boot(args="run efimm/payloads/nope.elf")
-    assert "efimm: efimm/payloads/nope.elf: cannot read: no such file" in res.text
-    assert res.status == 14            # EFI_NOT_FOUND
-    assert "boot services exited" not in res.text
-
-
-def test_malformed_elf_corpus_from_the_shell(efimm_boot, tmp_path):
+def test_malformed_elf_corpus_and_missing_payload_from_the_shell(efimm_boot, tmp_path):
     """Each bad file is refused with one line, and control returns to the
-    UEFI Shell with boot services still up (the Shell runs the next line)."""
+    UEFI Shell with boot services still up (the Shell runs the next line);
+    a missing payload says so with EFI_NOT_FOUND.  One Shell boot."""
     expected = elf_corpus.write_corpus(str(tmp_path), os.path.join(PAYLOADS, "hello.elf"))
-    files = {"efimm.efi": os.path.join(ROOT, "build", "efimm.efi")}
-    lines = ["@echo -off", "fs0:"]
-    for name in sorted(expected):
-        files[f"bad/{name}"] = str(tmp_path / name)
-        lines += [f"\\efimm.efi run bad/{name}", f"echo \"{name} -> %lasterror%\""]
-    lines.append("reset -s")
-    files["startup.nsh"] = ("\r\n".join(lines) + "\r\n").encode()
-    res = efimm_boot(files=files, drop=["EFI/BOOT/BOOTX64.EFI"], timeout=200)
-    assert not res.timed_out
-    for name, reason in expected.items():
-        line = re.search(rf"^efimm: bad/{re.escape(name)}: (.*)$", res.text, re.M)
-        assert line, f"no error line for {name}"
-        assert reason in line.group(1), (name, line.group(1))
-        assert re.search(rf"^{re.escape(name)} -> 0x[1-9a-fA-F]", res.text, re.M), name
+    names = sorted(expected)
+    files = {f"bad/{name}": str(tmp_path / name) for name in names}
+    cmds = [f"run bad/{name}" for name in names] + ["run efimm/payloads/nope.elf"]
+    res, parts = shell_cases(efimm_boot, cmds, files=files, timeout=200)
+    for name, case in zip(names, parts):
+        line = re.search(rf"^efimm: bad/{re.escape(name)}: (.*)$", case.text, re.M)
+        assert line, f"no error line for {name} ({case!r})"
+        assert expected[name] in line.group(1), (case, line.group(1))
+        assert case.status, f"{case!r}: status {case.raw_status}"
+    check(parts[-1], 14,        # EFI_NOT_FOUND
+          lines=["efimm: efimm/payloads/nope.elf: cannot read: no such file"],
+          absent=["boot services exited"])
     assert "boot services exited" not in res.text
 
 

@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 from test_audit import OVMF
-from test_snapshot import esp_get
+from test_snapshot import esp_get, snapshot_twice_q35_512M
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REPORT = os.path.join(ROOT, "tools", "efimm-report")
@@ -59,19 +59,15 @@ def replay_json(path):
 
 @pytest.fixture(scope="module")
 def snapshots(tmp_path_factory):
-    """Two snapshots of one OVMF boot (q35, 512M)."""
-    import sys
-    sys.path.insert(0, os.path.join(ROOT, "tools"))
-    import efimm_qemu
-    tmp = tmp_path_factory.mktemp("report")
-    img = efimm_qemu.build_image(str(tmp / "disk0.img"), None,
-                                 'timeout 0\ndefault t\nentry t "t" snapshot ; snapshot ; poweroff\n')
-    res = efimm_qemu.boot(img, timeout=240)
+    """Two snapshots of one OVMF boot (q35, 512M): the boot
+    test_snapshot.py's test_snapshot_replays_byte_for_byte[q35-512M] uses."""
+    src, res = snapshot_twice_q35_512M(tmp_path_factory)
     assert res.status == 0, res.text[-3000:]
+    tmp = tmp_path_factory.mktemp("report")
     paths = []
     for n in (1, 2):
         p = tmp / f"snap-{n:04d}.bin"
-        p.write_bytes(esp_get(tmp, f"\\efimm\\snapshots\\snap-{n:04d}.bin"))
+        p.write_bytes(esp_get(src, f"\\efimm\\snapshots\\snap-{n:04d}.bin"))
         paths.append(p)
     return paths
 

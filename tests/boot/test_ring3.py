@@ -23,6 +23,8 @@ import subprocess
 
 import pytest
 
+from conftest import once_per_session
+
 from test_suites import efimm_test, junit_cases, summaries, POWEROFF, EFIMM_BEFORE, \
     EFIMM_AFTER
 
@@ -54,9 +56,13 @@ def ring3(request, tmp_path_factory):
     """One boot of tests/suites/ring3/ (sorted: contained.c runs third)
     on the CPU model of the parameter."""
     cpu = request.param
-    tmp = tmp_path_factory.mktemp(f"ring3-{cpu}")
-    run = efimm_test(f"suites-ring3-{cpu}", ["--cpu", cpu, "--timeout", str(TIMEOUT),
-                                              RING3], str(tmp / "ring3.xml"))
+
+    def boot(tmp):
+        return efimm_test(f"suites-ring3-{cpu}", ["--cpu", cpu, "--timeout", str(TIMEOUT),
+                                                  RING3], str(tmp / "ring3.xml"))
+
+    # its tests may run on both pytest-xdist workers: one boot
+    _, run = once_per_session(tmp_path_factory, f"suites-ring3-{cpu}", boot)
     run.cpu = cpu
     return run
 

@@ -12,6 +12,8 @@ import subprocess
 
 import pytest
 
+from conftest import LOG_DIR, efimm_qemu, once_per_session
+from shellcases import shell_cases
 from test_audit import OVMF
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -27,7 +29,7 @@ def esp_get(tmp_path, esp_path):
     """The file at esp_path (backslashes) in the last disk image the
     efimm_boot fixture built in tmp_path, as bytes."""
     imgs = sorted(tmp_path.glob("disk*.img"), key=lambda p: p.stat().st_mtime)
-    out = tmp_path / "esp_get.out"
+    out = tmp_path / f"esp_get.{os.getpid()}.out"     # a shared boot's directory too
     src = "::" + esp_path.replace("\\", "/")
     subprocess.run(["mcopy", "-n", "-o", "-i", f"{imgs[-1]}@@{ESP_OFFSET}", src, str(out)],
                    check=True)
@@ -56,15 +58,36 @@ CONFIGS = {"q35-512M": {"mem": "512M"}, "q35-256M": {"mem": "256M"}, "q35-2G": {
            "pc-512M": {"mem": "512M", "machine": "pc"}, "q35-512M-2cpus": {"mem": "512M", "cpus": 2}}
 
 
+TWICE = 'timeout 0\ndefault t\nentry t "test" snapshot ; snapshot ; poweroff\n'
+
+
+def snapshot_twice_q35_512M(tmp_path_factory):
+    """(directory, Result) of the one boot taking two snapshots on q35
+    with 512M that this file and tests/boot/test_report.py share (its
+    disk image is directory/disk0.img; its log build/test-logs/)."""
+    def boot(d):
+        img = efimm_qemu.build_image(str(d / "disk0.img"), None, TWICE)
+        res = efimm_qemu.boot(img, timeout=240)
+        os.makedirs(LOG_DIR, exist_ok=True)
+        with open(os.path.join(LOG_DIR, "snapshot-twice-q35-512M.log"), "w") as f:
+            f.write(res.text)
+        return res
+    return once_per_session(tmp_path_factory, "snapshot-twice-q35-512M", boot)
+
+
 @pytest.mark.parametrize("config", CONFIGS.values(), ids=CONFIGS.keys())
-def test_snapshot_replays_byte_for_byte(efimm_boot, tmp_path, config):
-    res = efimm_boot(args="snapshot ; snapshot", timeout=240, **config)
-    assert not res.timed_out and res.status == 0
+def test_snapshot_replays_byte_for_byte(efimm_boot, tmp_path, tmp_path_factory, config):
+    disk_dir = tmp_path
+    if config == CONFIGS["q35-512M"]:
+        disk_dir, res = snapshot_twice_q35_512M(tmp_path_factory)
+    else:
+        res = efimm_boot(args="snapshot ; snapshot", timeout=240, **config)
+    assert not res.timed_out and res.status == 0, res.text[-3000:]
     wrote = list(WROTE.finditer(res.text))
     assert [m.group(1) for m in wrote] == ["\\efimm\\snapshots\\snap-0001.bin",
                                            "\\efimm\\snapshots\\snap-0002.bin"]
     for m in wrote:
-        data = esp_get(tmp_path, m.group(1))
+        data = esp_get(disk_dir, m.group(1))
         assert len(data) == int(m.group(2)) and data[:8] == b"EFIMMSNP"
         snap = tmp_path / os.path.basename(m.group(1).replace("\\", "/"))
         snap.write_bytes(data)
@@ -78,24 +101,13 @@ def test_snapshot_replays_byte_for_byte(efimm_boot, tmp_path, config):
         assert replay_part(r.stdout, "memmap --sorted").startswith("Type       Start")
 
 
-def test_snapshot_path_and_save(efimm_boot, tmp_path):
-    # frames after snapshot: the preview snapshot gave back is built anew.
-    # audit last: it fails on OVMF, and a failure skips what follows.
-    res = efimm_boot(args="memmap --sorted --save out/memmap.txt ; "
-                     "ptdump --firmware --ranges --save /out/ptdump.txt ; "
-                     "snapshot mine/s.bin --save out/snapshot.txt ; "
-                     "frames --save out/frames.txt ; "
-                     "audit --save out\\audit.txt",
-                     timeout=240)
-    assert not res.timed_out
-    assert res.status == 26, "audit fails on OVMF: EFI_SECURITY_VIOLATION"
-    for name in ("memmap", "ptdump", "frames", "audit", "snapshot"):
-        saved = esp_get(tmp_path, f"\\out\\{name}.txt").decode()
-        assert saved.count("\n") > 3, name
-        assert saved in res.text, f"{name}: the file differs from the console"
-    assert "snapshot: wrote mine/s.bin (" in res.text
-    assert esp_get(tmp_path, "\\mine\\s.bin")[:8] == b"EFIMMSNP"
-
+# frames after snapshot: the preview snapshot gave back is built anew.
+# audit last: it fails on OVMF, and a failure skips what follows.
+SAVE_ALL = ("memmap --sorted --save out/memmap.txt ; "
+            "ptdump --firmware --ranges --save /out/ptdump.txt ; "
+            "snapshot mine/s.bin --save out/snapshot.txt ; "
+            "frames --save out/frames.txt ; "
+            "audit --save out\\audit.txt")
 
 SAVE_CASES = [
     ("memmap --save", r"^efimm: memmap: bad argument '--save': needs a path on the ESP$"),
@@ -107,23 +119,24 @@ SAVE_CASES = [
 ]
 
 
-def test_save_errors(efimm_boot):
-    """Each refusal is one line and an error status back in the UEFI Shell
-    (one Shell boot for all: boot services stay up, the Shell runs the next
-    line)."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    lines = ["@echo -off", "fs0:"]
-    for i, (cmd, _) in enumerate(SAVE_CASES):
-        lines += [f"\\efimm.efi {cmd}", f"echo \"case {i} -> %lasterror%\""]
-    lines.append("reset -s")
-    files = {"efimm.efi": os.path.join(root, "build", "efimm.efi"),
-             "startup.nsh": ("\r\n".join(lines) + "\r\n").encode()}
-    res = efimm_boot(files=files, drop=["EFI/BOOT/BOOTX64.EFI"], timeout=200)
-    assert not res.timed_out
-    text = res.text.replace("\r\n", "\n")
-    for i, (_, pattern) in enumerate(SAVE_CASES):
-        assert re.search(pattern, text, re.M), (i, pattern)
-        assert re.search(rf"^case {i} -> 0x[1-9a-fA-F]", text, re.M), i
+def test_snapshot_path_and_save_then_save_errors(efimm_boot, tmp_path):
+    """One Shell boot (tests/boot/shellcases.py): SAVE_ALL, every file
+    equal to what the console showed; then each refusal of SAVE_CASES is
+    one line and an error status back in the UEFI Shell (boot services
+    stay up, the Shell runs the next line)."""
+    cmds = [SAVE_ALL] + [cmd for cmd, _ in SAVE_CASES]
+    _, parts = shell_cases(efimm_boot, cmds, timeout=300)
+    case = parts[0]
+    assert case.status == 26, f"{case!r}: audit fails on OVMF: EFI_SECURITY_VIOLATION"
+    for name in ("memmap", "ptdump", "frames", "audit", "snapshot"):
+        saved = esp_get(tmp_path, f"\\out\\{name}.txt").decode()
+        assert saved.count("\n") > 3, name
+        assert saved in case.text, f"{name}: the file differs from the console"
+    assert "snapshot: wrote mine/s.bin (" in case.text
+    assert esp_get(tmp_path, "\\mine\\s.bin")[:8] == b"EFIMMSNP"
+    for (_, pattern), case in zip(SAVE_CASES, parts[1:]):
+        assert re.search(pattern, case.text, re.M), (case, pattern)
+        assert case.status, f"{case!r}: status {case.raw_status}"
 
 
 def one_line_refusal(path, reason):

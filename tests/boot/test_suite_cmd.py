@@ -4,57 +4,36 @@ the other refusals give one line naming the thing and a non-zero status,
 with nothing run; a payload that cannot be read or is not an ELF does not
 stop the others: they run after one ExitBootServices, and the TAP
 results name each failure's reason."""
-import os
 import re
+
+from shellcases import check, shell_cases
 
 LIST = "efimm/tests/suite.lst"
 HELLO = "efimm/payloads/hello.elf"
 
 
-def refused(res, line, status):
-    """The boot printed `line`, ran nothing and powered off with `status`."""
-    assert not res.timed_out
-    assert line + "\n" in res.text, line
-    assert "boot services exited" not in res.text
-    assert "efimm: entering" not in res.text
-    assert res.status == status
-
-
-def test_list_that_does_not_parse(efimm_boot):
-    lst = f"# two payloads\n{HELLO}\n\n{HELLO} \"unterminated\n".encode()
-    res = efimm_boot(args=f"suite @{LIST}", files={LIST: lst})
-    refused(res, f"efimm: suite: {LIST}: line 4: unterminated quote", 2)
-
-
-def test_unknown_option(efimm_boot):
-    res = efimm_boot(args=f"suite timeout=5 exit=3 @{LIST}",
-                     files={LIST: f"{HELLO}\n".encode()})
-    refused(res, "efimm: suite: unknown option 'exit=3'", 2)
-
-
-def test_unknown_option_on_a_list_line(efimm_boot):
-    """A payload's KEY=VALUE argument at the end of its line is not taken
-    as the payload's (the old `run` rule): it must go before --."""
-    lst = f"{HELLO}\r\n{HELLO} one exit=3\r\n".encode()
-    res = efimm_boot(args=f"suite @{LIST}", files={LIST: lst})
-    refused(res, f"efimm: suite: {LIST}: line 2: unknown option 'exit=3' "
-                 "(a payload argument of the form KEY=VALUE goes before --)", 2)
-
-
-def test_missing_list_file(efimm_boot):
-    res = efimm_boot(args="suite @efimm/tests/nope.lst")
-    refused(res, "efimm: suite: efimm/tests/nope.lst: cannot read: no such file",
-            14)     # EFI_NOT_FOUND
-
-
-def test_empty_list(efimm_boot):
-    lst = b"\xef\xbb\xbf# nothing to run yet\r\n\r\n   \r\n"
-    res = efimm_boot(args=f"suite mem=16M @{LIST}", files={LIST: lst})
-    refused(res, f"efimm: suite: {LIST}: no payloads (only comments and blank "
-                 "lines)", 2)
-
-
-# (command after "suite ", the line it must print) - one Shell boot for all.
+# The refusals, all in one UEFI Shell boot (tests/boot/shellcases.py).
+# Each list file under its own name: (name, its bytes or None, the command
+# after "suite ", the line it must print, the status).
+QUOTE, ONE, OPTION, EMPTY = ("efimm/tests/quote.lst", "efimm/tests/one.lst",
+                             "efimm/tests/option.lst", "efimm/tests/empty.lst")
+REFUSALS = [
+    (QUOTE, f"# two payloads\n{HELLO}\n\n{HELLO} \"unterminated\n".encode(),
+     f"@{QUOTE}", f"efimm: suite: {QUOTE}: line 4: unterminated quote", 2),
+    (ONE, f"{HELLO}\n".encode(),
+     f"timeout=5 exit=3 @{ONE}", "efimm: suite: unknown option 'exit=3'", 2),
+    # A payload's KEY=VALUE argument at the end of its line is not taken
+    # as the payload's (the old `run` rule): it must go before --.
+    (OPTION, f"{HELLO}\r\n{HELLO} one exit=3\r\n".encode(),
+     f"@{OPTION}", f"efimm: suite: {OPTION}: line 2: unknown option 'exit=3' "
+     "(a payload argument of the form KEY=VALUE goes before --)", 2),
+    (None, None, "@efimm/tests/nope.lst",
+     "efimm: suite: efimm/tests/nope.lst: cannot read: no such file", 14),  # EFI_NOT_FOUND
+    (EMPTY, b"\xef\xbb\xbf# nothing to run yet\r\n\r\n   \r\n",
+     f"mem=16M @{EMPTY}", f"efimm: suite: {EMPTY}: no payloads (only comments and "
+     "blank lines)", 2),
+]
+# (command after "suite ", the line it must print, status non-zero).
 # 64G of backing store never fits the 512M machine.
 SWAP_LINE = ("efimm: suite: swap=67108864K: backing store too large for this "
              "machine's RAM (at most ")
@@ -82,23 +61,23 @@ SHELL_CASES = [
 
 def test_refusals_from_the_shell(efimm_boot):
     """Each refusal is one line and an error status back in the UEFI Shell
-    (boot services still up: the Shell runs the next line)."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    files = {"efimm.efi": os.path.join(root, "build", "efimm.efi"),
-             LIST: f"{HELLO} mem=4M x\n".encode(),
-             "efimm/tests/big.lst": b"#" * 65537}
-    lines = ["@echo -off", "fs0:"]
-    for i, (cmd, _) in enumerate(SHELL_CASES):
-        lines += [f"\\efimm.efi suite {cmd}", f"echo \"case {i} -> %lasterror%\""]
-    lines.append("reset -s")
-    files["startup.nsh"] = ("\r\n".join(lines) + "\r\n").encode()
-    res = efimm_boot(files=files, drop=["EFI/BOOT/BOOTX64.EFI"], timeout=200)
-    assert not res.timed_out
-    text = res.text.replace("\r\n", "\n")
-    for i, (_, line) in enumerate(SHELL_CASES):
+    (boot services still up: the Shell runs the next line), with nothing
+    run: a list that does not parse, an unknown option, one on a list
+    line, a missing and an empty list (each with its exact status), then
+    SHELL_CASES."""
+    files = {name: data for name, data, _, _, _ in REFUSALS if data is not None}
+    files[LIST] = f"{HELLO} mem=4M x\n".encode()
+    files["efimm/tests/big.lst"] = b"#" * 65537
+    cmds = [f"suite {cmd}" for _, _, cmd, _, _ in REFUSALS]
+    cmds += [f"suite {cmd}" for cmd, _ in SHELL_CASES]
+    res, parts = shell_cases(efimm_boot, cmds, files=files)
+    for (_, _, _, line, status), case in zip(REFUSALS, parts):
+        check(case, status, lines=[line],
+              absent=["boot services exited", "efimm: entering"])
+    for (_, line), case in zip(SHELL_CASES, parts[len(REFUSALS):]):
         end = "" if line is SWAP_LINE else "\n"
-        assert line + end in text, (i, line)
-        assert re.search(rf"^case {i} -> 0x[1-9a-fA-F]", res.text, re.M), i
+        assert line + end in case.text, (case, line)
+        assert case.status, f"{case!r}: status {case.raw_status}"
     assert "boot services exited" not in res.text
 
 

@@ -20,6 +20,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from conftest import once_per_session
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUNNER = os.path.join(ROOT, "tools", "efimm-test")
 PAGING = os.path.join(ROOT, "tests", "suites", "paging")
@@ -162,16 +164,20 @@ def bed(tmp_path_factory):
     free_mem_last last, timeout=3; after pass.c an ELF file efimm must
     refuse (a 32-bit ELF header), reported with its reason while the
     rest still run."""
-    tmp = tmp_path_factory.mktemp("bed")
-    bad = tmp / "bad_elf.elf"
-    bad.write_bytes(b"\x7fELF\x01\x01\x01" + bytes(57))
     middle = [n for n in stems(BED) if not n.startswith("free_mem_")]
     middle.insert(middle.index("pass") + 1, "bad_elf")
     order = ["free_mem_first"] + middle + ["free_mem_last"]
-    paths = [str(bad) if n == "bad_elf" else os.path.join(BED, n + ".c")
-             for n in order]
-    run = efimm_test("suites-bed", ["--timeout", str(BED_TIMEOUT)] + paths,
-                     str(tmp / "bed.xml"))
+
+    def boot(tmp):
+        bad = tmp / "bad_elf.elf"
+        bad.write_bytes(b"\x7fELF\x01\x01\x01" + bytes(57))
+        paths = [str(bad) if n == "bad_elf" else os.path.join(BED, n + ".c")
+                 for n in order]
+        return efimm_test("suites-bed", ["--timeout", str(BED_TIMEOUT)] + paths,
+                          str(tmp / "bed.xml"))
+
+    # the bed's tests may run on both pytest-xdist workers: one boot
+    _, run = once_per_session(tmp_path_factory, "suites-bed", boot)
     run.order = order
     return run
 

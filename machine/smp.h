@@ -21,7 +21,7 @@
 #include "../arch/x86_64/smp.h"
 #include "../pure/madt.h"
 
-#define SMP_START_MS 200
+#define SMP_START_MS 1000
 
 struct smp_plan {
 	struct madt_info madt;  /* the firmware's CPUs (madt.ncpus 0: none) */

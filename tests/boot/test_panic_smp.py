@@ -34,7 +34,7 @@ def panic_elf(tmp_path_factory):
 
 def boot(efimm_boot, elf, cpus, line):
     """Boots the payload; returns the result and the CPUs online (a loaded
-    host may leave an AP out: its start has 200 ms)."""
+    host may leave an AP out: its start has 1000 ms)."""
     res = efimm_boot(args=f"run {PAYLOAD} {line}", cpus=cpus, timeout=240,
                      files={PAYLOAD: elf})
     assert not res.timed_out

@@ -10,9 +10,14 @@
 # firmware directory first and the system's second (the backports data
 # links some ROMs to packages it does not unpack).  Once done it only
 # prints the wrapper's path; the libraries it links are bookworm's.
+# Callers at the same time wait for one another (flock on DIR.lock).
 set -e
 dir=${1:-build/qemu-backports}
 wrapper="$dir/qemu-system-x86_64"
+# One fetch at a time: parallel test workers call this together.
+mkdir -p "$dir"
+exec 9>"$dir.lock"
+flock 9
 if [ -x "$wrapper" ] && "$wrapper" --version >/dev/null 2>&1; then
 	echo "$wrapper"
 	exit 0

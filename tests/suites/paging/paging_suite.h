@@ -245,4 +245,101 @@ static inline size_t suite_stress_arena_pages(size_t free_frames, size_t margin)
 	return 4 * free_frames < most ? 4 * free_frames : most;
 }
 
+/* xorshift64 on *state: the same sequence from the same seed, so a
+ * failure repeats. */
+static inline uint64_t suite_rng(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+/* Writes every page of [p, p + pages), then rounds random checksummed
+ * reads and writes (rng: *state), then checks every page; returns the
+ * mismatches.  seeds[i]: page i's last seed. */
+static inline size_t suite_stress_walk(char *p, uint64_t *seeds, size_t pages,
+				       long rounds, uint64_t *state)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < pages; i++)
+		suite_stress_write(p + i * PAGE_SIZE, seeds[i] = suite_rng(state) | 1);
+	for (long r = 0; r < rounds; r++) {
+		size_t i = suite_rng(state) % pages;
+
+		if (suite_rng(state) & 1)
+			suite_stress_write(p + i * PAGE_SIZE, seeds[i] = suite_rng(state) | 1);
+		else
+			bad += !suite_stress_ok(p + i * PAGE_SIZE, seeds[i]);
+	}
+	for (size_t i = 0; i < pages; i++)
+		bad += !suite_stress_ok(p + i * PAGE_SIZE, seeds[i]);
+	return bad;
+}
+
+/* Walks a stress arena (its pages, its seeds); returns the mismatches. */
+typedef size_t (*suite_stress_fn)(void *ctx, char *p, uint64_t *seeds, size_t pages);
+
+#define SUITE_STRESS_POINTS 4
+
+/*
+ * SUITE_STRESS_POINTS points: maps an arena of suite_stress_arena_pages
+ * and its seeds (pinned), runs run(ctx, ...) over it, and checks that no
+ * read missed its write, that the arena really exceeded memory (dirty
+ * evictions), and that unmapping it gave its frames back.  rounds and
+ * who (e.g. "2 CPUs", or "") only describe the run in the points.
+ */
+static inline void suite_stress(size_t free_frames, size_t margin, long rounds,
+				const char *who, suite_stress_fn run, void *ctx)
+{
+	size_t pages = suite_stress_arena_pages(free_frames, margin);
+	size_t seed_bytes = (pages * 8 + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+	const char *sep = *who ? ", " : "", *times = *who ? " x " : "";
+	struct k_mem_paging_stats a, b;
+	size_t free0, bad;
+	uint64_t *seeds = k_mem_map(seed_bytes, K_MEM_PERM_RW | K_MEM_MAP_LOCK);
+	char *p;
+
+	a = suite_stats();
+	free0 = k_mem_free_get();
+	p = k_mem_map(pages * PAGE_SIZE, K_MEM_PERM_RW);
+	if (!efimm_test_ok(seeds && p, "maps: %zu pages over %zu free frames%s%s",
+			   pages, free_frames, sep, who))
+		return;
+	bad = run(ctx, p, seeds, pages);
+	b = suite_stats();
+	efimm_test_ok(bad == 0, "%s%s%ld random steps: %zu mismatches (faults %lu, "
+		      "evictions clean %lu dirty %lu)", who, times, rounds, bad,
+		      (unsigned long)(b.pagefaults.cnt - a.pagefaults.cnt),
+		      (unsigned long)(b.eviction.clean - a.eviction.clean),
+		      (unsigned long)(b.eviction.dirty - a.eviction.dirty));
+	efimm_test_ok(b.eviction.dirty > a.eviction.dirty,
+		      "the arena really exceeded memory (dirty evictions)");
+	k_mem_unmap(p, pages * PAGE_SIZE);
+	efimm_test_ok(k_mem_free_get() >= free0,
+		      "unmap gave the arena's frames back: %zu -> %zu KiB free",
+		      free0 >> 10, k_mem_free_get() >> 10);
+	k_mem_unmap(seeds, seed_bytes);
+}
+
+/* A stress payload's main: squeezes free memory, runs suite_stress
+ * (its points skipped when squeezing left no pressure), releases. */
+static inline void suite_stress_main(size_t margin, long rounds, const char *who,
+				     suite_stress_fn run, void *ctx)
+{
+	struct suite_ballast ballast;
+	size_t free_bytes = suite_squeeze(&ballast);
+
+	efimm_test_plan(SUITE_STRESS_POINTS + 1);
+	if (free_bytes > SUITE_MAX_PRESSURED) {
+		for (int i = 0; i < SUITE_STRESS_POINTS; i++)
+			efimm_test_skip("%zu KiB free after squeezing: no pressure",
+					free_bytes >> 10);
+	} else {
+		suite_stress(free_bytes / PAGE_SIZE, margin, rounds, who, run, ctx);
+	}
+	efimm_test_ok(suite_release(&ballast) == 0, "release the squeezed memory");
+}
+
 #endif

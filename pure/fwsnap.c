@@ -8,6 +8,7 @@
 
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "../lib/le.h"
 
 #define PT_ENTRIES 512u
 #define PTE_ADDR_2M 0x000FFFFFFFE00000ULL
@@ -339,18 +340,6 @@ static bool in_buf(size_t len, uint64_t off, uint64_t n)
 	return off <= len && n <= len - off;
 }
 
-/* Little-endian reads at any alignment. */
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
 /* Offset of the optional header, its size in *opt_size, the section
  * count in *nsect; 0 if the headers are not a readable PE. */
 static size_t pe_opt_header(const uint8_t *img, size_t len, uint16_t *opt_size,
@@ -360,24 +349,24 @@ static size_t pe_opt_header(const uint8_t *img, size_t len, uint16_t *opt_size,
 
 	if (!in_buf(len, 0, 0x40) || img[0] != 'M' || img[1] != 'Z')
 		return 0;
-	nt = rd32(img + 0x3C);
+	nt = le_read32(img + 0x3C);
 	if (!in_buf(len, nt, 24) || memcmp(img + nt, "PE\0\0", 4))
 		return 0;
-	*nsect = rd16(img + nt + 6);
-	*opt_size = rd16(img + nt + 20);
+	*nsect = le_read16(img + nt + 6);
+	*opt_size = le_read16(img + nt + 20);
 	return (size_t)nt + 24;
 }
 
 /* One 40-byte section header into out. */
 static void pe_section(const uint8_t *sh, struct fwsnap_section *out)
 {
-	uint32_t vsize = rd32(sh + 8);
+	uint32_t vsize = le_read32(sh + 8);
 
 	memcpy(out->name, sh, 8);
 	out->name[8] = '\0';
-	out->rva = rd32(sh + 12);
-	out->size = vsize ? vsize : rd32(sh + 16);
-	out->characteristics = rd32(sh + 36);
+	out->rva = le_read32(sh + 12);
+	out->size = vsize ? vsize : le_read32(sh + 16);
+	out->characteristics = le_read32(sh + 36);
 }
 
 int fwsnap_pe_sections(const uint8_t *img, size_t len, struct fwsnap_image *out)
@@ -407,7 +396,7 @@ static bool pe_debug_dir(const uint8_t *img, size_t len, uint32_t *rva,
 
 	if (!opt || !in_buf(len, opt, 2) || opt_size < 2)
 		return false;
-	if (rd16(img + opt) == 0x20B) {
+	if (le_read16(img + opt) == 0x20B) {
 		count_off = 108;
 		dirs = 112;
 	} else {
@@ -415,10 +404,10 @@ static bool pe_debug_dir(const uint8_t *img, size_t len, uint32_t *rva,
 		dirs = 96;
 	}
 	if (opt_size < dirs + 7 * 8 || !in_buf(len, opt, dirs + 7 * 8) ||
-	    rd32(img + opt + count_off) < 7)
+	    le_read32(img + opt + count_off) < 7)
 		return false;
-	*rva = rd32(img + opt + dirs + 6 * 8);
-	*size = rd32(img + opt + dirs + 6 * 8 + 4);
+	*rva = le_read32(img + opt + dirs + 6 * 8);
+	*size = le_read32(img + opt + dirs + 6 * 8 + 4);
 	return *size != 0;
 }
 
@@ -461,10 +450,10 @@ int fwsnap_pe_debug_name(const uint8_t *img, size_t len, char *name,
 		return -ENOENT;
 	for (uint32_t off = 0; off + 28 <= size; off += 28) {
 		const uint8_t *d = img + rva + off;
-		uint32_t dlen = rd32(d + 16), drva = rd32(d + 20);
+		uint32_t dlen = le_read32(d + 16), drva = le_read32(d + 20);
 		size_t path;
 
-		if (rd32(d + 12) != 2 || !in_buf(len, drva, dlen))
+		if (le_read32(d + 12) != 2 || !in_buf(len, drva, dlen))
 			continue;   /* type 2: CodeView */
 		path = cv_path_offset(img + drva, dlen);
 		if (path && !copy_basename(img + drva + path, dlen - path, name, namelen))

@@ -5,6 +5,7 @@
 
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "../lib/le.h"
 #include "../lib/printf.h"
 
 /* Entry types (ACPI 6.5, table 5.21) and the lengths efimm reads. */
@@ -16,14 +17,6 @@
 #define MADT_X2APIC_LEN     16
 #define MADT_CPU_ENABLED    (1u << 0)
 
-uint32_t madt_rd32(const void *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 uint8_t madt_checksum(const void *p, size_t n)
 {
 	const uint8_t *b = p;
@@ -32,14 +25,6 @@ uint8_t madt_checksum(const void *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		sum = (uint8_t)(sum + b[i]);
 	return sum;
-}
-
-uint64_t madt_rd64(const void *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
 }
 
 int madt_find(const struct madt_info *info, uint32_t apic_id)
@@ -85,13 +70,13 @@ static void madt_entry(struct madt_info *out, const uint8_t *e)
 {
 	switch (e[0]) {
 	case MADT_LAPIC:
-		madt_add(out, e[3], e[2], madt_rd32(e + 4), false);
+		madt_add(out, e[3], e[2], le_read32(e + 4), false);
 		break;
 	case MADT_X2APIC:
-		madt_add(out, madt_rd32(e + 4), madt_rd32(e + 12), madt_rd32(e + 8), true);
+		madt_add(out, le_read32(e + 4), le_read32(e + 12), le_read32(e + 8), true);
 		break;
 	case MADT_LAPIC_OVERRIDE:
-		out->lapic_base = madt_rd64(e + 4);
+		out->lapic_base = le_read64(e + 4);
 		break;
 	}
 }
@@ -111,7 +96,7 @@ static size_t madt_header(const uint8_t *t, size_t len, char *why)
 		ksnprintf(why, MADT_WHY_MAX, "signature is not \"APIC\"");
 		return 0;
 	}
-	n = madt_rd32(t + 4);
+	n = le_read32(t + 4);
 	if (n < MADT_HEADER || n > len) {
 		ksnprintf(why, MADT_WHY_MAX, "length %u outside %u..%zu", n,
 			 MADT_HEADER, len);
@@ -145,7 +130,7 @@ void madt_plan(const struct madt_info *info, uint32_t bsp, size_t max,
 int madt_read(const void *fw, void *buf, size_t cap, struct madt_info *out,
 	      char why[MADT_WHY_MAX])
 {
-	uint32_t len = madt_rd32((const uint8_t *)fw + 4);
+	uint32_t len = le_read32((const uint8_t *)fw + 4);
 
 	if (len > cap) {
 		ksnprintf(why, MADT_WHY_MAX, "%u bytes, more than the %zu (%zu KiB) efimm copies",
@@ -164,8 +149,8 @@ int madt_parse(const void *tab, size_t len, struct madt_info *out,
 
 	if (!n)
 		return -EINVAL;
-	out->lapic_base = madt_rd32(t + 36);
-	out->flags = madt_rd32(t + 40);
+	out->lapic_base = le_read32(t + 36);
+	out->flags = le_read32(t + 40);
 	out->ncpus = out->dropped = out->disabled = 0;
 	for (unsigned int i = 0; off < n; i++) {
 		size_t elen = n - off >= 2 ? t[off + 1] : 0;

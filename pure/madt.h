@@ -79,15 +79,11 @@ void madt_plan(const struct madt_info *info, uint32_t bsp, size_t max,
 int madt_find(const struct madt_info *info, uint32_t apic_id);
 
 /*
- * The helpers every ACPI table needs (the MADT here, the RSDP and
- * XSDT/RSDT in efi/fw/smp_fw.c), kept in one place:
- * madt_rd32, madt_rd64: the little-endian 32- or 64-bit field at p (any
- * alignment).
- * madt_checksum: the byte sum of p[0..n) modulo 256; an ACPI table whose
- * checksum adds up gives 0.  All three read only the bytes named.
+ * The checksum every ACPI table needs (the MADT here, the RSDP and
+ * XSDT/RSDT in efi/fw/smp_fw.c): the byte sum of p[0..n) modulo 256; an
+ * ACPI table whose checksum adds up gives 0.  Reads only p[0..n).  (Their
+ * little-endian fields: lib/le.h.)
  */
-uint32_t madt_rd32(const void *p);
-uint64_t madt_rd64(const void *p);
 uint8_t madt_checksum(const void *p, size_t n);
 
 #endif

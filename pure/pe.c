@@ -7,6 +7,7 @@
 
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "../lib/le.h"
 #include "../lib/printf.h"
 
 #define PE_MACHINE_X86_64    0x8664
@@ -14,16 +15,6 @@
 #define PE_SUBSYSTEM_EFI_APP 10
 #define PE_COFF_SIZE         24      /* "PE\0\0" and the COFF file header */
 #define PE_OPT_SUBSYSTEM     68      /* offset in the PE32+ optional header */
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16;
-}
 
 /* Checks the optional header (len bytes of it in the file). */
 static int check_optional(const uint8_t *opt, size_t len, char *why, size_t n)
@@ -34,14 +25,14 @@ static int check_optional(const uint8_t *opt, size_t len, char *why, size_t n)
 		ksnprintf(why, n, "not a PE image (optional header truncated)");
 		return -ENOEXEC;
 	}
-	magic = rd16(opt);
+	magic = le_read16(opt);
 	if (magic != PE_MAGIC_PE32PLUS) {
 		ksnprintf(why, n, "PE optional header magic 0x%X, not PE32+ (0x20B)", magic);
 		return -ENOTSUP;
 	}
-	if (rd16(opt + PE_OPT_SUBSYSTEM) != PE_SUBSYSTEM_EFI_APP) {
+	if (le_read16(opt + PE_OPT_SUBSYSTEM) != PE_SUBSYSTEM_EFI_APP) {
 		ksnprintf(why, n, "PE subsystem %u, not an EFI application (10)",
-			  rd16(opt + PE_OPT_SUBSYSTEM));
+			  le_read16(opt + PE_OPT_SUBSYSTEM));
 		return -ENOTSUP;
 	}
 	return 0;
@@ -57,7 +48,7 @@ int pe_check(const void *image, size_t size, char *why, size_t n)
 		ksnprintf(why, n, "not a PE image");
 		return -ENOEXEC;
 	}
-	lfanew = rd32(img + 0x3C);
+	lfanew = le_read32(img + 0x3C);
 	if (lfanew > size || size - lfanew < PE_COFF_SIZE) {
 		ksnprintf(why, n, "not a PE image (e_lfanew 0x%X past the end)", lfanew);
 		return -ENOEXEC;
@@ -67,12 +58,12 @@ int pe_check(const void *image, size_t size, char *why, size_t n)
 		ksnprintf(why, n, "not a PE image (no PE signature)");
 		return -ENOEXEC;
 	}
-	machine = rd16(pe + 4);
+	machine = le_read16(pe + 4);
 	if (machine != PE_MACHINE_X86_64) {
 		ksnprintf(why, n, "PE image for machine 0x%X, not x86_64", machine);
 		return -ENOTSUP;
 	}
-	optsize = rd16(pe + 20);
+	optsize = le_read16(pe + 20);
 	if (optsize > size - lfanew - PE_COFF_SIZE) {
 		ksnprintf(why, n, "not a PE image (optional header truncated)");
 		return -ENOEXEC;

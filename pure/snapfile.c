@@ -11,6 +11,7 @@
 
 #include "../lib/errno.h"
 #include "../lib/kstring.h"
+#include "../lib/le.h"
 #include "../lib/printf.h"
 
 #define REGS_SIZE   (7 * 8u)
@@ -300,24 +301,6 @@ static int refuse(char *why, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* The little-endian u32 at p (any alignment). */
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-/* The little-endian u64 at p (any alignment). */
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
 /* The file header: magic, version, size.  *nsec on success. */
 static int read_header(const uint8_t *buf, size_t len, uint32_t *nsec, char *why)
 {
@@ -328,17 +311,17 @@ static int read_header(const uint8_t *buf, size_t len, uint32_t *nsec, char *why
 			      len, SNAPFILE_HEADER_SIZE);
 	if (memcmp(buf, SNAPFILE_MAGIC, 8))
 		return refuse(why, "not an efimm snapshot (no %s magic)", SNAPFILE_MAGIC);
-	if (rd32(buf + 8) != SNAPFILE_VERSION)
+	if (le_read32(buf + 8) != SNAPFILE_VERSION)
 		return refuse(why, "snapshot format version %u, this reader knows %u",
-			      rd32(buf + 8), SNAPFILE_VERSION);
-	size = rd64(buf + 16);
+			      le_read32(buf + 8), SNAPFILE_VERSION);
+	size = le_read64(buf + 16);
 	if (size > len)
 		return refuse(why, "truncated: %zu bytes, the header says %llu",
 			      len, (unsigned long long)size);
 	if (size < len)
 		return refuse(why, "%zu bytes, the header says %llu (data after the end)",
 			      len, (unsigned long long)size);
-	*nsec = rd32(buf + 12);
+	*nsec = le_read32(buf + 12);
 	return 0;
 }
 
@@ -351,8 +334,8 @@ static int read_section(const uint8_t *buf, size_t len, size_t *off, uint32_t i,
 
 	if (len - *off < SNAPFILE_SEC_HEADER)
 		return refuse(why, "section %u: header past the end of the file", i);
-	type = rd32(buf + *off);
-	n = rd64(buf + *off + 8);
+	type = le_read32(buf + *off);
+	n = le_read64(buf + *off + 8);
 	if (n > len - *off - SNAPFILE_SEC_HEADER)
 		return refuse(why, "section %u (type %u): %llu bytes run past the end of the file",
 			      i, type, (unsigned long long)n);
@@ -412,13 +395,13 @@ static int read_regs(const struct secref *r, struct snapfile *f, char *why)
 	if (r->len != REGS_SIZE)
 		return refuse(why, "REGS section: %llu bytes, not %u",
 			      (unsigned long long)r->len, REGS_SIZE);
-	f->s.cr0 = rd64(p);
-	f->s.cr3 = rd64(p + 8);
-	f->s.cr4 = rd64(p + 16);
-	f->s.efer = rd64(p + 24);
-	f->s.rsp = rd64(p + 32);
-	f->m.pat = rd64(p + 40);
-	f->s.mem_attr_protocol = (rd64(p + 48) & REGS_F_MAP) != 0;
+	f->s.cr0 = le_read64(p);
+	f->s.cr3 = le_read64(p + 8);
+	f->s.cr4 = le_read64(p + 16);
+	f->s.efer = le_read64(p + 24);
+	f->s.rsp = le_read64(p + 32);
+	f->m.pat = le_read64(p + 40);
+	f->s.mem_attr_protocol = (le_read64(p + 48) & REGS_F_MAP) != 0;
 	return 0;
 }
 
@@ -431,8 +414,8 @@ static int read_cpuid(const struct secref *r, struct snapfile_meta *m, char *why
 	for (uint32_t i = 0; i < m->ncpuid; i++) {
 		const uint8_t *p = r->p + i * CPUID_SIZE;
 
-		m->cpuid[i] = (struct snapfile_cpuid){ rd32(p), rd32(p + 4), rd32(p + 8),
-						       rd32(p + 12), rd32(p + 16), rd32(p + 20) };
+		m->cpuid[i] = (struct snapfile_cpuid){ le_read32(p), le_read32(p + 4), le_read32(p + 8),
+						       le_read32(p + 12), le_read32(p + 16), le_read32(p + 20) };
 	}
 	return 0;
 }
@@ -444,7 +427,7 @@ static int read_memmap(const struct secref *r, struct fwsnap *s, char *why)
 	if (r->len < 8)
 		return refuse(why, "MEMMAP section: %llu bytes, shorter than its 8-byte header",
 			      (unsigned long long)r->len);
-	ds = rd32(r->p);
+	ds = le_read32(r->p);
 	if (ds < sizeof(struct fw_desc) || ds % 8)
 		return refuse(why, "MEMMAP section: descriptor size %u (at least %zu, a multiple of 8)",
 			      ds, sizeof(struct fw_desc));
@@ -452,7 +435,7 @@ static int read_memmap(const struct secref *r, struct fwsnap *s, char *why)
 		return refuse(why, "MEMMAP section: %llu bytes of map, not a multiple of the descriptor size %u",
 			      (unsigned long long)(r->len - 8), ds);
 	s->desc_size = ds;
-	s->desc_version = rd32(r->p + 4);
+	s->desc_version = le_read32(r->p + 4);
 	s->map = r->p + 8;
 	s->map_size = (size_t)(r->len - 8);
 	return 0;
@@ -465,15 +448,15 @@ static int read_pt(const struct secref *r, struct snapfile *f, char *why)
 	if (r->len < 16)
 		return refuse(why, "PTPAGES section: %llu bytes, shorter than its 16-byte header",
 			      (unsigned long long)r->len);
-	n = rd64(r->p);
+	n = le_read64(r->p);
 	if (n > FWSNAP_MAX_PT_PAGES || r->len != 16 + n * PT_REC_SIZE)
 		return refuse(why, "PTPAGES section: %llu bytes for %llu pages (at most %u of %u bytes)",
 			      (unsigned long long)r->len, (unsigned long long)n,
 			      FWSNAP_MAX_PT_PAGES, PT_REC_SIZE);
-	f->s.pt_dropped = (size_t)rd64(r->p + 8);
+	f->s.pt_dropped = (size_t)le_read64(r->p + 8);
 	for (uint64_t i = 0; i < n; i++) {
 		const uint8_t *p = r->p + 16 + i * PT_REC_SIZE;
-		uint64_t phys = rd64(p);
+		uint64_t phys = le_read64(p);
 		int err = fwsnap_pt_add(&f->s, phys, p + 8);
 
 		if (err == -EINVAL)
@@ -493,11 +476,11 @@ static int read_image(const uint8_t *p, uint32_t i, struct fwsnap_image *im, cha
 	if (!has_nul((const char *)p, FWSNAP_NAME_MAX))
 		return refuse(why, "IMAGES section: image %u's name is not NUL-terminated", i);
 	memcpy(im->name, p, FWSNAP_NAME_MAX);
-	im->base = rd64(p + 48);
-	im->size = rd64(p + 56);
-	im->pe_ok = (rd32(p + 64) & IMG_F_PE) != 0;
-	im->nsect = rd32(p + 68);
-	im->nsect_total = rd32(p + 72);
+	im->base = le_read64(p + 48);
+	im->size = le_read64(p + 56);
+	im->pe_ok = (le_read32(p + 64) & IMG_F_PE) != 0;
+	im->nsect = le_read32(p + 68);
+	im->nsect_total = le_read32(p + 72);
 	if (im->nsect > FWSNAP_MAX_SECTIONS)
 		return refuse(why, "IMAGES section: image %u has %u sections, at most %u",
 			      i, im->nsect, FWSNAP_MAX_SECTIONS);
@@ -505,9 +488,9 @@ static int read_image(const uint8_t *p, uint32_t i, struct fwsnap_image *im, cha
 		const uint8_t *sp = p + 80 + k * SECT_SIZE;
 
 		memcpy(im->sect[k].name, sp, 8);
-		im->sect[k].rva = rd32(sp + 8);
-		im->sect[k].size = rd32(sp + 12);
-		im->sect[k].characteristics = rd32(sp + 16);
+		im->sect[k].rva = le_read32(sp + 8);
+		im->sect[k].size = le_read32(sp + 12);
+		im->sect[k].characteristics = le_read32(sp + 16);
 	}
 	return 0;
 }
@@ -519,12 +502,12 @@ static int read_images(const struct secref *r, struct snapfile *f, char *why)
 	if (r->len < 8)
 		return refuse(why, "IMAGES section: %llu bytes, shorter than its 8-byte header",
 			      (unsigned long long)r->len);
-	n = rd32(r->p);
+	n = le_read32(r->p);
 	if (n > FWSNAP_MAX_IMAGES || r->len != 8 + (uint64_t)n * SNAPFILE_IMAGE_SIZE)
 		return refuse(why, "IMAGES section: %llu bytes for %u images (at most %u of %u bytes)",
 			      (unsigned long long)r->len, n, FWSNAP_MAX_IMAGES,
 			      SNAPFILE_IMAGE_SIZE);
-	f->s.img_dropped = rd32(r->p + 4);
+	f->s.img_dropped = le_read32(r->p + 4);
 	for (uint32_t i = 0; i < n; i++) {
 		int err = read_image(r->p + 8 + (size_t)i * SNAPFILE_IMAGE_SIZE, i,
 				     &f->img[i], why);
@@ -545,18 +528,18 @@ static int read_layout(const struct secref *r, struct snapfile_layout *l, char *
 	if (r->len < LAYOUT_HEAD)
 		return refuse(why, "LAYOUT section: %llu bytes, shorter than its %u-byte header",
 			      (unsigned long long)r->len, LAYOUT_HEAD);
-	n = rd32(r->p + 64);
+	n = le_read32(r->p + 64);
 	if (n > SNAPFILE_MAX_EXTRA || r->len != LAYOUT_HEAD + (uint64_t)n * EXTRA_SIZE)
 		return refuse(why, "LAYOUT section: %llu bytes for %u extra ranges (at most %u)",
 			      (unsigned long long)r->len, n, SNAPFILE_MAX_EXTRA);
 	for (int i = 0; i < 8; i++)
-		*v[i] = rd64(r->p + 8 * i);
+		*v[i] = le_read64(r->p + 8 * i);
 	l->nextra = n;
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *p = r->p + LAYOUT_HEAD + i * EXTRA_SIZE;
 
-		l->extra[i] = (struct snapfile_extra){ rd64(p), rd64(p + 8), rd32(p + 16),
-						       rd32(p + 20) };
+		l->extra[i] = (struct snapfile_extra){ le_read64(p), le_read64(p + 8), le_read32(p + 16),
+						       le_read32(p + 20) };
 	}
 	return 0;
 }

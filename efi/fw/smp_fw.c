@@ -15,6 +15,7 @@
 #include "../../arch/x86_64/smp_tramp.h"
 #include "../../lib/errno.h"
 #include "../../lib/kstring.h"
+#include "../../lib/le.h"
 #include "../../lib/printf.h"
 #include "../../machine/smp.h"
 #include "../../pure/madt.h"
@@ -50,7 +51,7 @@ static uint32_t sdt_ok(const uint8_t *t, const char *sig, uint32_t max)
 
 	if (!t || memcmp(t, sig, 4) != 0)
 		return 0;
-	len = madt_rd32(t + 4);
+	len = le_read32(t + 4);
 	if (len < SDT_HEADER || len > max || madt_checksum(t, len) != 0)
 		return 0;
 	return len;
@@ -66,10 +67,10 @@ static const uint8_t *find_madt(const char **err)
 	*err = "no ACPI RSDP in the configuration table";
 	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8) != 0 || madt_checksum(rsdp, 20) != 0)
 		return NULL;
-	x = rsdp[15] >= 2 && madt_rd32(rsdp + 20) >= 36 &&
-	    madt_checksum(rsdp, madt_rd32(rsdp + 20)) == 0;
-	sdt = x ? (const uint8_t *)(uintptr_t)madt_rd64(rsdp + 24)
-		: (const uint8_t *)(uintptr_t)madt_rd32(rsdp + 16);
+	x = rsdp[15] >= 2 && le_read32(rsdp + 20) >= 36 &&
+	    madt_checksum(rsdp, le_read32(rsdp + 20)) == 0;
+	sdt = x ? (const uint8_t *)(uintptr_t)le_read64(rsdp + 24)
+		: (const uint8_t *)(uintptr_t)le_read32(rsdp + 16);
 	step = x ? 8 : 4;
 	len = sdt_ok(sdt, x ? "XSDT" : "RSDT", SDT_HEADER + SDT_MAX_ENTRIES * step);
 	*err = "the ACPI XSDT/RSDT is malformed";
@@ -77,7 +78,7 @@ static const uint8_t *find_madt(const char **err)
 		return NULL;
 	*err = "the ACPI tables list no MADT";
 	for (uint32_t off = SDT_HEADER; off + step <= len; off += step) {
-		uint64_t a = step == 8 ? madt_rd64(sdt + off) : madt_rd32(sdt + off);
+		uint64_t a = step == 8 ? le_read64(sdt + off) : le_read32(sdt + off);
 		const uint8_t *t = (const uint8_t *)(uintptr_t)a;
 
 		if (t && memcmp(t, "APIC", 4) == 0)

@@ -7,6 +7,7 @@
 #include "../../lib/console.h"
 #include "../../lib/errno.h"
 #include "../../lib/kstring.h"
+#include "../../lib/le.h"
 #include "../../lib/page.h"
 #include "../../lib/types.h"
 #include "../../lib/printf.h"
@@ -98,6 +99,18 @@ START_TEST(page_clear_and_copy)
 }
 END_TEST
 
+/* lib/le.h: little-endian fields at odd addresses, reading only their
+ * own bytes (the 0xff and 0xee around them never show). */
+START_TEST(little_endian_fields)
+{
+	static const uint8_t b[] = { 0xff, 0x78, 0x56, 0x34, 0x12, 0xef, 0xcd, 0xab, 0x90, 0xee };
+
+	ck_assert_uint_eq(le_read16(b + 1), 0x5678u);
+	ck_assert_uint_eq(le_read32(b + 1), 0x12345678u);
+	ck_assert_uint_eq(le_read64(b + 1), 0x90abcdef12345678ull);
+}
+END_TEST
+
 START_TEST(parse_sizes)
 {
 	uint64_t v;
@@ -129,6 +142,7 @@ static Suite *lib_suite(void)
 	tcase_add_test(tc, printf_matches_libc);
 	tcase_add_test(tc, printf_pointer_and_truncation);
 	tcase_add_test(tc, parse_sizes);
+	tcase_add_test(tc, little_endian_fields);
 	tcase_add_test(tc, page_clear_and_copy);
 	tcase_add_test(tc, console_line_prefix);
 	suite_add_tcase(s, tc);

@@ -29,6 +29,7 @@
  * and exits 1.  Run with mem= small enough to force eviction.
  */
 #include "efimm.h"
+#include "stress.h"
 
 #define PAGES_OF(bytes) (((bytes) + PAGE_SIZE - 1) / PAGE_SIZE)
 
@@ -215,41 +216,6 @@ static void scenario_api(void)
 	api_unmap_frees_slots(slots / 2);
 }
 
-static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-/* Page i holds words derived from seed[i]; the last word is the sum. */
-static void stress_write(uint8_t *page, uint64_t seed)
-{
-	uint64_t *w = (uint64_t *)page, sum = 0;
-
-	for (size_t k = 0; k < PAGE_SIZE / 8 - 1; k += 61) {
-		w[k] = seed * (k + 1) + k;
-		sum += w[k];
-	}
-	w[PAGE_SIZE / 8 - 1] = sum;
-}
-
-static bool stress_ok(const uint8_t *page, uint64_t seed)
-{
-	const uint64_t *w = (const uint64_t *)page;
-	uint64_t sum = 0;
-
-	for (size_t k = 0; k < PAGE_SIZE / 8 - 1; k += 61) {
-		if (w[k] != seed * (k + 1) + k)
-			return false;
-		sum += w[k];
-	}
-	return w[PAGE_SIZE / 8 - 1] == sum;
-}
-
 extern char __payload_text[], __payload_end[];
 
 /* [*bottom, *top): the payload's stack, every page of it resident now
@@ -288,25 +254,8 @@ static void own_pages(bool pin)
 	}
 }
 
-/* Random reads and writes over [p, p+pages); returns the mismatches. */
-static size_t stress_run(uint8_t *p, uint64_t *seeds, size_t pages, long rounds)
-{
-	size_t bad = 0;
-
-	for (size_t i = 0; i < pages; i++)
-		stress_write(p + i * PAGE_SIZE, seeds[i] = rng() | 1);
-	for (long r = 0; r < rounds; r++) {
-		size_t i = rng() % pages;
-
-		if (rng() & 1)
-			stress_write(p + i * PAGE_SIZE, seeds[i] = rng() | 1);
-		else
-			bad += !stress_ok(p + i * PAGE_SIZE, seeds[i]);
-	}
-	for (size_t i = 0; i < pages; i++)
-		bad += !stress_ok(p + i * PAGE_SIZE, seeds[i]);
-	return bad;
-}
+/* xorshift64's state: the same sequence every run, so a failure repeats. */
+static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
 
 static void scenario_stress(size_t pages, long rounds)
 {
@@ -327,7 +276,7 @@ static void scenario_stress(size_t pages, long rounds)
 		return;
 	printk("paging_test: stress over %zu pages (%zu frames free), %ld steps\n",
 	       pages, free0 / PAGE_SIZE, rounds);
-	bad = stress_run(p, seeds, pages, rounds);
+	bad = stress_walk(p, seeds, pages, rounds, &rng_state);
 	b = stats();
 	printk("paging_test: stress: %zu mismatches, faults %lu, evictions "
 	       "clean %lu dirty %lu\n", bad,

@@ -16,6 +16,7 @@
 #define PAGING_SUITE_H
 
 #include "efimm.h"
+#include "../../../payload/stress.h"   /* the walk itself */
 
 /* Free frames suite_squeeze() aims to leave. */
 #define SUITE_KEEP_FRAMES   256
@@ -208,33 +209,6 @@ static inline int suite_release(struct suite_ballast *b)
 	return err;
 }
 
-/* A stress page: words derived from seed, its last word their sum
- * (paging/stress.c, smp/stress.c). */
-static inline void suite_stress_write(char *page, uint64_t seed)
-{
-	uint64_t *w = (uint64_t *)page, sum = 0;
-
-	for (size_t k = 0; k < PAGE_SIZE / 8 - 1; k += 61) {
-		w[k] = seed * (k + 1) + k;
-		sum += w[k];
-	}
-	w[PAGE_SIZE / 8 - 1] = sum;
-}
-
-/* True if page holds what suite_stress_write(page, seed) wrote. */
-static inline bool suite_stress_ok(const char *page, uint64_t seed)
-{
-	const uint64_t *w = (const uint64_t *)page;
-	uint64_t sum = 0;
-
-	for (size_t k = 0; k < PAGE_SIZE / 8 - 1; k += 61) {
-		if (w[k] != seed * (k + 1) + k)
-			return false;
-		sum += w[k];
-	}
-	return w[PAGE_SIZE / 8 - 1] == sum;
-}
-
 /* A stress arena: four times free_frames, or what the store can take
  * beyond margin slots kept for the payload's own pages. */
 static inline size_t suite_stress_arena_pages(size_t free_frames, size_t margin)
@@ -243,39 +217,6 @@ static inline size_t suite_stress_arena_pages(size_t free_frames, size_t margin)
 	size_t most = free_frames + (slots > margin ? slots - margin : 0);
 
 	return 4 * free_frames < most ? 4 * free_frames : most;
-}
-
-/* xorshift64 on *state: the same sequence from the same seed, so a
- * failure repeats. */
-static inline uint64_t suite_rng(uint64_t *state)
-{
-	*state ^= *state << 13;
-	*state ^= *state >> 7;
-	*state ^= *state << 17;
-	return *state;
-}
-
-/* Writes every page of [p, p + pages), then rounds random checksummed
- * reads and writes (rng: *state), then checks every page; returns the
- * mismatches.  seeds[i]: page i's last seed. */
-static inline size_t suite_stress_walk(char *p, uint64_t *seeds, size_t pages,
-				       long rounds, uint64_t *state)
-{
-	size_t bad = 0;
-
-	for (size_t i = 0; i < pages; i++)
-		suite_stress_write(p + i * PAGE_SIZE, seeds[i] = suite_rng(state) | 1);
-	for (long r = 0; r < rounds; r++) {
-		size_t i = suite_rng(state) % pages;
-
-		if (suite_rng(state) & 1)
-			suite_stress_write(p + i * PAGE_SIZE, seeds[i] = suite_rng(state) | 1);
-		else
-			bad += !suite_stress_ok(p + i * PAGE_SIZE, seeds[i]);
-	}
-	for (size_t i = 0; i < pages; i++)
-		bad += !suite_stress_ok(p + i * PAGE_SIZE, seeds[i]);
-	return bad;
 }
 
 /* Walks a stress arena (its pages, its seeds); returns the mismatches. */

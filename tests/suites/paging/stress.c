@@ -20,7 +20,7 @@ static size_t stress_run(void *ctx, char *p, uint64_t *seeds, size_t pages)
 	uint64_t state = 0x2545F4914F6CDD1Dull;
 
 	(void)ctx;
-	return suite_stress_walk(p, seeds, pages, ROUNDS, &state);
+	return stress_walk(p, seeds, pages, ROUNDS, &state);
 }
 
 int main(int argc, char **argv)

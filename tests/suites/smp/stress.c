@@ -27,7 +27,7 @@ static void run_slice(void *arg)
 {
 	struct slice *s = arg;
 
-	s->bad = suite_stress_walk(s->p, s->seeds, s->pages, ROUNDS, &s->rng);
+	s->bad = stress_walk(s->p, s->seeds, s->pages, ROUNDS, &s->rng);
 }
 
 /* Splits [p, p + pages) and seeds over the *(int *)ctx CPUs and runs

@@ -14,7 +14,6 @@ for reference.  Prints markdown tables.  Three boots, two at a time."""
 import os
 import re
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -36,13 +35,7 @@ LINE = re.compile(r"efimm: timing \(TSC cycles\):(.*) copy-4k (\d+)")
 
 
 def measure(mem):
-    cfg = ("timeout 0\ndefault b\n"
-           'entry b "bench" run efimm/payloads/hello.elf timing=1 ; poweroff\n')
-    with tempfile.TemporaryDirectory() as tmp:
-        img = efimm_qemu.build_image(os.path.join(tmp, "b.img"), config=cfg)
-        # a generous wall-clock limit: host load slows a boot down but
-        # does not change its -icount figures
-        res = efimm_qemu.boot(img, mem=mem, timeout=1800, icount=True)
+    res = efimm_qemu.bench_boot("run efimm/payloads/hello.elf timing=1", mem=mem)
     m = LINE.search(res.text)
     if not m or res.status != 0:
         sys.exit(f"bench_boot: no timing line with {mem} (status {res.status})")

@@ -14,7 +14,6 @@ labels its rows "POLICY, five levels")."""
 import os
 import re
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -39,13 +38,8 @@ def measure(policy):
     policy, _, mode = (policy or "").partition(":")
     evict = f" evict={policy}" if policy else ""
     la57 = " la57=1" if mode == "la57" else ""
-    cfg = ("timeout 0\ndefault b\nentry b \"bench\" run "
-           f"efimm/payloads/paging_bench.elf mem=2M swap=8M{evict}{la57} ; poweroff\n")
-    with tempfile.TemporaryDirectory() as tmp:
-        img = efimm_qemu.build_image(os.path.join(tmp, "b.img"), config=cfg)
-        # a generous wall-clock limit: host load slows a boot down but
-        # does not change its -icount figures
-        res = efimm_qemu.boot(img, mem="512M", timeout=1800, icount=True)
+    res = efimm_qemu.bench_boot(f"run efimm/payloads/paging_bench.elf mem=2M swap=8M"
+                                f"{evict}{la57}")
     copy, movsq = COPY.search(res.text), MOVSQ.search(res.text)
     rows = {m.group(1): [int(x) for x in m.groups()[1:]]
             for m in LINE.finditer(res.text)}

@@ -14,7 +14,6 @@ Usage: bench_smp.py (four boots, two at a time)."""
 import os
 import re
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -41,11 +40,7 @@ def parse(text, cpus):
 
 
 def measure(cpus):
-    cfg = ("timeout 0\ndefault b\nentry b \"bench\" run "
-           "efimm/payloads/smp_bench.elf ; poweroff\n")
-    with tempfile.TemporaryDirectory() as tmp:
-        img = efimm_qemu.build_image(os.path.join(tmp, "b.img"), config=cfg)
-        res = efimm_qemu.boot(img, mem="512M", timeout=1800, icount=True, cpus=cpus)
+    res = efimm_qemu.bench_boot("run efimm/payloads/smp_bench.elf", cpus=cpus)
     os.makedirs(LOGS, exist_ok=True)
     with open(os.path.join(LOGS, f"smp{cpus}.log"), "w") as f:
         f.write(res.text)

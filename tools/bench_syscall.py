@@ -19,7 +19,6 @@ minutes)."""
 import os
 import re
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -72,12 +71,7 @@ def parse(text, ring):
 def measure(ring):
     """One boot of payload/syscall_bench.c in `ring` (3 or 0)."""
     opt = " ring=0" if ring == 0 else ""
-    cfg = ("timeout 0\ndefault b\nentry b \"bench\" run "
-           f"efimm/payloads/syscall_bench.elf{opt} ; poweroff\n")
-    with tempfile.TemporaryDirectory() as tmp:
-        img = efimm_qemu.build_image(os.path.join(tmp, "b.img"), config=cfg)
-        # host load slows a boot down, not its -icount figures
-        res = efimm_qemu.boot(img, mem="512M", timeout=1800, icount=True)
+    res = efimm_qemu.bench_boot(f"run efimm/payloads/syscall_bench.elf{opt}")
     os.makedirs(LOGS, exist_ok=True)
     with open(os.path.join(LOGS, f"syscall_ring{ring}.log"), "w") as f:
         f.write(res.text)

@@ -104,6 +104,17 @@ def exit_status(raw):
     return int(found[-1]) if found else NO_STATUS
 
 
+def bench_boot(run_line, mem="512M", cpus=1):
+    """One benchmark boot (tools/bench_*.py): an image whose one entry runs
+    `RUN_LINE ; poweroff`, booted under -icount, where the figures repeat
+    exactly, with a generous wall-clock limit (host load slows a boot down
+    but does not change its figures).  Returns the Result."""
+    cfg = f'timeout 0\ndefault b\nentry b "bench" {run_line} ; poweroff\n'
+    with tempfile.TemporaryDirectory() as tmp:
+        img = build_image(os.path.join(tmp, "b.img"), config=cfg)
+        return boot(img, mem=mem, timeout=1800, icount=True, cpus=cpus)
+
+
 def boot(img, mem="512M", timeout=120, keys=(), echo=False, icount=False,
          extra=(), stop_on=None, cpu=DEFAULT_CPU, cpus=1, machine="q35"):
     """Boots img; returns a Result.  keys: [(wait_for_bytes, send_bytes)]

@@ -96,7 +96,7 @@ void run_take_memory(const struct mmboot_map *map, struct mmboot_layout *layout,
 		kprintf("efimm: five-level paging (LA57) on: switched from the firmware's four levels\n");
 	arch_pt_activate();
 	timeout_init();
-	smp_start(timeout_tsc_khz());
+	smp_start();
 	*tsc_pt = timing_tsc();
 	payload_api_set_view(layout, out.ranges, out.nranges);
 	payload_api_init();

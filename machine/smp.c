@@ -4,6 +4,7 @@
 #include "smp.h"
 #include "smp_run.h"
 #include "symbols.h"
+#include "timeout.h"
 
 #include "../arch/x86_64/smp.h"
 #include "../lib/assert.h"
@@ -131,10 +132,10 @@ static enum smp_start_inject smp_inject_for(size_t n)
 	return SMP_START_NORMAL;
 }
 
-unsigned int smp_start(uint64_t tsc_khz)
+unsigned int smp_start(void)
 {
 	const struct madt_info *m = &smp_plan.madt;
-	uint64_t limit = SMP_START_MS * (tsc_khz ? tsc_khz : 1000000);
+	uint64_t limit = timeout_ms_tsc(SMP_START_MS);
 	struct madt_plan plan;
 	size_t n = 0;
 
@@ -153,7 +154,7 @@ unsigned int smp_start(uint64_t tsc_khz)
 		smp_report(NULL);
 		return online;
 	}
-	smp_set_tsc_khz(tsc_khz);
+	smp_set_tsc_khz(timeout_tsc_khz());
 	if (smp_tramp_prepare(smp_plan.low))
 		panic("machine: the AP trampoline at 0x%lx is not below 1 MiB",
 		      (unsigned long)smp_plan.low);

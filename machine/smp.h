@@ -52,10 +52,10 @@ void smp_unmap_guards(void);
 
 /*
  * Starts every AP of the plan (after arch_pt_activate and timeout_init,
- * interrupts off) and prints the `CPUs online` line.  tsc_khz: the TSC's
- * measured rate, 0 if unknown.  Returns the number of CPUs online.
+ * whose TSC rate times the waits; interrupts off) and prints the `CPUs
+ * online` line.  Returns the number of CPUs online.
  */
-unsigned int smp_start(uint64_t tsc_khz);
+unsigned int smp_start(void);
 
 /* The local APIC id of online CPU cpu. */
 uint32_t smp_apic_of(unsigned int cpu);

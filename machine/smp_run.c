@@ -190,12 +190,11 @@ void smp_syscall_exit(struct trap_frame *f)
 /* Waits up to ms for every AP's job to be idle; true if they are. */
 static bool smp_wait_idle(uint32_t ms)
 {
-	uint64_t khz = timeout_tsc_khz() ? timeout_tsc_khz() : 1000000;
-	uint64_t t0 = timing_tsc();
+	uint64_t limit = timeout_ms_tsc(ms), t0 = timing_tsc();
 
 	for (unsigned int c = 1; c < ncpus; c++)
 		while (job_state(&jobs[c]) != JOB_IDLE) {
-			if (timing_tsc() - t0 > ms * khz)
+			if (timing_tsc() - t0 > limit)
 				return false;
 			percpu_relax();
 		}
@@ -272,11 +271,10 @@ void smp_stop_all(bool says)
  * the bits of those that did not. */
 static uint64_t smp_wait_parked(uint64_t want)
 {
-	uint64_t khz = timeout_tsc_khz() ? timeout_tsc_khz() : 1000000;
-	uint64_t t0 = timing_tsc(), left;
+	uint64_t limit = timeout_ms_tsc(SMP_PANIC_STOP_MS), t0 = timing_tsc(), left;
 
 	while ((left = want & ~__atomic_load_n(&panic_parked, __ATOMIC_ACQUIRE)) &&
-	       timing_tsc() - t0 <= SMP_PANIC_STOP_MS * khz)
+	       timing_tsc() - t0 <= limit)
 		__asm__ volatile("pause");
 	return left;
 }
@@ -364,8 +362,6 @@ static unsigned int smp_con_cpu(void)
 
 void smp_run_init(unsigned int cpus)
 {
-	uint64_t khz = timeout_tsc_khz() ? timeout_tsc_khz() : 1000000;
-
 	ncpus = cpus;
 	if (trap_set_irq(TRAP_IPI_TLB, smp_tlb_irq) ||
 	    trap_set_irq(TRAP_IPI_WAKE, smp_wake_irq))
@@ -375,5 +371,5 @@ void smp_run_init(unsigned int cpus)
 	trap_set_cpus(cpus);
 	con_set_smp(smp_con_cpu, percpu_relax);
 	arch_as_pcid_off();
-	tlb_set_cpus(cpus, smp_tlb_send, SMP_STOP_MS * khz);
+	tlb_set_cpus(cpus, smp_tlb_send, timeout_ms_tsc(SMP_STOP_MS));
 }

@@ -129,6 +129,11 @@ uint64_t timeout_tsc_khz(void)
 	return tsc_khz;
 }
 
+uint64_t timeout_ms_tsc(uint32_t ms)
+{
+	return (uint64_t)ms * (tsc_khz ? tsc_khz : 1000000);
+}
+
 uint64_t timeout_ticks(void)
 {
 	return ticks;

@@ -74,4 +74,8 @@ bool timeout_overdue(void);
  * timer. */
 uint64_t timeout_tsc_khz(void);
 
+/* ms in TSC cycles at that rate, or at 1 GHz without a timer (a guess
+ * that keeps a bounded wait bounded). */
+uint64_t timeout_ms_tsc(uint32_t ms);
+
 #endif
